@@ -78,3 +78,7 @@ def init(ctx: click.Context, directory: Path | None) -> None:
 
 
 # Commands of each area, registered here.
+from corpus.cli_samples import add, list_, pick, split, status  # noqa: E402
+
+for command in (add, list_, status, pick, split):
+    main.add_command(command)

@@ -55,6 +55,9 @@ def init_corpus(directory: Path) -> InitReport:
     if ensure_lfs_attributes(root):
         report.created.append(".gitattributes (LFS rule for resources)")
     install_hooks(root)
+    # Stage the scaffold so the first commit carries it; staging never touches samples.
+    gitutil.run(root, "add", "--", ".gitattributes", *(relpath for _, relpath in SCAFFOLD),
+                *(f"{SAMPLES_DIR}/{s}/.gitkeep" for s in SETS))
     return report
 
 
