@@ -80,10 +80,8 @@ class SampleBrowser:
         self.viewport = viewport
         self.refused: list[str] = []  # URLs the sandbox refused, for diagnostics
 
-    @contextmanager
-    def open(self, page_path: Path, javascript: bool = False) -> Iterator[object]:
-        page_path = page_path.resolve()
-        context = self._browser.new_context(
+    def _new_context(self, javascript: bool):
+        return self._browser.new_context(
             viewport={"width": self.viewport.width, "height": self.viewport.height},
             device_scale_factor=1,
             java_script_enabled=javascript,
@@ -91,23 +89,78 @@ class SampleBrowser:
             service_workers="block",
             offline=False,
         )
+
+    @contextmanager
+    def open(
+        self,
+        page_path: Path,
+        javascript: bool = False,
+        html: bytes | None = None,
+        timeout_ms: float | None = None,
+    ) -> Iterator[object]:
+        """Show a sample; `html` replaces the page's bytes (its resources are still served)."""
+        page_path = page_path.resolve()
+        context = self._new_context(javascript)
         try:
-            context.route("**/*", lambda route: self._answer(route, page_path))
+            context.route("**/*", lambda route: self._answer(route, page_path, html))
+            if timeout_ms is not None:
+                context.set_default_timeout(timeout_ms)
             page = context.new_page()
             page.goto(sample_url(page_path), wait_until="load")
             yield page
         finally:
             context.close()
 
-    def _answer(self, route, page_path: Path) -> None:
+    @contextmanager
+    def tab(self, javascript: bool = False, timeout_ms: float | None = None) -> Iterator[SampleTab]:
+        """One context and page shown sample after sample: far cheaper than `open` per sample."""
+        context = self._new_context(javascript)
+        try:
+            if timeout_ms is not None:
+                context.set_default_timeout(timeout_ms)
+            yield SampleTab(self, context)
+        finally:
+            context.close()
+
+    def _answer(self, route, page_path: Path, html: bytes | None = None) -> None:
         url = route.request.url
         served = _served_file(page_path, url)
         if served is None:
             self.refused.append(url)
             route.abort("blockedbyclient")
             return
-        content_type = "text/html" if served == page_path else _content_type(served)
-        route.fulfill(status=200, body=served.read_bytes(), headers={"content-type": content_type})
+        if served == page_path:
+            body = served.read_bytes() if html is None else html
+            route.fulfill(status=200, body=body, headers={"content-type": "text/html"})
+            return
+        route.fulfill(status=200, body=served.read_bytes(), headers={"content-type": _content_type(served)})
+
+
+class SampleTab:
+    """A page that shows one sample at a time (see `SampleBrowser.tab`).
+
+    Routing serves whichever sample is shown now; Playwright turns the HTTP cache
+    off while routing, so nothing of one sample leaks into the next.
+    """
+
+    def __init__(self, browser: SampleBrowser, context) -> None:  # context: playwright BrowserContext
+        self._browser = browser
+        self._current: tuple[Path, bytes | None] | None = None
+        context.route("**/*", self._answer)
+        self._page = context.new_page()
+
+    def show(self, page_path: Path, html: bytes | None = None) -> object:
+        """Load a sample (`html` replacing its bytes) and return the Playwright page."""
+        self._current = (page_path.resolve(), html)
+        self._page.goto(sample_url(self._current[0]), wait_until="load")
+        return self._page
+
+    def _answer(self, route) -> None:
+        if self._current is None:
+            self._browser.refused.append(route.request.url)
+            route.abort("blockedbyclient")
+            return
+        self._browser._answer(route, *self._current)
 
 
 def _content_type(path: Path) -> str:

@@ -82,3 +82,19 @@ from corpus.cli_samples import add, list_, pick, split, status  # noqa: E402
 
 for command in (add, list_, status, pick, split):
     main.add_command(command)
+from corpus.cli_check import check, hooks  # noqa: E402
+
+main.add_command(check)
+main.add_command(hooks)
+from corpus.cli_vectorize import vectorize  # noqa: E402
+main.add_command(vectorize)
+from corpus.cli_images import crops, predict_images, train_images  # noqa: E402
+main.add_command(crops)
+main.add_command(train_images)
+main.add_command(predict_images)
+from corpus.cli_train import histogram, metrics_, retrain, test, train  # noqa: E402
+for command in (train, test, histogram, retrain, metrics_):
+    main.add_command(command)
+from corpus.cli_extract import extract, inline  # noqa: E402
+main.add_command(extract)
+main.add_command(inline)

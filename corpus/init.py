@@ -19,6 +19,7 @@ LFS_ATTRIBUTE_LINE = "samples/**/resources/** filter=lfs diff=lfs merge=lfs -tex
 SCAFFOLD = (
     ("rubric.md", f"{SAMPLES_DIR}/rubric.md"),
     ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
+    ("rulesets.py", "rulesets.py"),
 )
 
 

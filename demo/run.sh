@@ -33,3 +33,30 @@ corpus split --seed 1 | tail -n 2
 
 step "corpus status"
 corpus status
+
+step "corpus check (labels against the rubric, extraction, LFS storage)"
+corpus check
+
+step "git commit (pre-commit runs the corpus hooks; Git LFS stores the resources)"
+git add -A
+git commit -q -m "Demo corpus: 36 samples split 60/20/20"
+git log --oneline -1
+git lfs ls-files | wc -l | xargs echo "LFS files:"
+
+step "corpus vectorize (Python ruleset over the DOM, Fathom vector format)"
+corpus vectorize training validation testing --trainee new-password
+
+step "corpus train training -a validation (logistic regression, as fathom-train)"
+corpus train samples/training -a samples/validation --trainee new-password -i 200 -q
+
+step "corpus test on the testing set with the trained model"
+corpus test samples/testing models/new-password.json --trainee new-password
+
+step "corpus crops: element images of labeled buttons and of other links (headless Chromium)"
+corpus crops training validation testing --types button --candidates a -o "$work/crops"
+
+step "corpus train-images: the button-or-link CNN (small and quick for the demo)"
+corpus train-images "$work/crops" -o "$work/image-model" --size 64 --epochs 4 --batch-size 16
+
+step "corpus predict-images"
+corpus predict-images "$work/image-model" $(ls "$work"/crops/button/*.png | head -n 2) $(ls "$work"/crops/other/*.png | head -n 2)

@@ -96,3 +96,12 @@ def test_a_second_writer_is_told_the_corpus_is_busy(corpus_root: Path, tmp_path:
         result = corpus_cli("add", "--no-extract", str(page), cwd=corpus_root)
     assert result.returncode == 1 and "another corpus command" in result.stderr
     assert corpus_cli("add", "--no-extract", str(page), cwd=corpus_root).returncode == 0
+
+
+def test_a_1_gib_page_is_refused_without_reading_it(corpus_root: Path, tmp_path: Path):
+    huge = tmp_path / "huge.html"
+    with open(huge, "wb") as f:
+        f.truncate(1 << 30)  # sparse: costs no disk
+    result = corpus_cli("-C", str(corpus_root), "add", str(huge), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "huge.html" in result.stderr and "larger than" in result.stderr

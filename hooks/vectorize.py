@@ -1,0 +1,55 @@
+"""The `corpus-vectorize` hook: keep the tracked vector files in step with the commit.
+
+For every tracked `vectors/<set>_<type>.json` it re-vectorizes, incrementally, the
+set's pages as git's index holds them (so added, edited, renamed and deleted pages
+all count, and untracked pages do not). A vector file that changes makes the hook
+fail, as pre-commit's fixers do: add the file and commit again.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from corpus import gitutil
+from corpus.errors import CorpusError
+from corpus.samples import SAMPLES_DIR, SETS, is_page_name
+from corpus.vectorize import VECTORS_DIR, update_vectors
+
+VECTOR_FILE = re.compile(rf"^{VECTORS_DIR}/({'|'.join(SETS)})_(.+)\.json$")
+
+
+def tracked_vector_files(root: Path) -> list[tuple[str, str]]:
+    """(set, trainee) of each tracked vector file."""
+    found = []
+    for relpath in gitutil.tracked_files(root, VECTORS_DIR):
+        m = VECTOR_FILE.match(relpath)
+        if m:
+            found.append((m.group(1), m.group(2)))
+    return found
+
+
+def staged_pages(root: Path, set_name: str) -> list[str]:
+    prefix = f"{SAMPLES_DIR}/{set_name}/"
+    names = [p[len(prefix):] for p in gitutil.tracked_files(root, prefix)]
+    return [n for n in names if "/" not in n and is_page_name(n)]
+
+
+def main(root: Path, files: list[Path]) -> int:
+    del files  # every set with a vector file is checked: deletions never reach a hook's file list
+    updated = []
+    try:
+        for set_name, trainee in tracked_vector_files(root):
+            report = update_vectors(root, set_name, trainee, pages=staged_pages(root, set_name))
+            if report.changed:
+                updated.append((report, f"{VECTORS_DIR}/{set_name}_{trainee}.json"))
+    except CorpusError as e:
+        print(f"corpus-vectorize: {e}")
+        return 1
+    for report, relpath in updated:
+        print(f"corpus-vectorize: updated {relpath} ({len(report.vectorized)} pages vectorized, "
+              f"{len(report.removed)} removed)")
+    if updated:
+        print("corpus-vectorize: add the updated vector files (git add vectors/) and commit again")
+        return 1
+    return 0

@@ -1,0 +1,197 @@
+"""Training the image classifier: split, load, fit with Adam, report on validation.
+
+Everything that makes a run differ is in `TrainConfig`; the same config on the same
+data and device gives the same weights (seeded model init, shuffle, noise and
+augmentation; the augmentation does not depend on the number of loader workers).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from corpus.errors import BadInput
+from trainer.images.dataset import EpochShuffle, ImageDataset, Preprocessing
+from trainer.images.metrics import Report, report
+from trainer.images.model import ButtonNet
+from trainer.images.split import ImageTree, Split, dataset_hash, list_images, split_images
+
+
+def default_workers() -> int:
+    """Loader processes: leave one core to the model, use at most four."""
+    return min(4, max(1, (os.cpu_count() or 1) - 1))
+
+
+def default_device() -> str:
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data_dir: Path
+    validation_split: float = 0.4
+    seed: int = 123
+    size: int = 256
+    epochs: int = 10
+    batch_size: int = 32
+    grayscale: bool = True
+    noise: float = 0.01
+    jpeg_quality: tuple[int, int] | None = None
+    group_by: str = "sample"
+    learning_rate: float = 1e-3
+    workers: int = field(default_factory=default_workers)
+    device: str = field(default_factory=default_device)
+
+    @property
+    def preprocessing(self) -> Preprocessing:
+        return Preprocessing(size=self.size, grayscale=self.grayscale)
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["data_dir"] = str(self.data_dir)
+        data["jpeg_quality"] = list(self.jpeg_quality) if self.jpeg_quality else None
+        return data
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    epoch: int  # 1-based
+    loss: float  # mean cross-entropy over the training images
+    accuracy: float  # on the training images as augmented
+    validation_accuracy: float | None
+
+
+@dataclass
+class TrainResult:
+    model: ButtonNet
+    classes: tuple[str, ...]
+    preprocessing: Preprocessing
+    config: TrainConfig
+    split: Split
+    history: list[EpochStats]
+    validation: Report
+    dataset_hash: str
+
+
+def build_model(classes: int, prep: Preprocessing, noise: float) -> ButtonNet:
+    return ButtonNet(prep.channels, classes, prep.size, noise)
+
+
+def train(config: TrainConfig,
+          on_batch: Callable[[int, int, int], None] | None = None,
+          on_epoch: Callable[[EpochStats], None] | None = None) -> TrainResult:
+    """Fit the model.
+
+    Calls `on_batch(epoch, images_in_batch, images_per_epoch)` after each batch and
+    `on_epoch(stats)` after each epoch (epochs count from 1).
+    """
+    if config.epochs < 1 or config.batch_size < 1:
+        raise BadInput("--epochs and --batch-size must be at least 1")
+    tree = list_images(config.data_dir)
+    split = split_images(tree.images, config.validation_split, config.seed, config.group_by)
+    if not split.training:
+        raise BadInput(f"{config.data_dir}: no training images left after the split")
+    prep = config.preprocessing
+    device = _device(config.device)
+
+    torch.manual_seed(config.seed)
+    model = build_model(len(tree.classes), prep, config.noise).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    loss_fn = nn.CrossEntropyLoss()
+
+    train_data = _dataset(tree, split.training, prep, config.jpeg_quality, config.seed)
+    sampler = EpochShuffle(len(train_data), config.seed)
+    train_loader = _loader(train_data, config, device, sampler=sampler)
+    validation_data = _dataset(tree, split.validation, prep, None, config.seed)
+    validation_loader = _loader(validation_data, config, device)
+
+    history: list[EpochStats] = []
+    true: list[int] = []
+    predicted: list[int] = []
+    for epoch in range(config.epochs):
+        sampler.set_epoch(epoch)
+        model.train()
+        total_loss, correct, seen = 0.0, 0, 0
+        for images, labels in train_loader:
+            images, labels = images.to(device), labels.to(device)
+            logits = model(images)
+            loss = loss_fn(logits, labels)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.item() * len(labels)
+            correct += (logits.argmax(1) == labels).sum().item()
+            seen += len(labels)
+            if on_batch:
+                on_batch(epoch + 1, len(labels), len(train_data))
+        true, predicted = _predict_labels(model, validation_loader, device)
+        stats = EpochStats(
+            epoch=epoch + 1,
+            loss=total_loss / seen,
+            accuracy=correct / seen,
+            validation_accuracy=sum(t == p for t, p in zip(true, predicted)) / len(true) if true else None,
+        )
+        history.append(stats)
+        if on_epoch:
+            on_epoch(stats)
+
+    return TrainResult(
+        model=model.cpu().eval(),
+        classes=tree.classes,
+        preprocessing=prep,
+        config=config,
+        split=split,
+        history=history,
+        validation=report(true, predicted, tree.classes),
+        dataset_hash=dataset_hash(tree),
+    )
+
+
+def _device(name: str) -> torch.device:
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise BadInput(f"--device {name}: not a torch device (cpu, cuda, cuda:1, ...)") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise BadInput(f"--device {name}: CUDA is not available here")
+    return device
+
+
+def _dataset(tree: ImageTree, images, prep: Preprocessing,
+             jpeg_quality: tuple[int, int] | None, seed: int) -> ImageDataset:
+    return ImageDataset([tree.root / i.path for i in images], [i.label for i in images],
+                        prep, jpeg_quality, seed)
+
+
+def _loader(data: ImageDataset, config: TrainConfig, device: torch.device,
+            sampler: EpochShuffle | None = None) -> torch.utils.data.DataLoader:
+    workers = config.workers if len(data) > config.batch_size else 0  # a worker costs more than a tiny set
+    return torch.utils.data.DataLoader(
+        data,
+        batch_size=config.batch_size,
+        sampler=sampler,
+        num_workers=workers,
+        persistent_workers=workers > 0,
+        pin_memory=device.type == "cuda",
+        # Its own generator: a loader draws a worker seed from it on every new iterator,
+        # which would otherwise shift the global stream the noise draws from, and make
+        # the weights depend on the number of workers.
+        generator=torch.Generator().manual_seed(config.seed),
+    )
+
+
+def _predict_labels(model: ButtonNet, loader: torch.utils.data.DataLoader,
+                    device: torch.device) -> tuple[list[int], list[int]]:
+    """True and predicted labels of a loader's images (in its order: it does not shuffle)."""
+    model.eval()
+    predicted: list[int] = []
+    with torch.no_grad():
+        for images, _labels in loader:
+            predicted += model(images.to(device)).argmax(1).tolist()
+    return list(loader.dataset.labels), predicted
+

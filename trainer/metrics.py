@@ -1,0 +1,234 @@
+"""How well a network does on a set, counted per tag (candidate node).
+
+Every target counts once: a pruned target (no candidate selector picked it)
+never reaches the model and is always a false negative. Rates whose
+denominator is zero are reported as 0, with no interval.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from trainer.dataset import Dataset
+from trainer.model import Network
+
+Z_95 = 1.959964  # two-sided 95% point of the normal distribution
+
+
+@dataclass
+class Confusion:
+    true_positives: int
+    false_positives: int
+    true_negatives: int
+    false_negatives: int  # pruned targets included
+    pruned: int  # how many of the false negatives were pruned
+
+    @property
+    def positives(self) -> int:
+        return self.true_positives + self.false_negatives
+
+    @property
+    def negatives(self) -> int:
+        return self.true_negatives + self.false_positives
+
+    @property
+    def total(self) -> int:
+        return self.positives + self.negatives
+
+
+def confusion_at(y: np.ndarray, scores: np.ndarray, cutoff: float, pruned: int) -> Confusion:
+    """Count outcomes when every candidate scoring `cutoff` or more is called a target."""
+    truth = np.asarray(y) > 0.5
+    predicted = np.asarray(scores) >= cutoff
+    return Confusion(
+        true_positives=int(np.sum(predicted & truth)),
+        false_positives=int(np.sum(predicted & ~truth)),
+        true_negatives=int(np.sum(~predicted & ~truth)),
+        false_negatives=int(np.sum(~predicted & truth)) + pruned,
+        pruned=pruned,
+    )
+
+
+def wald_interval(rate: float, n: int) -> tuple[float, float] | None:
+    """95% normal-approximation interval for a proportion out of n, clipped to [0, 1]."""
+    if n == 0:
+        return None
+    half = Z_95 * math.sqrt(rate * (1 - rate) / n)
+    return (max(0.0, rate - half), min(1.0, rate + half))
+
+
+def ratio(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def mcc(c: Confusion) -> float:
+    """Matthews correlation: 1 perfect, 0 chance (also when undefined), -1 inverted."""
+    tp, fp, tn, fn = c.true_positives, c.false_positives, c.true_negatives, c.false_negatives
+    denominator = math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    return (tp * tn - fp * fn) / denominator if denominator else 0.0
+
+
+@dataclass
+class Metrics:
+    cutoff: float
+    accuracy: float
+    accuracy_interval: tuple[float, float] | None
+    false_positive_rate: float
+    false_positive_rate_interval: tuple[float, float] | None
+    false_negative_rate: float
+    false_negative_rate_interval: tuple[float, float] | None
+    precision: float
+    recall: float
+    f1: float
+    mcc: float
+    confusion: Confusion
+    optimal_cutoff: float  # the cutoff with the best MCC on this set
+    optimal_mcc: float
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, tuple):
+                data[key] = list(value)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Metrics:
+        values = dict(data)
+        values["confusion"] = Confusion(**values["confusion"])
+        for key in ("accuracy_interval", "false_positive_rate_interval", "false_negative_rate_interval"):
+            values[key] = tuple(values[key]) if values[key] is not None else None
+        return cls(**values)
+
+
+def compute_metrics(y: np.ndarray, scores: np.ndarray, pruned: int, cutoff: float) -> Metrics:
+    c = confusion_at(y, scores, cutoff, pruned)
+    accuracy = ratio(c.true_positives + c.true_negatives, c.total)
+    fpr = ratio(c.false_positives, c.negatives)
+    fnr = ratio(c.false_negatives, c.positives)
+    precision = ratio(c.true_positives, c.true_positives + c.false_positives)
+    recall = ratio(c.true_positives, c.positives)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    best_cutoff, best_mcc = optimal_cutoff(y, scores, pruned)
+    return Metrics(
+        cutoff=cutoff,
+        accuracy=accuracy,
+        accuracy_interval=wald_interval(accuracy, c.total),
+        false_positive_rate=fpr,
+        false_positive_rate_interval=wald_interval(fpr, c.negatives),
+        false_negative_rate=fnr,
+        false_negative_rate_interval=wald_interval(fnr, c.positives),
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        mcc=mcc(c),
+        confusion=c,
+        optimal_cutoff=best_cutoff,
+        optimal_mcc=best_mcc,
+    )
+
+
+def optimal_cutoff(y: np.ndarray, scores: np.ndarray, pruned: int) -> tuple[float, float]:
+    """The cutoff giving the highest MCC, and that MCC.
+
+    Only the order of scores matters, so the candidates are the gaps between
+    distinct scores; each cutoff sits halfway across its gap. Ties go to the
+    cutoff nearest 0.5.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    truth = np.asarray(y) > 0.5
+    distinct = np.unique(scores)[::-1]  # highest first
+    if distinct.size == 0:
+        return 0.5, 0.0
+    # Cutting just below distinct[i] calls everything scoring >= distinct[i] a target.
+    below = np.append(distinct[1:], 0.0)
+    halfway = (distinct + below) / 2
+    # Adjacent floats have no halfway point; cutting at the score itself still includes it.
+    cutoffs = np.where(halfway > below, halfway, distinct)
+    above_all = max((1.0 + distinct[0]) / 2, float(np.nextafter(distinct[0], np.inf)))
+    cutoffs = np.append(cutoffs, above_all)  # calls nothing a target
+    order = np.argsort(-scores, kind="stable")
+    ranked_truth = truth[order]
+    ranked_scores = scores[order]
+    # How many candidates (and targets) score at least each distinct value.
+    called = np.searchsorted(-ranked_scores, -distinct, side="right")
+    targets_called = np.concatenate([[0], np.cumsum(ranked_truth)])[called]
+    called = np.append(called, 0)
+    targets_called = np.append(targets_called, 0)
+    tp = targets_called.astype(np.float64)
+    fp = called - tp
+    positives = truth.sum() + pruned
+    negatives = (~truth).sum()
+    fn = positives - tp
+    tn = negatives - fp
+    denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(denominator > 0, (tp * tn - fp * fn) / denominator, 0.0)
+    best = values.max()
+    ties = np.flatnonzero(np.isclose(values, best, rtol=0, atol=1e-12))
+    pick = ties[np.argmin(np.abs(cutoffs[ties] - 0.5))]
+    return float(cutoffs[pick]), float(values[pick])
+
+
+@dataclass
+class TagResult:
+    markup: str
+    score: float | None  # None for a pruned target
+    outcome: str  # "TP", "FN", "FP" or "pruned"
+
+
+@dataclass
+class PageResult:
+    filename: str
+    tags: list[TagResult] = field(default_factory=list)  # targets and errors, in page order
+    true_negatives: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for t in self.tags if t.outcome != "TP")
+
+
+def page_results(dataset: Dataset, scores: np.ndarray, cutoff: float) -> list[PageResult]:
+    """Per page, each target and each error with its score and markup.
+
+    Scores follow the candidates in page order; pruned nodes, wherever they sit in
+    a page, take no score.
+    """
+    results = []
+    row = 0
+    for page in dataset.vectors.pages:  # the order the rows of dataset.x were made in
+        result = PageResult(page.filename)
+        results.append(result)
+        for node in page.nodes:
+            markup = node.markup if node.markup is not None else "(no markup: vectorized before markup was recorded)"
+            if node.pruned:
+                if node.is_target:
+                    result.tags.append(TagResult(markup, None, "pruned"))
+                continue
+            score = float(scores[row])
+            row_called = score >= cutoff
+            row += 1
+            if node.is_target:
+                result.tags.append(TagResult(markup, score, "TP" if row_called else "FN"))
+            elif row_called:
+                result.tags.append(TagResult(markup, score, "FP"))
+            else:
+                result.true_negatives += 1
+    return sorted(results, key=lambda r: r.filename)
+
+
+@dataclass
+class Evaluation:
+    metrics: Metrics
+    pages: list[PageResult]
+
+
+def evaluate(network: Network, dataset: Dataset, cutoff: float) -> Evaluation:
+    scores = network.scores(dataset.x)
+    return Evaluation(
+        compute_metrics(dataset.y, scores, dataset.pruned_targets, cutoff), page_results(dataset, scores, cutoff)
+    )

@@ -1,0 +1,34 @@
+"""What a set argument names: a vector file, or a folder of samples to vectorize first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.errors import BadInput
+from corpus.lock import writer_lock
+from corpus.samples import SAMPLES_DIR, SETS, find_root
+
+
+def set_of_folder(folder: Path) -> tuple[Path, str]:
+    """The corpus root and set name of `samples/<set>`; BadInput for any other folder."""
+    root = find_root(folder)
+    resolved = folder.resolve()
+    for name in SETS:
+        if resolved == (root / SAMPLES_DIR / name).resolve():
+            return root, name
+    raise BadInput(f"{folder}: not a set folder (expected samples/<set> or a vector file)")
+
+
+def vectors_for(argument: Path, trainee: str | None, ruleset: Path | None = None) -> Path:
+    """The vector file for `argument`, vectorizing a set folder incrementally when given one."""
+    if argument.is_file():
+        return argument
+    if not argument.is_dir():
+        raise BadInput(f"{argument}: no such vector file or set folder")
+    if not trainee:
+        raise BadInput(f"{argument}: --trainee is needed to vectorize a folder of samples")
+    from corpus.vectorize import vectorize_set
+
+    root, set_name = set_of_folder(argument)
+    with writer_lock(root):
+        return vectorize_set(root, set_name, trainee, ruleset_path=ruleset, progress=True)
