@@ -72,7 +72,7 @@ def make_anchor_venv(where: Path) -> Path:
     ours = next(p for p in sys.path if p.endswith("site-packages"))
     Path(site, "zz_corpus_venv.pth").write_text(ours + "\n")
     pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--no-deps", "fathom-web"], check=True)
+    subprocess.run([*pip, "--no-deps", "fathom-web"], check=True, stderr=subprocess.DEVNULL)
     subprocess.run([*pip, *ANCHOR_PACKAGES], check=True, stderr=subprocess.DEVNULL)
     return python
 

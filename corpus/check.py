@@ -30,10 +30,9 @@ PARALLEL_FROM = 64  # pages; below this, starting worker processes costs more th
 
 @dataclass
 class Scope:
-    """What a check was asked to look at."""
+    """What a check was asked to look at (the rubric is always read)."""
 
     samples: list[Sample] = field(default_factory=list)
-    rubric: bool = False
     resources: list[str] = field(default_factory=list)  # root-relative resource files or folders
     sets: list[str] = field(default_factory=list)  # sets checked whole: look for orphan folders too
 
@@ -90,7 +89,7 @@ def check_paths(
 def resolve_scope(root: Path, paths: Iterable[Path], lenient: bool = False) -> Scope:
     paths = list(paths)
     if not paths:
-        return Scope(all_samples(root), rubric=True, sets=list(SETS))
+        return Scope(all_samples(root), sets=list(SETS))
     scope = Scope()
     samples_root = root / SAMPLES_DIR
     seen: set[Path] = set()
@@ -99,8 +98,7 @@ def resolve_scope(root: Path, paths: Iterable[Path], lenient: bool = False) -> S
         if not lenient and not resolved.exists():
             raise BadInput(f"{path}: no such file or folder")
         if resolved == rubric_path(root).resolve():
-            scope.rubric = True
-            continue
+            continue  # the rubric is loaded, and its schema errors reported, by every check
         try:
             parts = resolved.relative_to(samples_root).parts
         except ValueError:
@@ -117,7 +115,6 @@ def resolve_scope(root: Path, paths: Iterable[Path], lenient: bool = False) -> S
         if resolved.is_dir():
             whole = list(SETS) if resolved in (root, samples_root) else [parts[0]]
             scope.sets += [s for s in whole if s not in scope.sets]
-            scope.rubric = scope.rubric or resolved in (root, samples_root)
     return scope
 
 

@@ -163,7 +163,10 @@ def _extract_document(
     return pieces, edits
 
 
-def _extract_url(view: memoryview, url: DataURL, prefix: str, run: _Run, where: Where, depth: int):
+def _extract_url(
+    view: memoryview, url: DataURL, prefix: str, run: _Run, where: Where, depth: int,
+) -> tuple[bytes, Edit] | tuple[None, None]:
+    """Decode, extract and store one data URL; (None, None) when it is left in place."""
     payload = view[url.payload_start:url.end]
     try:
         if url.base64:

@@ -8,7 +8,6 @@ runs it with the whole push on stdin).
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from corpus.errors import CorpusError
@@ -50,19 +49,6 @@ def hooks_installed(root: Path) -> dict[str, bool]:
 
 
 def repair_hooks(root: Path) -> dict[str, bool]:
-    """Rewire the hooks of an existing clone: LFS first, then pre-commit, never forcing.
-
-    pre-commit's own hooks come out first (which puts a kept `pre-push.legacy` back
-    in place), so `git lfs install` finds either its own hook or none, and
-    pre-commit then keeps LFS's pre-push hook as legacy again. A foreign hook
-    stays untouched and makes the repair fail with git-lfs's explanation.
-    """
-    result = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "uninstall", "--hook-type", "pre-commit", "--hook-type", "pre-push"],
-        cwd=root, capture_output=True, text=True,
-    )
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise CorpusError(f"{root}: pre-commit uninstall failed: {detail[-1] if detail else result.returncode}")
+    """Rewire the hooks of an existing clone (LFS first, then pre-commit, never forcing)."""
     install_hooks(root)
     return hooks_installed(root)

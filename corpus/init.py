@@ -79,14 +79,22 @@ def install_hooks(root: Path) -> None:
 
     pre-commit then keeps LFS's pre-push hook as `pre-push.legacy` and feeds it the
     whole push on stdin, so a multi-branch push still uploads every LFS object.
+    pre-commit's own hooks come out first when present (putting a kept legacy hook
+    back), so `git lfs install` never meets a hook it refuses to replace; a foreign
+    hook is left alone and the error says so.
     """
+    _pre_commit(root, "uninstall")
     gitutil.run(root, "lfs", "install", "--local")
+    _pre_commit(root, "install")
+
+
+def _pre_commit(root: Path, verb: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "install", "--hook-type", "pre-commit", "--hook-type", "pre-push"],
+        [sys.executable, "-m", "pre_commit", verb, "--hook-type", "pre-commit", "--hook-type", "pre-push"],
         cwd=root,
         capture_output=True,
         text=True,
     )
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
-        raise CorpusError(f"{root}: pre-commit install failed: {detail[-1] if detail else result.returncode}")
+        raise CorpusError(f"{root}: pre-commit {verb} failed: {detail[-1] if detail else result.returncode}")

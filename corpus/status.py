@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from corpus import gitutil
+from corpus.lfs import content_blobs, staged_blobs
 from corpus.pages import label_types
 from corpus.rubric import Rubric
-from corpus.samples import SAMPLES_DIR, SETS, iter_resource_files, set_samples
+from corpus.samples import RESOURCES_DIR, SAMPLES_DIR, SETS, iter_resource_files, set_samples
 
 
 @dataclass
@@ -62,10 +62,5 @@ def corpus_status(root: Path, rubric: Rubric) -> CorpusStatus:
 
 def resources_not_lfs(root: Path) -> list[str]:
     """Resources in the index stored as content rather than as LFS pointers."""
-    staged = gitutil.tracked_files(root, f"{SAMPLES_DIR}/")
-    resources = {p for p in staged if "/resources/" in p}
-    if not resources:
-        return []
-    # `git lfs ls-files` lists the paths whose index entry is an LFS pointer.
-    listed = gitutil.run(root, "lfs", "ls-files", "--name-only").splitlines()
-    return sorted(resources - {line.strip() for line in listed})
+    staged = staged_blobs(root, [f"{SAMPLES_DIR}/"])
+    return content_blobs(root, {path: oid for path, oid in staged.items() if f"/{RESOURCES_DIR}/" in path})

@@ -53,10 +53,10 @@ step "corpus test on the testing set with the trained model"
 corpus test samples/testing models/new-password.json --trainee new-password
 
 step "corpus crops: element images of labeled buttons and of other links (headless Chromium)"
-corpus crops training validation testing --types button --candidates a -o "$work/crops"
+corpus crops training validation testing --types button --candidates a --other link -o "$work/crops"
 
 step "corpus train-images: the button-or-link CNN (small and quick for the demo)"
 corpus train-images "$work/crops" -o "$work/image-model" --size 64 --epochs 4 --batch-size 16
 
 step "corpus predict-images"
-corpus predict-images "$work/image-model" $(ls "$work"/crops/button/*.png | head -n 2) $(ls "$work"/crops/other/*.png | head -n 2)
+corpus predict-images "$work/image-model" $(ls "$work"/crops/button/*.png | head -n 2) $(ls "$work"/crops/link/*.png | head -n 2)

@@ -32,6 +32,9 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "[user]\n\tname = Corpus Test\n\temail = test@corpus.invalid\n"
         "[init]\n\tdefaultBranch = main\n"
         "[protocol \"file\"]\n\tallow = always\n"
+        # What `git lfs install` writes for a user, so clones check out real files.
+        "[filter \"lfs\"]\n\tclean = git-lfs clean -- %f\n\tsmudge = git-lfs smudge -- %f\n"
+        "\tprocess = git-lfs filter-process\n\trequired = true\n"
     )
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))

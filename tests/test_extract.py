@@ -13,7 +13,6 @@ import pytest
 
 from corpus.extract import extract_sample, has_inline_data, inline_sample, page_has_inline_data
 from corpus.mime import extension
-from corpus.samples import Sample
 from tests.helpers import corpus_cli, git
 from tests.test_extract_pages import (
     b64,

@@ -50,3 +50,10 @@ def test_init_without_git_lfs_says_how_to_install(tmp_path: Path):
     assert result.returncode == 1
     assert "git-lfs is not installed" in result.stderr
     assert not (tmp_path / "c" / "samples").exists()
+
+
+def test_init_twice_on_a_wired_corpus_keeps_the_lfs_push_hook(corpus_root: Path):
+    init_corpus(corpus_root)
+    hooks = corpus_root / ".git" / "hooks"
+    assert "git lfs pre-push" in (hooks / "pre-push.legacy").read_text()
+    assert "pre-commit" in (hooks / "pre-push").read_text()

@@ -10,7 +10,8 @@ from tests.helpers import git
 
 def add_sample(root: Path, name: str, resource: bytes) -> None:
     page = root / "samples" / "training" / f"{name}.html"
-    page.write_text(f'<html><body><img src="resources/{name}/a.png"></body></html>')
+    page.write_text(f'<html><body><img src="resources/{name}/a.png">'
+                    '<input type="password" data-fathom="new-password"></body></html>')
     res = page.parent / "resources" / name / "a.png"
     res.parent.mkdir(parents=True, exist_ok=True)
     res.write_bytes(resource)
@@ -40,12 +41,12 @@ def test_multi_branch_push_keeps_every_lfs_object(corpus_root: Path, tmp_path: P
     add_sample(corpus_root, "1", b"main resource " * 100)
     git(corpus_root, "commit", "-qm", "main")
     branches = {}
-    for branch in ("labels-a", "labels-b"):
+    for number, branch in ((2, "labels-a"), (3, "labels-b")):
         git(corpus_root, "checkout", "-q", "-b", branch, "main")
         payload = os.urandom(50_000)
-        add_sample(corpus_root, branch, payload)
+        add_sample(corpus_root, str(number), payload)
         git(corpus_root, "commit", "-qm", branch)
-        branches[branch] = payload
+        branches[branch] = (number, payload)
     git(corpus_root, "checkout", "-q", "main")
 
     bare = tmp_path / "remote.git"
@@ -54,8 +55,8 @@ def test_multi_branch_push_keeps_every_lfs_object(corpus_root: Path, tmp_path: P
     # One push, three refs: the pre-push chain must hand LFS every ref, not just the first.
     git(corpus_root, "push", "-q", "origin", "main", "labels-a", "labels-b")
 
-    for branch, payload in branches.items():
+    for branch, (number, payload) in branches.items():
         clone = tmp_path / f"clone-{branch}"
         git(tmp_path, "clone", "-q", "--branch", branch, str(bare), str(clone))
-        assert (clone / f"samples/training/resources/{branch}/a.png").read_bytes() == payload
+        assert (clone / f"samples/training/resources/{number}/a.png").read_bytes() == payload
         git(clone, "lfs", "fsck")

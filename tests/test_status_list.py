@@ -28,7 +28,7 @@ def test_status_counts_pages_targets_and_lfs_storage(corpus_root: Path):
     other = unused / "resources" / "n2" / "b.css"
     other.parent.mkdir(parents=True)
     other.write_text("p{}")
-    git(corpus_root, "add", "samples")
+    git(corpus_root, "add", str(other))
     report = json.loads(corpus_cli("status", "--json", cwd=corpus_root).stdout)
     assert report["resources_not_pointers"] == ["samples/unused/resources/n2/b.css"]
     text = corpus_cli("status", cwd=corpus_root).stdout
