@@ -108,6 +108,20 @@ def _print_moves(moves, as_json: bool, dry_run: bool) -> None:
     click.echo(f"{len(moves)} samples {verb}", err=True)
 
 
+def move_options(command):
+    """The options pick and split share."""
+    for option in reversed([
+        click.option("--seed", type=int, default=0, show_default=True,
+                     help="Seed: the same seed and samples give the same moves."),
+        click.option("--stratify-by", multiple=True, metavar="GROUP",
+                     help="A group of the naming rule to keep proportional (repeatable). Default: the rubric's."),
+        click.option("--dry-run", is_flag=True, help="Print what would move; move nothing."),
+        click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
+    ]):
+        command = option(command)
+    return command
+
+
 def _groups(rubric, stratify_by: tuple[str, ...]) -> tuple[str, ...]:
     return stratify_by or rubric.stratify
 
@@ -116,11 +130,7 @@ def _groups(rubric, stratify_by: tuple[str, ...]) -> tuple[str, ...]:
 @click.argument("from_set", metavar="FROM", type=SET_CHOICE)
 @click.argument("to_set", metavar="TO", type=SET_CHOICE)
 @click.argument("count", metavar="N", type=click.IntRange(min=0))
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same seed picks the same samples.")
-@click.option("--stratify-by", multiple=True, metavar="GROUP",
-              help="A group of the naming rule to keep proportional (repeatable). Default: the rubric's.")
-@click.option("--dry-run", is_flag=True, help="Print what would move; move nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@move_options
 @click.pass_context
 @reports_errors
 def pick(ctx: click.Context, from_set: str, to_set: str, count: int, seed: int, stratify_by: tuple[str, ...],
@@ -140,11 +150,7 @@ def pick(ctx: click.Context, from_set: str, to_set: str, count: int, seed: int, 
 
 @click.command()
 @click.option("--ratios", default="60,20,20", show_default=True, help="Training, validation, testing shares.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same seed gives the same split.")
-@click.option("--stratify-by", multiple=True, metavar="GROUP",
-              help="A group of the naming rule to keep proportional (repeatable). Default: the rubric's.")
-@click.option("--dry-run", is_flag=True, help="Print what would move; move nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@move_options
 @click.pass_context
 @reports_errors
 def split(ctx: click.Context, ratios: str, seed: int, stratify_by: tuple[str, ...], dry_run: bool,
