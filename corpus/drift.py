@@ -9,13 +9,12 @@ carries the page's state along but is no relabeling.
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from corpus.lfs import git_bytes
+from corpus.gitutil import run_bytes, try_run
 from corpus.rubric import rubric_path, split_front_matter
 from corpus.samples import SAMPLES_DIR
 
@@ -48,7 +47,7 @@ def last_bump(root: Path) -> Bump | None:
     relpath = rubric_path(root).relative_to(root).as_posix()
     if not _has_head(root):
         return None
-    commits = git_bytes(root, "log", "--format=%H", "HEAD", "--", relpath).decode().split()
+    commits = run_bytes(root, "log", "--format=%H", "HEAD", "--", relpath).decode().split()
     if not commits:
         return None
     versions = [_version_at(root, commit, relpath) for commit in commits[:1]]
@@ -79,26 +78,23 @@ def drifted_pages(root: Path, pages: list[str]) -> tuple[Bump | None, list[str]]
 
 
 def _has_head(root: Path) -> bool:
-    return subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=root,
-                          capture_output=True).returncode == 0
+    return try_run(root, "rev-parse", "--verify", "--quiet", "HEAD") is not None
 
 
 def _version_at(root: Path, commit: str, relpath: str) -> int | None:
-    result = subprocess.run(["git", "show", f"{commit}:{relpath}"], cwd=root, capture_output=True)
-    if result.returncode != 0:
-        return None
-    return rubric_version(result.stdout.decode("utf-8", errors="replace"))
+    text = try_run(root, "show", f"{commit}:{relpath}")
+    return None if text is None else rubric_version(text.decode("utf-8", errors="replace"))
 
 
 def _committed(root: Path) -> set[str]:
-    out = git_bytes(root, "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", SAMPLES_DIR)
+    out = run_bytes(root, "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", SAMPLES_DIR)
     return {os.fsdecode(p) for p in out.split(b"\0") if p}
 
 
 def _changed_since(root: Path, bump: str) -> set[str]:
     """Paths under samples/ whose content some commit from `bump` on (inclusive) changed."""
-    parents = git_bytes(root, "rev-parse", f"{bump}^@").decode().split()
-    out = git_bytes(root, "log", "--reverse", "-M", "--name-status", "-z", "--format=%x01%H",
+    parents = run_bytes(root, "rev-parse", f"{bump}^@").decode().split()
+    out = run_bytes(root, "log", "--reverse", "-M", "--name-status", "-z", "--format=%x01%H",
                     "HEAD", "--not", *parents, "--", SAMPLES_DIR)
     fresh: set[str] = set()
     for chunk in out.split(b"\x01")[1:]:

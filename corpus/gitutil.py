@@ -1,8 +1,9 @@
-"""The few git operations the corpus needs, through GitPython's command wrapper."""
+"""The few git operations the corpus needs: one way to run git, GitPython to find repositories."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import git
@@ -20,13 +21,30 @@ def require_tools() -> None:
         raise CorpusError("git-lfs is not installed (Debian: apt-get install git-lfs)") from None
 
 
+def run_bytes(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """`git ARGS` in `root`, stdin and stdout as bytes (paths may not be UTF-8).
+
+    Pathspecs are literal: sample names may hold `*`, `?` or `[`, which git would
+    otherwise treat as globs. CorpusError with git's last stderr line on failure.
+    """
+    result = subprocess.run(["git", "--literal-pathspecs", *args], cwd=root, input=stdin, capture_output=True)
+    if result.returncode != 0:
+        detail = result.stderr.decode(errors="replace").strip().splitlines()
+        raise CorpusError(f"git {args[0]} failed: {detail[-1] if detail else result.returncode}")
+    return result.stdout
+
+
 def run(root: Path, *args: str) -> str:
-    """Run `git ARGS` in `root` and return its stdout; raise CorpusError on failure."""
+    """`git ARGS` in `root`, stdout as text."""
+    return run_bytes(root, *args).decode("utf-8", errors="surrogateescape")
+
+
+def try_run(root: Path, *args: str) -> bytes | None:
+    """`git ARGS`, or None where git says no (a missing HEAD or revision, say)."""
     try:
-        return git.Git(root).execute(["git", *args], strip_newline_in_stdout=False)
-    except git.GitCommandError as e:
-        detail = (e.stderr or "").strip().strip("'").strip() or str(e)
-        raise CorpusError(f"git {args[0]} failed: {detail.splitlines()[-1]}") from None
+        return run_bytes(root, *args)
+    except CorpusError:
+        return None
 
 
 def is_repo(path: Path) -> bool:

@@ -7,10 +7,10 @@ runs it with the whole push on stdin).
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from corpus.errors import CorpusError
+from corpus.gitutil import try_run
 from corpus.init import install_hooks
 from corpus.lfs import lfs_filter_configured
 
@@ -21,10 +21,10 @@ PRE_COMMIT_HOOKS = ("pre-commit", "pre-push")
 
 def hooks_dir(root: Path) -> Path:
     """Where git looks for hooks (honours core.hooksPath)."""
-    out = subprocess.run(["git", "rev-parse", "--git-path", "hooks"], cwd=root, capture_output=True, text=True)
-    if out.returncode != 0:
+    out = try_run(root, "rev-parse", "--git-path", "hooks")
+    if out is None:
         raise CorpusError(f"{root}: not a git repository")
-    return (root / out.stdout.strip()).resolve()
+    return (root / out.decode().strip()).resolve()
 
 
 def _text(path: Path) -> str:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.errors import CorpusError
+from corpus.gitutil import run_bytes, try_run
 from corpus.findings import Finding
 
 # git-lfs never writes a pointer of 1024 bytes or more; bigger blobs are content.
@@ -28,16 +27,6 @@ _POINTER = re.compile(
 RENORMALIZE_HINT = "fix .gitattributes if needed, then `git add --renormalize {path}`"
 
 
-def git_bytes(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """`git ARGS` in root, stdin and stdout as bytes (paths may not be UTF-8)."""
-    # Literal pathspecs: sample names may hold `*`, `?` or `[`.
-    result = subprocess.run(["git", "--literal-pathspecs", *args], cwd=root, input=stdin, capture_output=True)
-    if result.returncode != 0:
-        detail = result.stderr.decode(errors="replace").strip().splitlines()
-        raise CorpusError(f"git {args[0]} failed: {detail[-1] if detail else result.returncode}")
-    return result.stdout
-
-
 def is_pointer(blob: bytes) -> bool:
     """Whether a blob is a Git LFS pointer file (spec v1)."""
     return len(blob) < POINTER_MAX_BYTES and _POINTER.fullmatch(blob) is not None
@@ -48,7 +37,7 @@ def staged_blobs(root: Path, paths: Iterable[str]) -> dict[str, str]:
     paths = list(paths)
     if not paths:
         return {}
-    out = git_bytes(root, "ls-files", "-s", "-z", "--", *paths)
+    out = run_bytes(root, "ls-files", "-s", "-z", "--", *paths)
     entries = {}
     for record in out.split(b"\0"):
         if record:
@@ -63,13 +52,13 @@ def content_blobs(root: Path, blobs: dict[str, str]) -> list[str]:
         return []
     unique = sorted(set(blobs.values()))
     sizes = {}
-    for line in git_bytes(root, "cat-file", "--batch-check", stdin="\n".join(unique).encode() + b"\n").splitlines():
+    for line in run_bytes(root, "cat-file", "--batch-check", stdin="\n".join(unique).encode() + b"\n").splitlines():
         oid, _, size = line.decode().split()
         sizes[oid] = int(size)
     small = [oid for oid in unique if sizes[oid] < POINTER_MAX_BYTES]
     pointers = set()
     if small:
-        out = git_bytes(root, "cat-file", "--batch", stdin="\n".join(small).encode() + b"\n")
+        out = run_bytes(root, "cat-file", "--batch", stdin="\n".join(small).encode() + b"\n")
         pos = 0
         for _ in small:
             header_end = out.index(b"\n", pos)
@@ -90,15 +79,14 @@ def lfs_filtered(root: Path, paths: Iterable[str], cached: bool = False) -> dict
     if not paths:
         return {}
     args = ["check-attr", "--stdin", "-z", *(["--cached"] if cached else []), "filter"]
-    out = git_bytes(root, *args, stdin=b"".join(os.fsencode(p) + b"\0" for p in paths))
+    out = run_bytes(root, *args, stdin=b"".join(os.fsencode(p) + b"\0" for p in paths))
     fields = out.split(b"\0")
     return {os.fsdecode(fields[i]): fields[i + 2] == b"lfs" for i in range(0, len(fields) - 2, 3)}
 
 
 def lfs_filter_configured(root: Path) -> bool:
     """Whether this clone runs the LFS clean filter (`git lfs install` was run)."""
-    result = subprocess.run(["git", "config", "--get", "filter.lfs.clean"], cwd=root, capture_output=True)
-    return result.returncode == 0 and b"git-lfs" in result.stdout
+    return b"git-lfs" in (try_run(root, "config", "--get", "filter.lfs.clean") or b"")
 
 
 def check_staged_resources(root: Path, paths: list[str]) -> list[Finding]:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corpus.gitutil import tracked_files
 from corpus.pick import apply_moves, parse_ratios, plan_pick, plan_split, stratum_of
 from corpus.rubric import parse_rubric
 from corpus.samples import SETS, all_samples, set_samples
@@ -162,3 +163,18 @@ def test_cli_pick_is_fathom_pick_compatible_and_uses_git_mv(corpus_root: Path):
     split = corpus_cli("split", "--seed", "1", cwd=corpus_root)
     assert split.returncode == 0, split.stderr
     assert sum(len(set_samples(corpus_root, s)) for s in SETS[1:]) == 6
+
+
+def test_names_with_glob_characters_move_alone(tmp_path: Path):
+    """git must take `a[1].html` literally, not as a glob that also matches `a1.html`."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    unused = tmp_path / "samples" / "unused"
+    unused.mkdir(parents=True)
+    (unused / "a1.html").write_text("<html>1</html>")
+    (unused / "a[1].html").write_text("<html>[1]</html>")
+    git(tmp_path, "add", "samples")
+    assert tracked_files(tmp_path, "samples/unused/a[1].html") == ["samples/unused/a[1].html"]
+    rubric = parse_rubric(Path("rubric.md"), "---\nnaming:\n  pattern: '^a.*\\.html$'\n---\n")
+    moves = [m for m in plan_pick(tmp_path, rubric, "unused", "testing", 2, 0, []) if m.sample.name == "a[1].html"]
+    apply_moves(tmp_path, moves)
+    assert sorted(git(tmp_path, "ls-files", "samples").split()) == ["samples/testing/a[1].html", "samples/unused/a1.html"]
