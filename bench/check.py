@@ -48,7 +48,7 @@ def page_html(number: int, negative: bool, kb: int) -> str:
 
 
 def make_corpus(root: Path, pages: int, kb: int) -> list[Path]:
-    from corpus.init import init_corpus
+    from corpus.samples.init import init_corpus
 
     init_corpus(root)
     made = []

@@ -9,7 +9,7 @@ in its own child process so wall time and peak RSS are its own:
 - the old tool: fathom-web's `extract_base64_data_from_html_page`, installed
   from PyPI with --no-deps into a throwaway virtualenv, writing the page as its
   CLI does;
-- ours: `corpus.extract.extract_sample` (resources synced to disk);
+- ours: `corpus.extract.extract.extract_sample` (resources synced to disk);
 - `base64 -d` over the page's base64 characters: the physical floor for the decoding.
 
 Then `inline` is run on our result and must give the page back byte for byte.
@@ -46,8 +46,8 @@ with page.open("w", encoding="utf-8", errors="surrogateescape") as f:  # as its 
 
 OURS = """
 import pathlib, sys
-from corpus.extract import extract_sample
-from corpus.samples import Sample
+from corpus.extract.extract import extract_sample
+from corpus.samples.tree import Sample
 result = extract_sample(Sample(pathlib.Path(sys.argv[1]), "unused", "1.html"))
 assert result.changed and not result.problems, result.problems
 print(len(result.resources))
@@ -55,8 +55,8 @@ print(len(result.resources))
 
 INLINE = """
 import pathlib, sys
-from corpus.extract import inline_sample
-from corpus.samples import Sample
+from corpus.extract.inline import inline_sample
+from corpus.samples.tree import Sample
 assert inline_sample(Sample(pathlib.Path(sys.argv[1]), "unused", "1.html"))
 """
 

@@ -23,7 +23,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from corpus.vectorfile import dump_vectors
+from corpus.vectors.vectorfile import dump_vectors
 from trainer.dataset import Dataset, load_dataset
 from trainer.metrics import evaluate
 from trainer.model import Network, linear_network

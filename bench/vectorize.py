@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus.init import init_corpus, template_text
+from corpus.samples.init import init_corpus, template_text
 
 VENV_BIN = Path(sys.executable).parent
 WORDS = ("account password secure email register create new member offer price shop cart news "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.check import check_paths
+from corpus.check.check import check_paths
 
 
 def main(root: Path, files: list[Path]) -> int:

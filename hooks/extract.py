@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.extract import extract_sample, has_inline_data
-from corpus.lock import writer_lock
-from corpus.samples import SETS, is_page_name, sample_at
+from corpus.extract.extract import extract_sample, has_inline_data
+from corpus.samples.lock import writer_lock
+from corpus.samples.tree import SETS, is_page_name, sample_at
 
 
 def main(root: Path, files: list[Path]) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.lfs import check_staged_resources
+from corpus.samples.lfs import check_staged_resources
 
 
 def main(root: Path, files: list[Path]) -> int:

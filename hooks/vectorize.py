@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from corpus import gitutil
 from corpus.errors import CorpusError
-from corpus.samples import SAMPLES_DIR, SETS, is_page_name
-from corpus.vectorize import VECTORS_DIR, update_vectors
+from corpus.samples import gitutil
+from corpus.samples.tree import SAMPLES_DIR, SETS, is_page_name
+from corpus.vectors.vectorize import VECTORS_DIR, update_vectors
 
 VECTOR_FILE = re.compile(rf"^{VECTORS_DIR}/({'|'.join(SETS)})_(.+)\.json$")
 

@@ -1,15 +1,18 @@
-"""Shared fixtures: every test runs with its own HOME, git config and pre-commit cache."""
+"""Shared fixtures: every test runs with its own HOME, git config and pre-commit cache,
+and drives real git and the real `corpus` script through the fixtures below."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from corpus.init import init_corpus
+from corpus.samples.init import init_corpus
 
 REQUIRED_TOOLS = {
     "git": "apt-get install git",
@@ -54,3 +57,40 @@ def corpus_root(tmp_path: Path) -> Path:
     root = tmp_path / "corpus"
     init_corpus(root)
     return root
+
+
+def run_git(root: Path, *args: str) -> str:
+    """Run git in `root` for a test; fail the test with git's stderr on error."""
+    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, f"git {' '.join(args)} failed: {result.stderr}"
+    return result.stdout
+
+
+def run_corpus(*args: str, cwd: Path, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `corpus` console script as a user would."""
+    exe = Path(sys.executable).parent / "corpus"
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, input=input)
+
+
+@pytest.fixture
+def git() -> Callable[..., str]:
+    """`git(root, *args)`: real git; returns stdout, fails the test on a non-zero exit."""
+    return run_git
+
+
+@pytest.fixture
+def corpus_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`corpus_cli(*args, cwd=root)`: the installed `corpus` script in a subprocess."""
+    return run_corpus
+
+
+@pytest.fixture
+def commit() -> Callable[[Path, str], None]:
+    """`commit(root, message)`: stage everything and commit, skipping the hooks
+    (tests of other areas build history this way; the hooks have their own tests)."""
+
+    def commit_all(root: Path, message: str) -> None:
+        run_git(root, "add", "-A")
+        run_git(root, "commit", "-qm", message, "--no-verify")
+
+    return commit_all

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.errors import BadInput
-from corpus.vectorfile import VectorFile, load_vectors
+from corpus.vectors.vectorfile import VectorFile, load_vectors
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.atomic import atomic_write
+from corpus.samples.atomic import atomic_write
 from trainer.dataset import Dataset
 
 BAR_WIDTH = 24

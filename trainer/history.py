@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus import gitutil
 from corpus.errors import BadInput, CorpusError
+from corpus.samples import gitutil
 from trainer.modelfile import MODELS_DIR, ModelFile, load_model, model_from_json
 
 # The numbers worth comparing, in the order they are shown.

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus import gitutil
-from corpus.atomic import atomic_write
 from corpus.errors import BadInput, CorpusError
-from corpus.vectorfile import sha256_file
+from corpus.samples import gitutil
+from corpus.samples.atomic import atomic_write
+from corpus.vectors.vectorfile import sha256_file
 from trainer.model import Layer, Network, linear_network
 
 FORMAT = "corpus-model"

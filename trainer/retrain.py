@@ -32,9 +32,9 @@ from typing import Any
 import yaml
 
 from corpus.errors import CorpusError
-from corpus.lock import writer_lock
-from corpus.samples import set_samples
-from corpus.vectorfile import load_vectors, sha256_file
+from corpus.samples.lock import writer_lock
+from corpus.samples.tree import set_samples
+from corpus.vectors.vectorfile import load_vectors, sha256_file
 from trainer.modelfile import ModelFile, load_model, model_path, save_model
 from trainer.train import Hyperparameters
 
@@ -112,7 +112,7 @@ def retrain(root: Path, trainees: list[str] | None = None, force: bool = False) 
 
 
 def _retrain_one(root: Path, config: TraineeConfig, force: bool) -> RetrainResult:
-    from corpus.vectorize import vectorize_set
+    from corpus.vectors.vectorize import vectorize_set
     from trainer.pipeline import train_model
 
     files = {"training": vectorize_set(root, "training", config.trainee, config.ruleset)}

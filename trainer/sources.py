@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.errors import BadInput
-from corpus.lock import writer_lock
-from corpus.samples import SAMPLES_DIR, SETS, find_root
+from corpus.samples.lock import writer_lock
+from corpus.samples.tree import SAMPLES_DIR, SETS, find_root
 
 
 def set_of_folder(folder: Path) -> tuple[Path, str]:
@@ -27,7 +27,7 @@ def vectors_for(argument: Path, trainee: str | None, ruleset: Path | None = None
         raise BadInput(f"{argument}: no such vector file or set folder")
     if not trainee:
         raise BadInput(f"{argument}: --trainee is needed to vectorize a folder of samples")
-    from corpus.vectorize import vectorize_set
+    from corpus.vectors.vectorize import vectorize_set
 
     root, set_name = set_of_folder(argument)
     with writer_lock(root):

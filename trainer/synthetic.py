@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from corpus.vectorfile import NodeVector, PageVectors, VectorFile
+from corpus.vectors.vectorfile import NodeVector, PageVectors, VectorFile
 
 
 def make_vectors(

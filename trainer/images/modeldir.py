@@ -22,8 +22,8 @@ from typing import Any
 
 import torch
 
-from corpus.atomic import atomic_write
 from corpus.errors import CorpusError
+from corpus.samples.atomic import atomic_write
 from trainer.images.dataset import Preprocessing
 from trainer.images.model import ARCHITECTURE, ButtonNet
 from trainer.images.train import TrainResult, build_model
@@ -77,8 +77,8 @@ def save_model(directory: Path, result: TrainResult, git_commit: str | None = No
 def dataset_commit(data_dir: Path) -> str | None:
     """The corpus commit the crops were cut from (their manifest says), else the HEAD
     of a git repository holding the dataset folder, else None."""
-    from corpus import gitutil
-    from corpus.crops import MANIFEST
+    from corpus.render.crops import MANIFEST
+    from corpus.samples import gitutil
 
     try:
         manifest = json.loads((data_dir / MANIFEST).read_text(encoding="utf-8"))

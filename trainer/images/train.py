@@ -19,7 +19,13 @@ from corpus.errors import BadInput
 from trainer.images.dataset import EpochShuffle, ImageDataset, Preprocessing
 from trainer.images.metrics import Report, report
 from trainer.images.model import ButtonNet
-from trainer.images.split import ImageTree, Split, dataset_hash, list_images, split_images
+from trainer.images.split import (
+    ImageTree,
+    Split,
+    dataset_hash,
+    list_images,
+    split_images,
+)
 
 
 def default_workers() -> int:

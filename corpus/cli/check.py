@@ -1,0 +1,113 @@
+"""`corpus check` and `corpus hooks ...`: the rubric checks and the git hooks that run them."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.errors import BadInput
+
+PROGRESS_FROM = 200  # pages; smaller checks finish before a bar would help
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--drift", is_flag=True, help="Also list pages last changed before the rubric's last version bump.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
+@click.pass_context
+@reports_errors
+def check(ctx: click.Context, paths: tuple[Path, ...], drift: bool, as_json: bool) -> None:
+    """Check samples against the rubric (PATHS: pages, set folders, resources; default: all).
+
+    Reports each problem as `path:line: message` and exits 1 if there is any:
+    undeclared label types (with the closest declared one), `BAD` evaluator
+    leftovers, labels not matching their type's selector, target counts, names
+    breaking the naming rule, ids used twice, orphan or missing resources, pages
+    still inlining data: URLs, and resources not stored as Git LFS pointers.
+    """
+    from corpus.check.check import check_paths, resolve_scope
+
+    root = corpus_root(ctx)
+    base = ctx.find_root().params.get("directory") or Path.cwd()  # like git -C: paths are relative to DIR
+    paths = tuple(base / path for path in paths)
+    pages = len(resolve_scope(root, list(paths)).samples)
+    if pages >= PROGRESS_FROM and not as_json:
+        with click.progressbar(length=pages, label="checking", file=sys.stderr) as bar:
+            findings = check_paths(root, list(paths), drift, on_page=lambda: bar.update(1))
+    else:
+        findings = check_paths(root, list(paths), drift)
+    if as_json:
+        echo_json([f.to_json() for f in findings])
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        if findings:
+            click.echo(f"{len(findings)} problem(s) in {pages} page(s) checked", err=True)
+    sys.exit(1 if findings else 0)
+
+
+@click.group()
+def hooks() -> None:
+    """The git hooks that enforce the rubric at commit time."""
+
+
+@hooks.command("install")
+@click.pass_context
+@reports_errors
+def hooks_install(ctx: click.Context) -> None:
+    """Repair the hook wiring of this clone: Git LFS first, then pre-commit (never forced)."""
+    from corpus.samples.hookwiring import repair_hooks
+
+    root = corpus_root(ctx)
+    state = repair_hooks(root)
+    _print_state(state)
+    if not (root / ".pre-commit-config.yaml").exists():
+        click.echo("note: no .pre-commit-config.yaml here: run `corpus init` to write one", err=True)
+    sys.exit(0 if all(state.values()) else 1)
+
+
+@hooks.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the state as JSON.")
+@click.pass_context
+@reports_errors
+def hooks_status(ctx: click.Context, as_json: bool) -> None:
+    """Say whether the Git LFS and pre-commit hooks are installed (exit 1 if not)."""
+    from corpus.samples.hookwiring import hooks_installed
+
+    state = hooks_installed(corpus_root(ctx))
+    if as_json:
+        echo_json(state)
+    else:
+        _print_state(state)
+    sys.exit(0 if all(state.values()) else 1)
+
+
+@hooks.command("run", context_settings={"ignore_unknown_options": True})
+@click.argument("name")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+@reports_errors
+def hooks_run(ctx: click.Context, name: str, files: tuple[Path, ...]) -> None:
+    """Run hook NAME (a module of the `hooks` package: check, extract, lfs, ...) on FILES.
+
+    This is what `.pre-commit-config.yaml` calls; pre-commit passes the staged files.
+    """
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise BadInput(f"{name}: not a hook name")
+    try:
+        module = importlib.import_module(f"hooks.{name}")
+    except ModuleNotFoundError as e:
+        if e.name != f"hooks.{name}":
+            raise
+        raise BadInput(f"{name}: no such hook (see hooks/ in the corpus tool)") from None
+    sys.exit(module.main(corpus_root(ctx), list(files)))
+
+
+def _print_state(state: dict[str, bool]) -> None:
+    for part, ok in state.items():
+        click.echo(f"{part}: {'installed' if ok else 'NOT installed (run `corpus hooks install`)'}")

@@ -1,0 +1,91 @@
+"""`corpus extract` and `corpus inline`: the click layer over corpus.extract."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.samples.lock import writer_lock
+from corpus.samples.tree import Sample, resolve_samples
+
+PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+JSON = click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
+
+
+def _progress(samples: list[Sample], label: str):
+    return click.progressbar(samples, label=label, file=sys.stderr, item_show_func=lambda s: s.name if s else "")
+
+
+@click.command()
+@PATHS
+@JSON
+@click.pass_context
+@reports_errors
+def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Move the data: URLs of pages into their resources folders (Git LFS).
+
+    PATHS are pages, set folders or the corpus (default: the whole corpus). Every
+    data: URL (base64 or percent-encoded, in attributes, srcset, style, <style>,
+    SVG, and inside extracted stylesheets) becomes a file
+    samples/<set>/resources/<stem>/<sha256 prefix>.<ext>, and the page refers to it.
+    `corpus inline` undoes this byte for byte. Malformed data URLs are left in
+    place and reported as FILE:OFFSET: MESSAGE; the exit status is then 1.
+    """
+    from corpus.extract.extract import extract_sample
+
+    root = corpus_root(ctx)
+    samples = resolve_samples(root, paths)
+    report = []
+    problems = []
+    with writer_lock(root), _progress(samples, "extracting") as bar:
+        for sample in bar:
+            result = extract_sample(sample)
+            problems += result.problems
+            report.append({
+                "page": sample.relpath,
+                "changed": result.changed,
+                "resources": [p.relative_to(root).as_posix() for p in result.resources],
+                "problems": [{"offset": p.offset, "message": p.message} for p in result.problems],
+            })
+    if as_json:
+        echo_json(report)
+    else:
+        changed = [r for r in report if r["changed"]]
+        for r in changed:
+            click.echo(f"extracted {r['page']}: {len(r['resources'])} resource(s)")
+        click.echo(f"{len(changed)} of {len(report)} page(s) extracted")
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        sys.exit(1)
+
+
+@click.command()
+@PATHS
+@JSON
+@click.pass_context
+@reports_errors
+def inline(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Put extracted resources back into pages, restoring them byte for byte.
+
+    PATHS are pages, set folders or the corpus (default: the whole corpus). The
+    manifest and the files it names are removed from the resources folder.
+    """
+    from corpus.extract.inline import inline_sample
+
+    root = corpus_root(ctx)
+    samples = resolve_samples(root, paths)
+    inlined = []
+    with writer_lock(root), _progress(samples, "inlining") as bar:
+        for sample in bar:
+            if inline_sample(sample):
+                inlined.append(sample.relpath)
+    if as_json:
+        echo_json({"inlined": inlined, "pages": len(samples)})
+    else:
+        for page in inlined:
+            click.echo(f"inlined {page}")
+        click.echo(f"{len(inlined)} of {len(samples)} page(s) inlined")

@@ -1,0 +1,110 @@
+"""`corpus retrain` and `corpus metrics`: models that follow the corpus, and their history."""
+
+from __future__ import annotations
+
+import click
+
+from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
+
+
+@click.command()
+@click.option(
+    "--trainee",
+    "trainees",
+    multiple=True,
+    metavar="TYPE",
+    help="Retrain only this type (repeatable) [default: every type in training.yaml].",
+)
+@click.option("--force", is_flag=True, help="Train even when nothing changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@click.pass_context
+@reports_errors
+def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, as_json: bool) -> None:
+    """Re-vectorize what changed and retrain models whose inputs changed.
+
+    Hyperparameters come from training.yaml at the corpus root (committed with the
+    samples); each type's model goes to models/TYPE.json. A model is trained
+    again only when its vector files, the ruleset or its hyperparameters differ
+    from what its model file records; otherwise this says "up to date". Commit
+    the vectors and models afterwards so `corpus metrics` can compare revisions.
+
+    \b
+    training.yaml:
+      trainees:
+        login:
+          iterations: 1000
+          stop_early: true
+          patience: 20
+          exclude: [someRule]
+    (other keys: learning_rate, pos_weight, layers, seed, cutoff, validation, ruleset)
+    """
+    from trainer.retrain import retrain as retrain_models
+
+    root = corpus_root(ctx)
+    results = retrain_models(root, list(trainees) or None, force)
+    if as_json:
+        echo_json(
+            [
+                {
+                    "trainee": r.trainee,
+                    "modelFile": shown_path(r.model_file, root),
+                    "retrained": r.retrained,
+                    "reasons": r.reasons,
+                    "metrics": r.model.metrics if r.model else None,
+                }
+                for r in results
+            ]
+        )
+        return
+    for r in results:
+        if not r.retrained:
+            click.echo(f"{shown_path(r.model_file, root)}: up to date")
+            continue
+        assert r.model is not None
+        summary = ", ".join(
+            f"{name} accuracy {m['accuracy']:.4f} MCC {m['mcc']:.4f}" for name, m in r.model.metrics.items()
+        )
+        click.echo(f"{shown_path(r.model_file, root)}: retrained ({'; '.join(r.reasons)}): {summary}")
+
+
+@click.command(name="metrics")
+@click.argument("rev", required=False)
+@click.option("--diff", "base", metavar="REV", help="Show the change from REV to the first revision.")
+@click.option("--trainee", "trainees", multiple=True, metavar="TYPE", help="Only this type (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+@reports_errors
+def metrics_(ctx: click.Context, rev: str | None, base: str | None, trainees: tuple[str, ...], as_json: bool) -> None:
+    """Show the metrics the model files record at REV (default: the working tree).
+
+    With --diff OLD, show each number at OLD and at REV and the change:
+    `corpus metrics --diff HEAD` tells whether uncommitted work helped,
+    `corpus metrics HEAD --diff HEAD~1` what the last commit did.
+    """
+    from dataclasses import asdict
+
+    from trainer.history import diff_text, metrics_diff, metrics_text, models_at
+
+    root = corpus_root(ctx)
+    where = rev or "worktree"
+
+    def pick(models: dict) -> dict:
+        return {k: v for k, v in models.items() if not trainees or k in trainees}
+
+    new = pick(models_at(root, rev))
+    if base is None:
+        if as_json:
+            echo_json(
+                {
+                    name: {"metrics": m.metrics, "cutoff": m.cutoff, "provenance": m.provenance}
+                    for name, m in new.items()
+                }
+            )
+        else:
+            click.echo(metrics_text(new, where))
+        return
+    changes = metrics_diff(pick(models_at(root, base)), new)
+    if as_json:
+        echo_json([{**asdict(c), "delta": c.delta} for c in changes])
+    else:
+        click.echo(diff_text(changes, base, where))

@@ -1,0 +1,188 @@
+"""Commands that manage the samples tree: add, list, status, pick, split."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from corpus.check.rubric import load_rubric
+from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.samples.lock import writer_lock
+from corpus.samples.tree import SETS
+
+SET_CHOICE = click.Choice(SETS)
+
+
+@click.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+@reports_errors
+def init(ctx: click.Context, directory: Path | None) -> None:
+    """Make DIR (default: here) a corpus repository, or repair one.
+
+    Creates the samples/ sets and rubric, the Git LFS rule for resources, and the
+    hooks (Git LFS's first, then pre-commit's). Never touches a sample.
+    """
+    from corpus.samples.init import init_corpus
+
+    base = ctx.find_root().params.get("directory") or Path.cwd()
+    report = init_corpus(base / directory if directory else base)
+    if report.created:
+        for item in report.created:
+            click.echo(f"created {item}")
+    click.echo(f"corpus ready at {report.root}")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--negative/--positive", default=None,
+              help="Whether the pages are negative (no target). Default: inferred from their labels.")
+@click.option("--to", "to_set", type=SET_CHOICE, default="unused", show_default=True, help="The set to add to.")
+@click.option("--name", help="The new page's name (needed when the rubric's naming rule is custom).")
+@click.option("--extract/--no-extract", default=True, show_default=True,
+              help="Move inline data: URLs into LFS-tracked resources.")
+@click.pass_context
+@reports_errors
+def add(ctx: click.Context, paths: tuple[Path, ...], negative: bool | None, to_set: str, name: str | None,
+        extract: bool) -> None:
+    """Copy pages (files or folders of pages) into the corpus and stage them in git.
+
+    Each page gets the next free id shared by all sets (`7.html`, `n8.html` for a
+    negative one). A page whose content is already in the corpus is refused.
+    """
+    from corpus.samples.add import add_pages
+
+    root = corpus_root(ctx)
+    with writer_lock(root):
+        result = add_pages(root, load_rubric(root), list(paths), negative, to_set, name, extract)
+    for item in result.added:
+        kind = "negative" if item.negative else "positive"
+        click.echo(f"added {item.source} as {item.sample.relpath} ({kind})")
+    for problem in result.problems:
+        click.echo(f"{problem}", err=True)
+    if result.problems:
+        sys.exit(1)
+
+
+@click.command(name="list")
+@click.argument("in_directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-b", "--base-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Print paths relative to this folder. Default: IN_DIRECTORY.")
+@click.option("-o", "--out-file", type=click.File("w"), help="Write the list here. Default: stdout.")
+@click.option("-u", "--show-urls", is_flag=True, help="Also print each page's original URL.")
+@reports_errors
+def list_(in_directory: Path, base_dir: Path | None, out_file, show_urls: bool) -> None:
+    """Recursively list the pages under IN_DIRECTORY (resources folders skipped)."""
+    from corpus.samples.listing import list_pages, original_url
+
+    out = out_file or sys.stdout
+    for rel in list_pages(in_directory, base_dir):
+        if show_urls:
+            page = (base_dir or in_directory).resolve() / rel
+            out.write(f"{rel}\t{original_url(page) or ''}\n")
+        else:
+            out.write(f"{rel}\n")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+@reports_errors
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Per set: positive and negative pages, targets per type, pages still to extract,
+    resource bytes; whether resources are LFS pointers and the hooks are installed."""
+    from corpus.samples.status import corpus_status
+
+    root = corpus_root(ctx)
+    report = corpus_status(root, load_rubric(root))
+    if as_json:
+        echo_json(report.to_json())
+        return
+    for set_name, s in report.sets.items():
+        targets = ", ".join(f"{t} {n}" for t, n in s.targets.items()) or "none"
+        click.echo(f"{set_name:<11} {s.positive:>5} positive {s.negative:>5} negative   targets: {targets}")
+        if s.resource_files:
+            click.echo(f"{'':<11} {s.resource_files} resource files, {s.resource_bytes} bytes")
+        if s.inline_data_pages:
+            click.echo(f"{'':<11} {len(s.inline_data_pages)} pages still hold inline data: URLs (run corpus extract)")
+    if report.resources_as_lfs_pointers:
+        click.echo("resources: all stored as Git LFS pointers")
+    else:
+        click.echo(f"resources: {len(report.resources_not_pointers)} staged as content, not LFS pointers:")
+        for path in report.resources_not_pointers:
+            click.echo(f"  {path}")
+    missing = [name for name, ok in report.hooks.items() if not ok]
+    click.echo("hooks: installed" if not missing else f"hooks: missing {', '.join(missing)} (run corpus hooks install)")
+
+
+def _print_moves(moves, as_json: bool, dry_run: bool) -> None:
+    if as_json:
+        echo_json({"dry_run": dry_run, "moves": [
+            {"from": m.sample.relpath, "to": m.destination.relpath} for m in moves]})
+        return
+    verb = "would move" if dry_run else "moved"
+    for m in moves:
+        click.echo(f"{verb} {m.sample.relpath} -> {m.destination.relpath}")
+    click.echo(f"{len(moves)} samples {verb}", err=True)
+
+
+def move_options(command):
+    """The options pick and split share."""
+    for option in reversed([
+        click.option("--seed", type=int, default=0, show_default=True,
+                     help="Seed: the same seed and samples give the same moves."),
+        click.option("--stratify-by", multiple=True, metavar="GROUP",
+                     help="A group of the naming rule to keep proportional (repeatable). Default: the rubric's."),
+        click.option("--dry-run", is_flag=True, help="Print what would move; move nothing."),
+        click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _groups(rubric, stratify_by: tuple[str, ...]) -> tuple[str, ...]:
+    return stratify_by or rubric.stratify
+
+
+@click.command()
+@click.argument("from_set", metavar="FROM", type=SET_CHOICE)
+@click.argument("to_set", metavar="TO", type=SET_CHOICE)
+@click.argument("count", metavar="N", type=click.IntRange(min=0))
+@move_options
+@click.pass_context
+@reports_errors
+def pick(ctx: click.Context, from_set: str, to_set: str, count: int, seed: int, stratify_by: tuple[str, ...],
+         dry_run: bool, as_json: bool) -> None:
+    """Move N samples from set FROM to set TO, at random but reproducibly, keeping the
+    share of negative pages (and of each --stratify-by group) as in FROM."""
+    from corpus.samples.pick import apply_moves, plan_pick
+
+    root = corpus_root(ctx)
+    rubric = load_rubric(root)
+    with writer_lock(root):
+        moves = plan_pick(root, rubric, from_set, to_set, count, seed, _groups(rubric, stratify_by))
+        if not dry_run:
+            apply_moves(root, moves)
+    _print_moves(moves, as_json, dry_run)
+
+
+@click.command()
+@click.option("--ratios", default="60,20,20", show_default=True, help="Training, validation, testing shares.")
+@move_options
+@click.pass_context
+@reports_errors
+def split(ctx: click.Context, ratios: str, seed: int, stratify_by: tuple[str, ...], dry_run: bool,
+          as_json: bool) -> None:
+    """Move every sample of unused into training, validation and testing by --ratios,
+    stratified by positive/negative (and each --stratify-by group)."""
+    from corpus.samples.pick import apply_moves, parse_ratios, plan_split
+
+    root = corpus_root(ctx)
+    rubric = load_rubric(root)
+    with writer_lock(root):
+        moves = plan_split(root, rubric, parse_ratios(ratios), seed, _groups(rubric, stratify_by))
+        if not dry_run:
+            apply_moves(root, moves)
+    _print_moves(moves, as_json, dry_run)

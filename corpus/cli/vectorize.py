@@ -1,0 +1,78 @@
+"""`corpus vectorize`: the click layer over corpus/vectorize.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from corpus.check.rubric import load_rubric
+from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.errors import BadInput
+from corpus.samples.lock import writer_lock
+from corpus.samples.tree import SAMPLES_DIR, SETS
+
+
+def _set_name(root: Path, arg: str) -> str:
+    """A set given by name (`training`) or by folder (`samples/training`)."""
+    if arg in SETS:
+        return arg
+    path = Path(arg).resolve()
+    for name in SETS:
+        if path == (root / SAMPLES_DIR / name).resolve():
+            return name
+    raise BadInput(f"{arg}: not a set (give one of {', '.join(SETS)} or its samples/ folder)")
+
+
+@click.command()
+@click.argument("sets", nargs=-1, required=True)
+@click.option("--trainee", "-t", metavar="TYPE",
+              help="The type to vectorize for (a trainee of the ruleset); default: the rubric's only type.")
+@click.option("--ruleset", "ruleset_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The ruleset file [default: rulesets.py at the corpus root].")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="The vector file (one SET only) [default: vectors/<set>_<type>.json].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes (each with its own browser when rendering).")
+@click.option("--full", is_flag=True, help="Vectorize every page, ignoring the existing file.")
+@click.option("--timings", is_flag=True,
+              help="Record each page's vectorizing time in ms (else 0, so files only change when pages do).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report per set.")
+@click.pass_context
+@reports_errors
+def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ruleset_path: Path | None,
+              out: Path | None, jobs: int, full: bool, timings: bool, as_json: bool) -> None:
+    """Write the feature vectors of each SET for a trainee, in the Fathom format.
+
+    Incremental: only pages added or changed since the last run are vectorized
+    again (all of them when the ruleset changed); deleted pages are dropped.
+    Pages are rendered in headless Chromium only if a rule reads rendered facts,
+    and renders are cached in .corpus-cache/.
+    """
+    from corpus.vectors.vectorize import update_vectors
+
+    root = corpus_root(ctx)
+    names = [_set_name(root, s) for s in sets]
+    if out is not None and len(names) != 1:
+        raise BadInput("-o/--output needs exactly one SET")
+    if trainee is None:
+        types = sorted(load_rubric(root).types)
+        if len(types) != 1:
+            raise BadInput(f"give --trainee (the rubric has {len(types)} types: {', '.join(types) or 'none'})")
+        trainee = types[0]
+    reports = []
+    with writer_lock(root):
+        for name in names:
+            reports.append(update_vectors(root, name, trainee, ruleset_path, out, jobs,
+                                          full=full, timings=timings, progress=not as_json))
+    if as_json:
+        echo_json([r.as_json() for r in reports])
+        return
+    for r in reports:
+        try:
+            shown = r.out.resolve().relative_to(root.resolve())
+        except ValueError:
+            shown = r.out
+        removed = f", {len(r.removed)} removed" if r.removed else ""
+        click.echo(f"{shown}: {len(r.vectorized)} vectorized, {len(r.kept)} kept{removed}"
+                   f" ({r.rendered} rendered){'' if r.changed else ', unchanged'}")

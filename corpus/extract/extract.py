@@ -1,0 +1,319 @@
+"""`corpus extract`: data URLs out to LFS-tracked files (`inline` puts them back).
+
+Extraction reads the page through a memory map in one pass, writing each
+decoded resource as it goes (see extract_store), and builds the new page from
+slices of the old one. The order of writes makes a crash harmless: resources
+(synced), then the manifest, then the page, replaced atomically. A page is
+therefore always either the original or the fully extracted one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from corpus.errors import CorpusError
+from corpus.extract.dataurl import (
+    BaseTag,
+    CspContent,
+    DataURL,
+    Malformed,
+    Truncated,
+    csp_with_self,
+    decode_base64,
+    decode_plain,
+    scan,
+)
+from corpus.extract.manifest import (
+    Edit,
+    Layer,
+    Manifest,
+    applied_layers,
+    load_manifest,
+    save_manifest,
+    text,
+    walk_files,
+)
+from corpus.extract.mime import extension, media_type
+from corpus.extract.store import (
+    Checkpoint,
+    ResourceStore,
+    remove_stale_temps,
+)
+from corpus.samples.atomic import fsync_dir
+from corpus.samples.tree import RESOURCES_DIR, Sample
+
+MAX_NESTING = 8
+DROP_CONTEXT = 64
+RELEASE_EVERY = 8 * 1024 * 1024  # bytes of the mapped page kept resident, about
+RECURSE_INTO = {"text/css": False, "text/html": True}  # media type -> is an HTML document
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    offset: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.offset}: {self.message}"
+
+
+@dataclass
+class ExtractResult:
+    changed: bool
+    resources: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def reference_prefix(sample: Sample) -> str:
+    """How the page refers to its resources folder, as a URL path (`111 2` -> `111%202`)."""
+    return f"{RESOURCES_DIR}/{quote(sample.stem, safe='')}/"
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Markup first (after a BOM and blanks): pages, not images or archives named .html."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n\f").startswith(b"<")
+
+
+# ---------------------------------------------------------------------------
+# Extraction
+
+
+class _PageWindow:
+    """Hashes the mapped page as the scan moves on, then lets the kernel drop what is behind.
+
+    Without this, every byte of a 200 MB page would stay resident to the end.
+    """
+
+    def __init__(self, buf: mmap.mmap | bytes) -> None:
+        self.buf = buf
+        self.sha256 = hashlib.sha256()
+        self.done = 0
+
+    def advance(self, pos: int, final: bool = False) -> None:
+        if not final and pos - self.done < RELEASE_EVERY:
+            return
+        with memoryview(self.buf) as view:
+            self.sha256.update(view[self.done:pos])
+        self.done = pos
+        if isinstance(self.buf, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            release = pos - pos % mmap.PAGESIZE
+            if release:
+                self.buf.madvise(mmap.MADV_DONTNEED, 0, release)
+
+
+@dataclass
+class _Run:
+    """What one extraction shares down the nesting: where files go, what went wrong."""
+
+    page: Path
+    store: ResourceStore
+    problems: list[Problem] = field(default_factory=list)
+
+
+Where = Callable[[int], tuple[int, str]]
+
+
+def _top_level(offset: int) -> tuple[int, str]:
+    return offset, ""
+
+
+def _extract_document(
+    buf, html_document: bool, prefix: str, run: _Run, where: Where = _top_level,
+    window: _PageWindow | None = None, depth: int = 0,
+) -> tuple[list, list[Edit]]:
+    """The pieces of the rewritten document and the edits made, in order."""
+    view = memoryview(buf)
+    pieces: list = []
+    edits: list[Edit] = []
+    cursor = 0
+    for found in scan(buf, html_document):
+        if isinstance(found, Truncated):
+            offset, context = where(found.offset)
+            run.problems.append(Problem(run.page, offset, context + found.message))
+        elif isinstance(found, BaseTag):
+            gap = view[cursor:found.start]
+            edits.append({"kind": "drop", "old": text(view[found.start:found.end]), "gap": len(gap),
+                          "before": text(gap[-DROP_CONTEXT:])})
+            pieces.append(gap)
+            cursor = found.end
+        elif isinstance(found, CspContent):
+            old = bytes(view[found.start:found.end])
+            new = csp_with_self(old)
+            if new != old:
+                edits.append({"kind": "csp", "old": text(old), "new": text(new)})
+                pieces += [view[cursor:found.start], new]
+                cursor = found.end
+        elif isinstance(found, DataURL):
+            ref, edit = _extract_url(view, found, prefix, run, where, depth)
+            if edit is not None:
+                edits.append(edit)
+                pieces += [view[cursor:found.start], ref]
+                cursor = found.end
+        if window is not None:
+            window.advance(cursor)
+    pieces.append(view[cursor:])
+    return pieces, edits
+
+
+def _extract_url(
+    view: memoryview, url: DataURL, prefix: str, run: _Run, where: Where, depth: int,
+) -> tuple[bytes, Edit] | tuple[None, None]:
+    """Decode, extract and store one data URL; (None, None) when it is left in place."""
+    payload = view[url.payload_start:url.end]
+    try:
+        if url.base64:
+            content, spelling = decode_base64(payload, url.html_escaped)
+        else:
+            content, spelling = decode_plain(payload, url.html_escaped), None
+    except Malformed as e:
+        offset, context = where(url.start)
+        run.problems.append(Problem(run.page, offset, f"{context}malformed data URL left in place: {e}"))
+        return None, None
+    mime = media_type(url.mime)
+    edit: Edit = {"kind": "data", "header": text(view[url.start:url.payload_start])}
+    if mime in RECURSE_INTO and depth < MAX_NESTING:
+        outer, outer_where = url.start, where
+
+        def nested(offset: int) -> tuple[int, str]:
+            at, context = outer_where(outer)
+            return at, f"{context}in the {mime} data URL, at offset {offset}: "
+
+        sub_pieces, children = _extract_document(content, RECURSE_INTO[mime], "", run, nested, depth=depth + 1)
+        if children:
+            content = b"".join(sub_pieces)
+            edit["children"] = children
+    name = run.store.put(content, extension(url.mime, content))
+    edit["file"] = name
+    edit["ref"] = prefix + name
+    if not url.base64:
+        edit["raw"] = text(payload)
+    elif spelling.patches:
+        edit["patches"] = [[offset, length, text(replacement)] for offset, length, replacement in spelling.patches]
+    return (prefix + name).encode("ascii"), edit
+
+
+def write_pieces(path: Path, pieces: Iterable, mode: int) -> None:
+    """Replace `path` atomically with the concatenated pieces (streamed, never joined).
+
+    The caller syncs the folder: once the rename is done, the new page stands.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".corpus-", suffix=".tmp")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as f:
+            for piece in pieces:
+                f.write(piece)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _open_page(path: Path):
+    if not path.is_file():
+        raise CorpusError(f"{path}: no such page")
+    f = path.open("rb")
+    size = os.fstat(f.fileno()).st_size
+    buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+    return f, buf
+
+
+def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> ExtractResult:
+    """Move every data URL of a sample's page into its resources folder, in place.
+
+    Atomic and idempotent; malformed data URLs stay where they are and come back as
+    problems. `checkpoint(stage)` is called after each resource ("resource"), before
+    the page is replaced ("page") and after ("done"); tests kill the process there.
+    """
+    page = sample.path
+    manifest = load_manifest(sample) or Manifest(page=sample.name)
+    remove_stale_temps(sample.resources_dir)
+    f, buf = _open_page(page)
+    try:
+        if not looks_like_html(bytes(buf[:4096])):
+            return ExtractResult(False, [], [Problem(page, 0, "not an HTML page; refused")])
+        mode = os.fstat(f.fileno()).st_mode & 0o7777
+        manifest.layers = applied_layers(manifest.layers, page)
+        run = _Run(page, ResourceStore(sample.resources_dir, checkpoint))
+        window = _PageWindow(buf)
+        pieces: list | None = None
+        edits: list[Edit] | None = None
+        replaced = False
+        try:
+            pieces, edits = _extract_document(buf, True, reference_prefix(sample), run, window=window)
+            if not edits:
+                run.store.finish()
+                return ExtractResult(False, [], run.problems)
+            window.advance(len(buf), final=True)
+            run.store.finish()
+            extracted = hashlib.sha256()
+            for piece in pieces:
+                extracted.update(piece)
+            manifest.layers.append(Layer(
+                original_size=len(buf), original_sha256=window.sha256.hexdigest(),
+                extracted_size=sum(len(p) for p in pieces), extracted_sha256=extracted.hexdigest(),
+                edits=edits,
+            ))
+            save_manifest(sample, manifest)
+            if checkpoint is not None:
+                checkpoint("page")
+            write_pieces(page, pieces, mode)
+            replaced = True
+            fsync_dir(page.parent)
+            if checkpoint is not None:
+                checkpoint("done")
+        except BaseException:
+            if replaced:
+                raise  # the extracted page stands, with everything it refers to
+            if manifest.layers and manifest.layers[-1].edits is edits:
+                manifest.layers.pop()  # written, but the page never got it: take it back
+                save_manifest(sample, manifest)
+            run.store.rollback()
+            raise
+        finally:
+            pieces = edits = None  # let go of the views into the map before it closes
+        resources = sorted({sample.resources_dir / name for name in walk_files(manifest.layers[-1].edits)})
+        return ExtractResult(True, resources, run.problems)
+    finally:
+        _close(f, buf)
+
+
+def _close(f, buf) -> None:
+    if isinstance(buf, mmap.mmap):
+        try:
+            buf.close()
+        except BufferError:  # a traceback still holds a view; the map goes with it
+            pass
+    f.close()
+
+
+def has_inline_data(page: bytes) -> bool:
+    """Whether a page still holds a data URL that `extract` would move out."""
+    for found in scan(page, True):
+        if isinstance(found, DataURL):
+            try:
+                if found.base64:
+                    decode_base64(memoryview(page)[found.payload_start:found.end], found.html_escaped)
+                return True
+            except Malformed:
+                continue
+    return False
+
+
+def page_has_inline_data(path: Path) -> bool:
+    """`has_inline_data` for a file, without reading it all into memory."""
+    f, buf = _open_page(path)
+    try:
+        return has_inline_data(buf)  # type: ignore[arg-type]
+    finally:
+        _close(f, buf)

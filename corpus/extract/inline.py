@@ -1,0 +1,126 @@
+"""`corpus inline`: put extracted resources back, restoring the page byte for byte.
+
+Replays the manifest's edits in reverse, layer by layer; the exact inverse of
+`extract_sample`, even after several extractions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from corpus.errors import CorpusError
+from corpus.extract.dataurl import Spelling, encode_base64
+from corpus.extract.extract import DROP_CONTEXT, write_pieces
+from corpus.extract.manifest import (
+    Edit,
+    applied_layers,
+    load_manifest,
+    raw,
+    save_manifest,
+    walk_files,
+)
+from corpus.extract.store import name_matches
+from corpus.samples.atomic import fsync_dir
+from corpus.samples.tree import Sample
+
+
+class _Resources:
+    def __init__(self, sample: Sample) -> None:
+        self.directory = sample.resources_dir
+
+    def read(self, name: str) -> bytes:
+        path = self.directory / name
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise CorpusError(f"{path}: resource missing; cannot inline") from None
+        if not name_matches(name, data):
+            if data.startswith(b"version https://git-lfs.github.com/spec/"):
+                raise CorpusError(f"{path}: is a Git LFS pointer; run `git lfs pull` first")
+            raise CorpusError(f"{path}: content changed since extraction; cannot inline exactly")
+        return data
+
+
+def _original_url(edit: Edit, resources: _Resources, page: Path) -> bytes:
+    header = raw(edit["header"])
+    if "raw" in edit:
+        return header + raw(edit["raw"])
+    content = resources.read(edit["file"])
+    if edit.get("children"):
+        content = b"".join(_inline_document(content, edit["children"], resources, page))
+    payload = encode_base64(content)
+    if "patches" in edit:
+        payload = Spelling(tuple((o, n, raw(t)) for o, n, t in edit["patches"])).apply(payload)
+    return header + payload
+
+
+def _locate_drop(buf: bytes, edit: Edit, cursor: int) -> int:
+    before = raw(edit["before"])
+    point = cursor + edit["gap"]
+    if buf[point - len(before):point] == before and point >= cursor:
+        return point
+    if len(before) == DROP_CONTEXT:
+        found = buf.find(before, max(0, cursor - len(before)))
+        if found != -1 and found + len(before) >= cursor:
+            return found + len(before)
+    return -1
+
+
+def _inline_document(buf: bytes, edits: list[Edit], resources: _Resources, page: Path) -> Iterator[bytes]:
+    """The pieces of the document with `edits` undone, one resource at a time."""
+    cursor = 0
+    for edit in edits:
+        kind = edit["kind"]
+        if kind == "drop":
+            at = _locate_drop(buf, edit, cursor)
+            end, target = at, raw(edit["old"])
+        else:
+            target = raw(edit["ref"] if kind == "data" else edit["new"])
+            at = buf.find(target, cursor)
+            end = at + len(target)
+        if at == -1:
+            raise CorpusError(
+                f"{page}: cannot inline: {target[:80].decode('latin-1')!r} is no longer where extraction "
+                "left it (was the page edited there?)"
+            )
+        yield buf[cursor:at]
+        yield _original_url(edit, resources, page) if kind == "data" else raw(edit["old"])
+        cursor = end
+    yield buf[cursor:]
+
+
+def inline_sample(sample: Sample) -> bool:
+    """Put every extracted resource back into the page as it was; True when the page changed.
+
+    The exact inverse of `extract_sample`, even after several extractions. The
+    manifest and the files it lists go once the page is back.
+    """
+    manifest = load_manifest(sample)
+    if manifest is None:
+        return False
+    page = sample.path
+    if not page.is_file():
+        raise CorpusError(f"{page}: no such page")
+    all_files = {name for layer in manifest.layers for name in walk_files(layer.edits)}
+    layers = applied_layers(manifest.layers, page)
+    changed = False
+    if layers:
+        resources = _Resources(sample)
+        data = page.read_bytes()
+        for layer in reversed(layers[1:]):
+            data = b"".join(_inline_document(data, layer.edits, resources, page))
+        pieces = _inline_document(data, layers[0].edits, resources, page)
+        write_pieces(page, pieces, page.stat().st_mode & 0o7777)
+        fsync_dir(page.parent)
+        changed = True
+    manifest.layers = []
+    save_manifest(sample, manifest)
+    for name in sorted(all_files):
+        (sample.resources_dir / name).unlink(missing_ok=True)
+    for directory in (sample.resources_dir, sample.resources_dir.parent):
+        try:
+            directory.rmdir()
+        except OSError:
+            break
+    return changed

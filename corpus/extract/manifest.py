@@ -1,0 +1,139 @@
+"""What `corpus inline` needs to give a page back byte for byte, kept beside its resources.
+
+`samples/<set>/resources/<stem>/manifest.json` travels with the sample. It holds
+one *layer* per extraction that changed the page (a page that gained data URLs
+after it was extracted gets a second layer); each layer lists its edits in page
+order:
+
+- `data`: a data URL became `ref` (the file `file`); `header` is the URL up to
+  its comma as written; `raw` the payload text when it was not base64, else
+  `patches` when the base64 text was not canonical; `children` the edits made
+  inside the resource (a stylesheet's fonts), recursively.
+- `csp`: a Content-Security-Policy value `old` became `new`.
+- `drop`: a `<base>` tag `old` was removed, `gap` bytes after the previous edit,
+  right after the text `before` (to find the spot again if the page was edited).
+
+Bytes are stored as latin-1 strings, so any byte survives JSON unchanged. A layer
+also records the sizes and sha256 of the page before and after, which tells a
+layer that never reached the page (a crash between writing this file and the
+page) from one that did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus.errors import CorpusError
+from corpus.samples.atomic import atomic_write, fsync_dir
+from corpus.samples.tree import Sample
+
+MANIFEST_NAME = "manifest.json"
+FORMAT = "corpus-extract"
+VERSION = 1
+
+Edit = dict[str, Any]
+
+
+def text(data: bytes | memoryview) -> str:
+    return bytes(data).decode("latin-1")
+
+
+def raw(value: str) -> bytes:
+    return value.encode("latin-1")
+
+
+@dataclass
+class Layer:
+    original_size: int
+    original_sha256: str
+    extracted_size: int
+    extracted_sha256: str
+    edits: list[Edit] = field(default_factory=list)
+
+
+@dataclass
+class Manifest:
+    page: str
+    layers: list[Layer] = field(default_factory=list)
+
+
+def manifest_path(sample: Sample) -> Path:
+    return sample.resources_dir / MANIFEST_NAME
+
+
+def load_manifest(sample: Sample) -> Manifest | None:
+    path = manifest_path(sample)
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_bytes())
+        if data.get("format") != FORMAT:
+            raise ValueError("not an extraction manifest")
+        if data.get("version") != VERSION:
+            raise ValueError(f"version {data.get('version')!r} is not one this corpus knows ({VERSION})")
+        layers = [Layer(**layer) for layer in data["layers"]]
+        return Manifest(page=data["page"], layers=layers)
+    except (ValueError, KeyError, TypeError) as e:
+        if path.read_bytes().startswith(b"version https://git-lfs"):
+            raise CorpusError(f"{path}: is a Git LFS pointer; run `git lfs pull` first") from None
+        raise CorpusError(f"{path}: unreadable extraction manifest: {e}") from None
+
+
+def save_manifest(sample: Sample, manifest: Manifest) -> None:
+    path = manifest_path(sample)
+    if not manifest.layers:
+        if path.exists():
+            path.unlink()
+            fsync_dir(path.parent)
+        return
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "page": manifest.page,
+        "layers": [vars(layer) for layer in manifest.layers],
+    }
+    atomic_write(path, json.dumps(data, indent=1, sort_keys=True).encode() + b"\n")
+
+
+def applied_layers(layers: list[Layer], page: Path) -> list[Layer]:
+    """The layers the page really carries.
+
+    A crash after the manifest was written but before the page was replaced (or, in
+    `inline`, after the page was restored but before the manifest went) leaves
+    layers the page does not carry: the page then equals what such a layer started from.
+    """
+    if not layers:
+        return layers
+    size = page.stat().st_size
+    digest: str | None = None
+
+    def page_sha256() -> str:
+        nonlocal digest
+        if digest is None:
+            h = hashlib.sha256()
+            with page.open("rb") as f:
+                while chunk := f.read(1 << 22):
+                    h.update(chunk)
+            digest = h.hexdigest()
+        return digest
+
+    top = layers[-1]
+    if size == top.extracted_size and page_sha256() == top.extracted_sha256:
+        return layers
+    for k, layer in enumerate(layers):
+        if size == layer.original_size and page_sha256() == layer.original_sha256:
+            return layers[:k]
+    return layers  # edited since extraction (labels, say): the edits are still there
+
+
+def walk_files(edits: list[Edit]) -> Iterator[str]:
+    """Every resource file the edits refer to, nested ones included."""
+    for edit in edits:
+        if edit["kind"] == "data":
+            yield edit["file"]
+            yield from walk_files(edit.get("children", []))

@@ -1,0 +1,239 @@
+"""Rendered facts: each element's box, visibility and computed style, from Chromium.
+
+Pairing browser elements with lxml elements: before parsing, `mark_elements` writes
+an attribute `data-corpus-i="N"` into the N-th start tag of the page bytes. Both lxml
+and Chromium then parse the same marked bytes, so every element that came from a
+start tag carries its number in both trees, whatever each parser repairs (Chromium
+adds `<tbody>`, moves misplaced table content, clones formatting elements; libxml2
+does its own repairs). Elements a parser makes up carry no number and get no facts,
+except `<html>`, `<head>` and `<body>`, which are paired by name. The vectorizer
+removes the attribute from the lxml tree before rules see it.
+
+All facts of a page come back from one `page.evaluate` call and are cached, gzipped,
+per (page sha256, viewport) under `<root>/.corpus-cache/`, so re-running with an
+edited ruleset never renders again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from corpus.errors import CorpusError
+from corpus.render.browser import Viewport, launch
+from corpus.samples.atomic import atomic_write
+from corpus.vectors.ruleset import Box, Rendered
+
+MARK = "data-corpus-i"
+CACHE_DIR = ".corpus-cache"
+# Bump when the marking, the script or the property list changes: old cache entries
+# then simply stop matching.
+RENDER_FORMAT = 1
+RENDER_TIMEOUT_MS = 60_000
+PAIRED_BY_NAME = ("html", "head", "body")
+
+STYLE_PROPERTIES = (
+    "display", "visibility", "opacity", "position", "float", "z-index", "overflow",
+    "font-size", "font-weight", "font-style", "font-family", "line-height", "text-align",
+    "text-transform", "text-decoration-line", "color", "background-color", "background-image",
+    "border-top-width", "border-right-width", "border-bottom-width", "border-left-width",
+    "border-top-style", "border-right-style", "border-bottom-style", "border-left-style",
+    "border-top-color", "border-right-color", "border-bottom-color", "border-left-color",
+    "border-top-left-radius", "cursor",
+)
+
+# --- marking start tags ---------------------------------------------------------------
+
+# Elements whose content the HTML tokenizer reads as text up to their end tag.
+_RAW_TEXT = {b"script", b"style", b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes"}
+_NEXT = re.compile(rb"<(!--|[!?/]|[A-Za-z])")
+_TAG_NAME = re.compile(rb"[^\s/>]*")
+_TAG_REST = re.compile(rb"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def mark_elements(html: bytes) -> bytes:
+    """Number every start tag in the page bytes with a `data-corpus-i` attribute."""
+    out: list[bytes] = []
+    copied = 0  # html[:copied] is already in `out`
+    pos = 0
+    count = 0
+    n = len(html)
+    while pos < n:
+        m = _NEXT.search(html, pos)
+        if m is None:
+            break
+        kind = m.group(1)
+        if kind == b"!--":
+            # `<!-->` and `<!--->` close at once; anything else at the next `-->`.
+            start = m.end()
+            if html.startswith(b">", start) or html.startswith(b"->", start):
+                pos = html.index(b">", start) + 1
+            else:
+                end = html.find(b"-->", start)
+                pos = n if end < 0 else end + 3
+            continue
+        if kind in (b"!", b"?", b"/"):  # doctype, bogus comment, processing instruction, end tag
+            end = html.find(b">", m.end())
+            pos = n if end < 0 else end + 1
+            continue
+        name_match = _TAG_NAME.match(html, m.start() + 1)
+        name_end = name_match.end()
+        out.append(html[copied:name_end])
+        out.append(b' %s="%d"' % (MARK.encode(), count))
+        copied = name_end
+        count += 1
+        rest = _TAG_REST.match(html, name_end)
+        pos = n if rest is None else rest.end()
+        name = name_match.group().lower()
+        if name == b"plaintext":
+            break
+        if name in _RAW_TEXT:  # `<script/>` still opens raw text in HTML
+            close = re.compile(rb"</" + re.escape(name) + rb"[\s/>]", re.IGNORECASE).search(html, pos)
+            pos = n if close is None else close.start()
+    out.append(html[copied:])
+    return b"".join(out)
+
+
+_META_REFRESH = re.compile(rb"""(<meta\b[^>]*?http-equiv\s*=\s*["']?)refresh""", re.IGNORECASE)
+
+
+def for_browser(marked_html: bytes) -> bytes:
+    """The marked page as the browser gets it: a `<meta http-equiv=refresh>` would navigate
+    away (to a refused URL) before the facts are read, so it is switched off."""
+    return _META_REFRESH.sub(rb"\1x-corpus-no-refresh", marked_html)
+
+
+# --- facts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    width: float  # the document's scroll size
+    height: float
+    elements: dict[str, Rendered]  # by mark number (as text), or "html" / "head" / "body"
+
+
+# Runs in Playwright's isolated world, so it works with the page's JavaScript off.
+# Styles repeat a lot: each distinct one is sent once and elements refer to it.
+_FACTS_SCRIPT = """
+async ([mark, props]) => {
+  if (document.fonts) { await document.fonts.ready; }
+  for (const a of document.getAnimations()) { a.cancel(); }
+  const styleIndex = new Map();
+  const styles = [];
+  const sx = window.scrollX, sy = window.scrollY;
+  const take = (el) => {
+    const r = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    const values = props.map((p) => cs.getPropertyValue(p));
+    const key = values.join('\\u0001');
+    let si = styleIndex.get(key);
+    if (si === undefined) { si = styles.length; styles.push(values); styleIndex.set(key, si); }
+    const shown = el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true,
+                                      opacityProperty: true, visibilityProperty: true});
+    const visible = shown && r.width > 0 && r.height > 0;
+    return [r.left + sx, r.top + sy, r.width, r.height, visible ? 1 : 0, si];
+  };
+  const elements = {};
+  for (const el of document.querySelectorAll('[' + mark + ']')) {
+    const k = el.getAttribute(mark);
+    if (!(k in elements)) { elements[k] = take(el); }
+  }
+  const named = {html: document.documentElement, head: document.head, body: document.body};
+  for (const [k, el] of Object.entries(named)) { if (el) { elements[k] = take(el); } }
+  const root = document.documentElement;
+  // One JSON string: Playwright's own serializing of a large object costs far more.
+  return JSON.stringify({width: root.scrollWidth, height: root.scrollHeight, props, styles, elements});
+}
+"""
+
+
+def facts_from_json(data: dict[str, Any]) -> PageFacts:
+    props = data["props"]
+    styles = [dict(zip(props, values)) for values in data["styles"]]
+    elements = {
+        key: Rendered(Box(float(x), float(y), float(w), float(h)), bool(visible), styles[si])
+        for key, (x, y, w, h, visible, si) in data["elements"].items()
+    }
+    return PageFacts(float(data["width"]), float(data["height"]), elements)
+
+
+class Renderer:
+    """Rendered facts for pages: from the cache, else from one lazily started Chromium.
+
+    One per process; `close()` (or `with`) shuts the browser down if it was started.
+    """
+
+    def __init__(self, viewport: Viewport, cache_root: Path | None) -> None:
+        self.viewport = viewport
+        self.cache_dir = (
+            None
+            if cache_root is None
+            else cache_root / CACHE_DIR / "render" / f"v{RENDER_FORMAT}-{viewport.width}x{viewport.height}"
+        )
+        self.cache_root = cache_root
+        self.renders = 0  # pages actually rendered (not served from the cache)
+        self._stack = ExitStack()
+        self._browser: Any = None
+        self._tab: Any = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stack.close()
+        self._browser = self._tab = None
+
+    def facts(self, page_path: Path, page_hash: str, marked_html: bytes) -> PageFacts:
+        cached = self._cache_path(page_hash)
+        if cached is not None and cached.exists():
+            try:
+                return facts_from_json(json.loads(gzip.decompress(cached.read_bytes())))
+            except (OSError, ValueError, KeyError, TypeError, EOFError):
+                pass  # a damaged cache entry is rendered again
+        data = self._render(page_path, marked_html)
+        if cached is not None:
+            self._ensure_cache_ignored()
+            atomic_write(cached, gzip.compress(json.dumps(data, separators=(",", ":")).encode(), mtime=0))
+        return facts_from_json(data)
+
+    def _cache_path(self, page_hash: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / page_hash[:2] / f"{page_hash}.json.gz"
+
+    def _ensure_cache_ignored(self) -> None:
+        # A `.gitignore` of `*` inside the cache folder keeps it out of git without
+        # touching any tracked file of the corpus (a hook must not change tracked files).
+        assert self.cache_root is not None
+        ignore = self.cache_root / CACHE_DIR / ".gitignore"
+        if not ignore.exists():
+            atomic_write(ignore, b"# Rendered-page cache of `corpus vectorize`; safe to delete.\n*\n")
+
+    def _render(self, page_path: Path, marked_html: bytes) -> dict[str, Any]:
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            if self._browser is None:
+                self._browser = self._stack.enter_context(launch(self.viewport))
+                self._tab = self._stack.enter_context(self._browser.tab(timeout_ms=RENDER_TIMEOUT_MS))
+            page = self._tab.show(page_path, html=for_browser(marked_html))
+            data = json.loads(page.evaluate(_FACTS_SCRIPT, [MARK, list(STYLE_PROPERTIES)]))
+        except PlaywrightError as e:
+            first = (str(e).strip().splitlines() or ["unknown error"])[0]
+            raise CorpusError(f"{page_path}: rendering failed: {first}") from None
+        self.renders += 1
+        return data
+
+    @property
+    def refused(self) -> list[str]:
+        """URLs the sandbox refused so far (diagnostics)."""
+        return [] if self._browser is None else list(self._browser.refused)

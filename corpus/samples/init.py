@@ -1,0 +1,100 @@
+"""`corpus init`: make a working corpus repository, or repair what an existing one lacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from corpus.errors import CorpusError
+from corpus.samples import gitutil
+from corpus.samples.atomic import atomic_write
+from corpus.samples.tree import SAMPLES_DIR, SETS
+
+LFS_ATTRIBUTE_LINE = "samples/**/resources/** filter=lfs diff=lfs merge=lfs -text"
+
+# (template name, path in the corpus): written only where the corpus has no such file.
+SCAFFOLD = (
+    ("rubric.md", f"{SAMPLES_DIR}/rubric.md"),
+    ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
+    ("rulesets.py", "rulesets.py"),
+)
+
+
+@dataclass
+class InitReport:
+    root: Path
+    created: list[str] = field(default_factory=list)  # what this run added or repaired
+
+
+def template_text(name: str) -> str:
+    return resources.files("corpus.templates").joinpath(name).read_text(encoding="utf-8")
+
+
+def init_corpus(directory: Path) -> InitReport:
+    gitutil.require_tools()
+    directory.mkdir(parents=True, exist_ok=True)
+    report = InitReport(directory.resolve())
+    root = report.root
+    if not gitutil.is_repo(root):
+        gitutil.run(root, "init", "--quiet")
+        report.created.append("git repository")
+    for set_name in SETS:
+        keep = root / SAMPLES_DIR / set_name / ".gitkeep"
+        if not keep.parent.is_dir():
+            keep.parent.mkdir(parents=True)
+            report.created.append(f"{SAMPLES_DIR}/{set_name}/")
+        if not keep.exists():
+            keep.touch()
+    for template, relpath in SCAFFOLD:
+        target = root / relpath
+        if not target.exists():
+            atomic_write(target, template_text(template).encode())
+            report.created.append(relpath)
+    if ensure_lfs_attributes(root):
+        report.created.append(".gitattributes (LFS rule for resources)")
+    install_hooks(root)
+    # Stage the scaffold so the first commit carries it; staging never touches samples.
+    gitutil.run(root, "add", "--", ".gitattributes", *(relpath for _, relpath in SCAFFOLD),
+                *(f"{SAMPLES_DIR}/{s}/.gitkeep" for s in SETS))
+    return report
+
+
+def ensure_lfs_attributes(root: Path) -> bool:
+    """Add the LFS rule for resources to .gitattributes unless present; True if added."""
+    path = root / ".gitattributes"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if any(line.split() == LFS_ATTRIBUTE_LINE.split() for line in text.splitlines()):
+        return False
+    if text and not text.endswith("\n"):
+        text += "\n"
+    atomic_write(path, (text + LFS_ATTRIBUTE_LINE + "\n").encode())
+    return True
+
+
+def install_hooks(root: Path) -> None:
+    """Git LFS's hooks first, then pre-commit's without -f.
+
+    pre-commit then keeps LFS's pre-push hook as `pre-push.legacy` and feeds it the
+    whole push on stdin, so a multi-branch push still uploads every LFS object.
+    pre-commit's own hooks come out first when present (putting a kept legacy hook
+    back), so `git lfs install` never meets a hook it refuses to replace; a foreign
+    hook is left alone and the error says so.
+    """
+    _pre_commit(root, "uninstall")
+    gitutil.run(root, "lfs", "install", "--local")
+    _pre_commit(root, "install")
+
+
+def _pre_commit(root: Path, verb: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", verb, "--hook-type", "pre-commit", "--hook-type", "pre-push"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise CorpusError(f"{root}: pre-commit {verb} failed: {detail[-1] if detail else result.returncode}")

@@ -1,0 +1,34 @@
+"""`corpus list`: page paths under a folder, as fathom-list prints them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from corpus.samples.tree import RESOURCES_DIR, is_page_name
+
+
+def list_pages(directory: Path, base: Path | None = None) -> Iterator[Path]:
+    """Pages under `directory`, recursively, skipping resources folders, relative to `base`."""
+    base = (base or directory).resolve()
+    for path in sorted(directory.resolve().rglob("*")):
+        rel_parts = path.relative_to(directory.resolve()).parts
+        if RESOURCES_DIR in rel_parts[:-1] or not path.is_file() or not is_page_name(path.name):
+            continue
+        yield Path(*path.relative_to(base).parts) if path.is_relative_to(base) else path
+
+
+def original_url(page: Path) -> str | None:
+    """The `<link rel="original" href=...>` a saved page records, if any."""
+    with open(page, "rb") as f:
+        head = f.read(256 * 1024)  # the link sits in <head>; do not parse a 200 MB body
+    try:
+        doc = lxml_html.fromstring(head)
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
+    for link in doc.iter("link"):
+        if "original" in (link.get("rel") or "").lower().split():
+            return link.get("href")
+    return None

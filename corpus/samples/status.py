@@ -1,0 +1,72 @@
+"""`corpus status`: what each set holds, and whether storage is as it should be."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from corpus.check.rubric import Rubric
+from corpus.samples.lfs import content_blobs, staged_blobs
+from corpus.samples.pages import label_types
+from corpus.samples.tree import (
+    RESOURCES_DIR,
+    SAMPLES_DIR,
+    SETS,
+    iter_resource_files,
+    set_samples,
+)
+
+
+@dataclass
+class SetStatus:
+    positive: int = 0
+    negative: int = 0
+    targets: dict[str, int] = field(default_factory=dict)  # labeled elements per type
+    inline_data_pages: list[str] = field(default_factory=list)  # pages still to extract
+    resource_files: int = 0
+    resource_bytes: int = 0
+
+
+@dataclass
+class CorpusStatus:
+    sets: dict[str, SetStatus]
+    resources_as_lfs_pointers: bool  # every staged resource is an LFS pointer in the index
+    resources_not_pointers: list[str]
+    hooks: dict[str, bool]
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def corpus_status(root: Path, rubric: Rubric) -> CorpusStatus:
+    from corpus.extract.extract import has_inline_data
+
+    sets = {}
+    for set_name in SETS:
+        status = SetStatus()
+        targets: Counter[str] = Counter()
+        for sample in set_samples(root, set_name):
+            data = sample.path.read_bytes()
+            if rubric.naming.is_negative(sample.name):
+                status.negative += 1
+            else:
+                status.positive += 1
+            targets.update(label_types(data))
+            if has_inline_data(data):
+                status.inline_data_pages.append(sample.relpath)
+            for resource in iter_resource_files(sample):
+                status.resource_files += 1
+                status.resource_bytes += resource.stat().st_size
+        status.targets = dict(sorted(targets.items()))
+        sets[set_name] = status
+    not_pointers = resources_not_lfs(root)
+    from corpus.samples.hookwiring import hooks_installed
+
+    return CorpusStatus(sets, not not_pointers, not_pointers, hooks_installed(root))
+
+
+def resources_not_lfs(root: Path) -> list[str]:
+    """Resources in the index stored as content rather than as LFS pointers."""
+    staged = staged_blobs(root, [f"{SAMPLES_DIR}/"])
+    return content_blobs(root, {path: oid for path, oid in staged.items() if f"/{RESOURCES_DIR}/" in path})

@@ -1,0 +1,5 @@
+"""Vectorizing: a ruleset's features for every candidate element of a set's pages.
+
+Takes a ruleset and the samples of a set; gives out `vectors/<set>_<type>.json`
+in the Fathom format, incrementally (only changed pages are redone).
+"""

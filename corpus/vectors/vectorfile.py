@@ -1,0 +1,129 @@
+"""Feature-vector files in the Fathom format (FathomFox / fathom-web), versions 1 and 2.
+
+    {"header": {"version": 2, "featureNames": [...], "pageHashes": {...}, "rulesetHash": "..."},
+     "pages": [{"filename": "EN_1n.html", "time": 14,
+                "nodes": [{"isTarget": true, "features": [0.0, 1.0], "markup": "<input ..."},
+                          {"isTarget": true, "pruned": true, "features": [], "markup": "..."}]}]}
+
+Version 1 pages may hold only `filename` and `nodes`, and nodes only `isTarget` and
+`features`. Version 2 adds pruned targets (no candidate selector picked them). We
+always write version 2, keyed by path relative to the set folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus.errors import CorpusError
+from corpus.samples.atomic import atomic_write
+
+KNOWN_VERSIONS = (1, 2)
+WRITE_VERSION = 2
+MARKUP_LENGTH = 80  # start tags are cut to this many characters, as the old tools did
+
+
+@dataclass
+class NodeVector:
+    is_target: bool
+    features: list[float]
+    markup: str | None = None
+    pruned: bool = False  # a target no candidate selector picked: always a false negative
+
+
+@dataclass
+class PageVectors:
+    filename: str  # path relative to the set folder
+    nodes: list[NodeVector]
+    time: float | None = None  # milliseconds spent vectorizing the page
+
+
+@dataclass
+class VectorFile:
+    feature_names: list[str]
+    pages: list[PageVectors]
+    page_hashes: dict[str, str] = field(default_factory=dict)
+    ruleset_hash: str | None = None
+    version: int = WRITE_VERSION
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_vectors(path: Path) -> VectorFile:
+    """Read a version 1 or 2 file; CorpusError naming the file for anything else."""
+    try:
+        data = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError) as e:
+        raise CorpusError(f"{path}: not a readable vector file: {e}") from None
+    try:
+        return parse_vectors(data)
+    except (KeyError, TypeError, ValueError) as e:
+        raise CorpusError(f"{path}: not a Fathom vector file: {e}") from None
+
+
+def parse_vectors(data: dict[str, Any]) -> VectorFile:
+    header = data["header"]
+    version = header.get("version")
+    if version not in KNOWN_VERSIONS:
+        raise ValueError(f"unknown version {version!r} (this reader knows versions 1 and 2)")
+    names = [str(n) for n in header["featureNames"]]
+    pages = []
+    for page in data["pages"]:
+        nodes = []
+        for node in page["nodes"]:
+            pruned = bool(node.get("pruned", False))
+            features = [float(x) for x in node["features"]]
+            if not pruned and len(features) != len(names):
+                raise ValueError(
+                    f"page {page['filename']}: a node has {len(features)} features, the header names {len(names)}"
+                )
+            nodes.append(NodeVector(bool(node["isTarget"]), features, node.get("markup"), pruned))
+        pages.append(PageVectors(str(page["filename"]), nodes, page.get("time")))
+    return VectorFile(
+        feature_names=names,
+        pages=pages,
+        page_hashes=dict(header.get("pageHashes") or {}),
+        ruleset_hash=header.get("rulesetHash"),
+        version=version,
+    )
+
+
+def vectors_to_json(vectors: VectorFile) -> dict[str, Any]:
+    """The version-2 JSON form, pages sorted by filename so equal content gives equal bytes."""
+    pages = []
+    for page in sorted(vectors.pages, key=lambda p: p.filename):
+        nodes = []
+        for node in page.nodes:
+            out: dict[str, Any] = {"isTarget": node.is_target, "features": node.features}
+            if node.pruned:
+                out["pruned"] = True
+            if node.markup is not None:
+                out["markup"] = node.markup
+            nodes.append(out)
+        entry: dict[str, Any] = {"filename": page.filename, "nodes": nodes}
+        if page.time is not None:
+            entry["time"] = page.time
+        pages.append(entry)
+    header: dict[str, Any] = {
+        "version": WRITE_VERSION,
+        "featureNames": vectors.feature_names,
+        "pageHashes": dict(sorted(vectors.page_hashes.items())),
+    }
+    if vectors.ruleset_hash is not None:
+        header["rulesetHash"] = vectors.ruleset_hash
+    return {"header": header, "pages": pages}
+
+
+def dump_vectors(vectors: VectorFile, path: Path) -> None:
+    """Write atomically: a failed run never leaves half a file."""
+    text = json.dumps(vectors_to_json(vectors), separators=(",", ":"), sort_keys=False)
+    atomic_write(Path(path), (text + "\n").encode())

@@ -1,0 +1,106 @@
+from pathlib import Path
+
+import pytest
+
+from corpus.check.rubric import load_rubric, parse_rubric
+from corpus.errors import BadInput
+from corpus.samples.add import add_pages
+
+POSITIVE = b'<html><body><input type="password" data-fathom="new-password"></body></html>'
+NEGATIVE = b"<!doctype html><html><body><p>no form here</p></body></html>"
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "samples").rglob("*")) if p.is_file()}
+
+
+def test_add_numbers_pages_across_sets_and_stages_them(corpus_root: Path, tmp_path: Path, git, corpus_cli):
+    write(corpus_root / "samples" / "testing" / "n7.html", b"<html>old</html>")
+    pos = write(tmp_path / "in" / "a.html", POSITIVE)
+    neg = write(tmp_path / "in" / "sub" / "b.html", NEGATIVE)
+    result = corpus_cli("add", "--no-extract", str(pos.parent), cwd=corpus_root)
+    assert result.returncode == 0, result.stderr
+    assert (corpus_root / "samples" / "unused" / "8.html").read_bytes() == POSITIVE
+    assert (corpus_root / "samples" / "unused" / "n9.html").read_bytes() == NEGATIVE
+    staged = git(corpus_root, "diff", "--cached", "--name-only").split()
+    assert "samples/unused/8.html" in staged and "samples/unused/n9.html" in staged
+    assert neg.exists() and pos.exists()  # add copies; the inputs stay
+
+
+def test_add_refuses_duplicates_and_contradictions_without_change(corpus_root: Path, tmp_path: Path):
+    rubric = load_rubric(corpus_root)
+    page = write(tmp_path / "a.html", POSITIVE)
+    add_pages(corpus_root, rubric, [page], None, "unused", None, extract=False)
+    before = snapshot(corpus_root)
+    copy = write(tmp_path / "copy.html", POSITIVE)
+    with pytest.raises(BadInput, match="already in the corpus as samples/unused/1.html"):
+        add_pages(corpus_root, rubric, [copy], None, "training", None, extract=False)
+    with pytest.raises(BadInput, match="marked negative but it holds data-fathom labels"):
+        add_pages(corpus_root, rubric, [write(tmp_path / "p2.html", POSITIVE + b" ")], True, "unused", None, extract=False)
+    # One bad page among good ones: nothing is added.
+    good = write(tmp_path / "batch" / "good.html", NEGATIVE)
+    write(tmp_path / "batch" / "empty.html", b"")
+    with pytest.raises(BadInput, match="empty.html: empty file"):
+        add_pages(corpus_root, rubric, [good.parent], None, "unused", None, extract=False)
+    assert snapshot(corpus_root) == before
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty file"),
+    (b"\x89PNG\r\n\x1a\n\0\0\0", "binary content"),
+    (b"just some text", "does not look like an HTML page"),
+])
+def test_bad_pages_get_one_line_and_exit_2(corpus_root: Path, tmp_path: Path, data: bytes, message: str, corpus_cli):
+    page = write(tmp_path / "bad.html", data)
+    result = corpus_cli("add", str(page), cwd=corpus_root)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "bad.html" in result.stderr and message in result.stderr
+    assert not list((corpus_root / "samples" / "unused").glob("*.html"))
+
+
+def test_custom_naming_rule_needs_and_checks_names(corpus_root: Path, tmp_path: Path):
+    rubric = parse_rubric(Path("rubric.md"), "---\nnaming:\n  pattern: '^(?P<lang>[A-Z]{2})_(?P<id>\\d+)(?P<negative>n)?\\.html$'\n---\n")
+    page = write(tmp_path / "x.html", NEGATIVE)
+    with pytest.raises(BadInput, match="--name"):
+        add_pages(corpus_root, rubric, [page], None, "unused", None, extract=False)
+    with pytest.raises(BadInput, match="breaks the naming rule"):
+        add_pages(corpus_root, rubric, [page], None, "unused", "en-1.html", extract=False)
+    with pytest.raises(BadInput, match="the name says positive, the page is negative"):
+        add_pages(corpus_root, rubric, [page], None, "unused", "EN_1.html", extract=False)
+    add_pages(corpus_root, rubric, [page], None, "unused", "EN_1n.html", extract=False)
+    assert (corpus_root / "samples" / "unused" / "EN_1n.html").exists()
+    with pytest.raises(BadInput, match="id 1 is already used"):
+        add_pages(corpus_root, rubric, [write(tmp_path / "y.html", POSITIVE)], None, "unused", "DE_1.html", extract=False)
+
+
+def test_an_extracted_page_brings_its_resources(corpus_root: Path, tmp_path: Path, git):
+    page = write(tmp_path / "saved" / "p.html", b'<html><body><img src="resources/p/a.png"></body></html>')
+    write(tmp_path / "saved" / "resources" / "p" / "a.png", b"\x89PNG fake")
+    add_pages(corpus_root, load_rubric(corpus_root), [page], None, "unused", None, extract=False)
+    assert (corpus_root / "samples" / "unused" / "resources" / "n1" / "a.png").read_bytes() == b"\x89PNG fake"
+    assert "samples/unused/resources/n1/a.png" in git(corpus_root, "lfs", "ls-files", "--name-only")
+
+
+def test_a_second_writer_is_told_the_corpus_is_busy(corpus_root: Path, tmp_path: Path, corpus_cli):
+    from corpus.samples.lock import writer_lock
+
+    page = write(tmp_path / "a.html", NEGATIVE)
+    with writer_lock(corpus_root):
+        result = corpus_cli("add", "--no-extract", str(page), cwd=corpus_root)
+    assert result.returncode == 1 and "another corpus command" in result.stderr
+    assert corpus_cli("add", "--no-extract", str(page), cwd=corpus_root).returncode == 0
+
+
+def test_a_1_gib_page_is_refused_without_reading_it(corpus_root: Path, tmp_path: Path, corpus_cli):
+    huge = tmp_path / "huge.html"
+    with open(huge, "wb") as f:
+        f.truncate(1 << 30)  # sparse: costs no disk
+    result = corpus_cli("-C", str(corpus_root), "add", str(huge), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "huge.html" in result.stderr and "larger than" in result.stderr

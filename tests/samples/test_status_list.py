@@ -1,0 +1,49 @@
+import json
+from pathlib import Path
+
+
+def test_status_counts_pages_targets_and_lfs_storage(corpus_root: Path, git, corpus_cli):
+    unused = corpus_root / "samples" / "unused"
+    (unused / "1.html").write_text('<html><body><input data-fathom="new-password"><input data-fathom="new-password">'
+                                   '<input data-fathom="BAD new-password"></body></html>')
+    (unused / "n2.html").write_text('<html><body><img src="data:image/png;base64,iVBORw0KGgo="></body></html>')
+    res = unused / "resources" / "1" / "a.css"
+    res.parent.mkdir(parents=True)
+    res.write_text("body{color:red}")
+    git(corpus_root, "add", "samples")
+    result = corpus_cli("status", "--json", cwd=corpus_root)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    unused_status = report["sets"]["unused"]
+    assert (unused_status["positive"], unused_status["negative"]) == (1, 1)
+    assert unused_status["targets"] == {"new-password": 2}
+    assert unused_status["inline_data_pages"] == ["samples/unused/n2.html"]
+    assert (unused_status["resource_files"], unused_status["resource_bytes"]) == (1, 15)
+    assert report["resources_as_lfs_pointers"] is True
+
+    # A resource staged while .gitattributes lacks the LFS rule is content, and status says so.
+    (corpus_root / ".gitattributes").write_text("")
+    other = unused / "resources" / "n2" / "b.css"
+    other.parent.mkdir(parents=True)
+    other.write_text("p{}")
+    git(corpus_root, "add", str(other))
+    report = json.loads(corpus_cli("status", "--json", cwd=corpus_root).stdout)
+    assert report["resources_not_pointers"] == ["samples/unused/resources/n2/b.css"]
+    text = corpus_cli("status", cwd=corpus_root).stdout
+    assert "1 staged as content, not LFS pointers" in text
+
+
+def test_list_is_recursive_skips_resources_and_shows_urls(tmp_path: Path, corpus_cli):
+    root = tmp_path / "pages"
+    (root / "a" / "resources" / "x").mkdir(parents=True)
+    (root / "a" / "76.html").write_text('<html><head><link rel="original" href="https://example.com/76"></head></html>')
+    (root / "b").mkdir()
+    (root / "b" / "76.html").write_text("<html></html>")
+    (root / "a" / "resources" / "x" / "inner.html").write_text("<html></html>")
+    (root / "notes.txt").write_text("not a page")
+    out = corpus_cli("list", str(root), cwd=tmp_path)
+    assert out.returncode == 0 and out.stdout.split() == ["a/76.html", "b/76.html"]
+    urls = corpus_cli("list", "-u", "-b", str(tmp_path), str(root / "a"), cwd=tmp_path)
+    assert urls.stdout == "pages/a/76.html\thttps://example.com/76\n"
+    corpus_cli("list", str(root), "-o", str(tmp_path / "out.txt"), cwd=tmp_path)
+    assert (tmp_path / "out.txt").read_text() == "a/76.html\nb/76.html\n"

@@ -1,0 +1,119 @@
+"""The code's shape: one package per stage, no import cycle, modules a reader can hold."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGES = ("corpus", "trainer", "hooks")
+MAX_MODULE_LINES = 400
+MAX_TOP_LEVEL_MODULES = 10
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def project_modules() -> dict[str, Path]:
+    return {module_name(p): p for package in PACKAGES for p in sorted((REPO / package).rglob("*.py"))}
+
+
+def imported_modules(path: Path, name: str, known: set[str]) -> set[str]:
+    """The project modules that `path` imports, at any depth (lazy imports included).
+
+    `from a.b import c` depends on `a.b.c` when that is a module, else on `a.b`;
+    importing a module also runs its packages' `__init__`, so those count too.
+    """
+    is_package = path.name == "__init__.py"
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = name.split(".")
+                anchor = anchor if is_package else anchor[:-1]
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names]
+        for target in targets:
+            parts = target.split(".")
+            for i in range(1, len(parts) + 1):
+                prefix = ".".join(parts[:i])
+                if prefix in known and prefix != name:
+                    found.add(prefix)
+    return found
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module, or a module importing itself (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1 or v in graph[v]:
+                cycles.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return cycles
+
+
+def test_the_cycle_finder_finds_a_cycle_through_a_lazy_import():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_cycles(graph) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycle_anywhere():
+    modules = project_modules()
+    known = set(modules)
+    graph = {name: imported_modules(path, name, known) for name, path in modules.items()}
+    assert "corpus.cli.common" in graph["corpus.cli.train"]  # the parser resolves real imports
+    assert import_cycles(graph) == []
+
+
+def test_corpus_holds_few_modules_and_every_package_says_what_it_does():
+    top = sorted(p.name for p in (REPO / "corpus").glob("*.py"))
+    assert len(top) <= MAX_TOP_LEVEL_MODULES, top
+    for init in sorted(REPO.glob("*/**/__init__.py")):
+        if init.parts[len(REPO.parts)] not in PACKAGES:
+            continue
+        assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), f"{init}: no docstring"
+
+
+def test_no_module_is_too_long_to_read():
+    lengths = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in project_modules().items()}
+    assert {name: n for name, n in lengths.items() if n > MAX_MODULE_LINES} == {}
+
+
+def test_user_rulesets_keep_their_import_path():
+    from corpus import ruleset
+    from corpus.vectors import ruleset as moved
+
+    assert ruleset.Ruleset is moved.Ruleset and ruleset.linear_scale is moved.linear_scale

@@ -1,0 +1,114 @@
+"""`corpus retrain` and `corpus metrics`: retraining driven by what git holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from trainer.retrain import retrain
+
+RULESET = """
+from corpus.ruleset import Ruleset, contains_any
+
+ruleset = Ruleset()
+pw = ruleset.trainee("new-password", dom="input")
+
+@pw.feature
+def is_password(node):
+    return node.attrs.get("type") == "password"
+
+@pw.feature
+def says_new(node):
+    return contains_any(node.id, ["new"])
+"""
+
+
+def page(inputs: str) -> str:
+    return f"<!doctype html><html><head><title>t</title></head><body><form>{inputs}</form></body></html>"
+
+
+TARGET = '<input type=password id=new{n} data-fathom="new-password">'
+OTHERS = "<input type=text id=user{n}><input type=password id=current{n}><input type=text id=mail{n}>"
+
+
+
+def _make_samples(root: Path) -> None:
+    (root / "rulesets.py").write_text(RULESET)
+    (root / "training.yaml").write_text("trainees:\n  new-password:\n    iterations: 200\n")
+    for n in range(1, 5):
+        (root / "samples" / "training" / f"{n}.html").write_text(page(TARGET.format(n=n) + OTHERS.format(n=n)))
+    (root / "samples" / "training" / "n5.html").write_text(page(OTHERS.format(n=5)))
+    (root / "samples" / "validation" / "6.html").write_text(page(TARGET.format(n=6) + OTHERS.format(n=6)))
+
+
+def test_train_and_test_take_set_folders(corpus_root: Path, corpus_cli) -> None:
+    _make_samples(corpus_root)
+    trained = corpus_cli(
+        "train",
+        "samples/training",
+        "-a",
+        "samples/validation",
+        "--trainee",
+        "new-password",
+        "-i",
+        "100",
+        "-q",
+        cwd=corpus_root,
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert "wrote models/new-password.json" in trained.stdout
+    assert (corpus_root / "vectors" / "training_new-password.json").is_file()
+    tested = corpus_cli("test", "samples/validation", "models/new-password.json", "--json", cwd=corpus_root)
+    assert json.loads(tested.stdout)["metrics"]["confusion"]["true_positives"] == 1
+    folder = corpus_cli("train", "samples/training", cwd=corpus_root)
+    assert folder.returncode == 2 and "--trainee" in folder.stderr
+
+
+def test_retrain_only_when_something_changed_and_metrics_show_the_change(corpus_root: Path, git, corpus_cli, commit) -> None:
+    root = corpus_root
+    _make_samples(root)
+    commit(root, "samples")
+
+    first = retrain(root)
+    assert [(r.trainee, r.retrained, r.reasons) for r in first] == [("new-password", True, ["no model file yet"])]
+    model_file = root / "models" / "new-password.json"
+    recorded = json.loads(model_file.read_text())
+    assert recorded["metrics"]["training"]["accuracy"] == 1.0
+    assert set(recorded["provenance"]["vectors"]) == {"training", "validation"}
+    commit(root, "model")
+
+    again = corpus_cli("retrain", cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "models/new-password.json: up to date"
+    assert git(root, "status", "--porcelain") == ""  # nothing rewritten, not even the vectors
+
+    # A committed sample edit: a target that looks like every other text field.
+    (root / "samples" / "training" / "2.html").write_text(
+        page(TARGET.format(n=2) + OTHERS.format(n=2) + '<input type=text id=alias2 data-fathom="new-password">')
+    )
+    commit(root, "a hard sample")
+    edited = retrain(root)
+    assert edited[0].retrained and edited[0].reasons == ["training vectors changed"]
+    commit(root, "retrained model")
+
+    diff = corpus_cli("metrics", "HEAD", "--diff", "HEAD~2", "--json", cwd=root)
+    assert diff.returncode == 0, diff.stderr
+    accuracy = next(c for c in json.loads(diff.stdout) if c["set_name"] == "training" and c["key"] == "accuracy")
+    assert accuracy["old"] == 1.0 and accuracy["new"] < 1.0 and accuracy["delta"] < 0
+    text = corpus_cli("metrics", "HEAD", "--diff", "HEAD~2", cwd=root).stdout
+    assert "accuracy" in text and "worse" in text
+
+    # Hyperparameters are inputs too.
+    (root / "training.yaml").write_text("trainees:\n  new-password:\n    iterations: 150\n")
+    assert retrain(root)[0].reasons == ["hyperparameters changed"]
+
+
+def test_metrics_of_a_revision_without_models_and_bad_revisions(corpus_root: Path, corpus_cli, commit) -> None:
+    (corpus_root / "README").write_text("x")
+    commit(corpus_root, "start")
+    empty = corpus_cli("metrics", "HEAD", cwd=corpus_root)
+    assert empty.returncode == 0 and "no model files" in empty.stdout
+    bad = corpus_cli("metrics", "no-such-rev", cwd=corpus_root)
+    assert bad.returncode == 2 and "no-such-rev" in bad.stderr
+    no_config = corpus_cli("retrain", cwd=corpus_root)
+    assert no_config.returncode == 1 and "training.yaml" in no_config.stderr
