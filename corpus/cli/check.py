@@ -11,6 +11,7 @@ import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors
 from corpus.errors import BadInput
+from corpus.progress import progress
 
 PROGRESS_FROM = 200  # pages; smaller checks finish before a bar would help
 
@@ -36,11 +37,8 @@ def check(ctx: click.Context, paths: tuple[Path, ...], drift: bool, as_json: boo
     base = ctx.find_root().params.get("directory") or Path.cwd()  # like git -C: paths are relative to DIR
     paths = tuple(base / path for path in paths)
     pages = len(resolve_scope(root, list(paths)).samples)
-    if pages >= PROGRESS_FROM and not as_json:
-        with click.progressbar(length=pages, label="checking", file=sys.stderr) as bar:
-            findings = check_paths(root, list(paths), drift, on_page=lambda: bar.update(1))
-    else:
-        findings = check_paths(root, list(paths), drift)
+    with progress("checking", pages, pages >= PROGRESS_FROM and not as_json) as advance:
+        findings = check_paths(root, list(paths), drift, on_page=lambda: advance(1))
     if as_json:
         echo_json([f.to_json() for f in findings])
     else:

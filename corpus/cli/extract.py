@@ -8,15 +8,12 @@ from pathlib import Path
 import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.progress import progress
 from corpus.samples.lock import writer_lock
-from corpus.samples.tree import Sample, resolve_samples
+from corpus.samples.tree import resolve_samples
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 JSON = click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
-
-
-def _progress(samples: list[Sample], label: str):
-    return click.progressbar(samples, label=label, file=sys.stderr, item_show_func=lambda s: s.name if s else "")
 
 
 @click.command()
@@ -40,8 +37,9 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     samples = resolve_samples(root, paths)
     report = []
     problems = []
-    with writer_lock(root), _progress(samples, "extracting") as bar:
-        for sample in bar:
+    with writer_lock(root), progress("extracting", len(samples), not as_json) as advance:
+        for sample in samples:
+            advance(1)
             result = extract_sample(sample)
             problems += result.problems
             report.append({
@@ -79,8 +77,9 @@ def inline(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     root = corpus_root(ctx)
     samples = resolve_samples(root, paths)
     inlined = []
-    with writer_lock(root), _progress(samples, "inlining") as bar:
-        for sample in bar:
+    with writer_lock(root), progress("inlining", len(samples), not as_json) as advance:
+        for sample in samples:
+            advance(1)
             if inline_sample(sample):
                 inlined.append(sample.relpath)
     if as_json:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.progress import progress
 from corpus.samples.tree import SAMPLES_DIR, SETS
 
 
@@ -46,8 +47,8 @@ def crops(ctx: click.Context, sets: tuple[str, ...], out_dir: Path, types: tuple
     paths = [root / SAMPLES_DIR / s if s in SETS else Path(s) for s in sets]
     samples = resolve_samples(root, paths)
 
-    with click.progressbar(length=len(samples), label="cropping", file=sys.stderr) as bar:
-        report = make_crops(samples, out_dir, options, on_page=lambda _sample: bar.update(1))
+    with progress("cropping", len(samples), not as_json) as advance:
+        report = make_crops(samples, out_dir, options, on_page=lambda _sample: advance(1))
     if as_json:
         echo_json(report.to_dict())
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,7 @@ import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
 from corpus.errors import CorpusError
+from corpus.progress import progress
 
 if TYPE_CHECKING:
     from trainer.pipeline import Trained
@@ -29,12 +29,9 @@ def _root_or_none(ctx: click.Context) -> Path | None:
 
 @contextmanager
 def _progress(iterations: int, show: bool) -> Iterator[IterationHook | None]:
-    """A progress bar on stderr; yields an iteration hook (or None)."""
-    if not show or iterations == 0 or not sys.stderr.isatty():  # no bar in logs and pipes
-        yield None
-        return
-    with click.progressbar(length=iterations, label="Training", file=sys.stderr) as bar:
-        yield lambda t, loss, validation_loss: bar.update(1)
+    """Training progress on stderr; yields an iteration hook (or None)."""
+    with progress("training", iterations, show) as advance:
+        yield lambda t, loss, validation_loss: advance(1)
 
 
 def _chain(*hooks: IterationHook | None) -> IterationHook | None:

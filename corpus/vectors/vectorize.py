@@ -13,17 +13,13 @@ differs run to run, and a tracked vector file must not change when nothing did.
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import click
-
 from corpus.check.rubric import load_rubric
 from corpus.errors import BadInput
+from corpus.progress import progress as show_progress
 from corpus.samples.tree import SAMPLES_DIR, SETS, set_samples
 from corpus.vectors.planner import old_vectors, plan_pages
 from corpus.vectors.ruleset import RULESET_NAME, load_ruleset
@@ -101,7 +97,7 @@ def update_vectors(
 
     config = RunConfig(ruleset_path.resolve(), ruleset.hash, trainee, viewport, root.resolve(), timings)
     tasks = [PageTask(name, paths[name], current[name], f"{SAMPLES_DIR}/{set_name}/{name}") for name in todo]
-    with _progress(progress, len(tasks), f"vectorizing {set_name} for {trainee}") as advance:
+    with show_progress(f"vectorizing {set_name} for {trainee}", len(tasks), progress) as advance:
         done, report.rendered = run_tasks(config, tasks, jobs, advance)
 
     page_vectors = [p if timings else replace(p, time=0) for p in [*keep.values(), *done]]
@@ -117,15 +113,6 @@ def dump_if_changed(vectors: VectorFile, out: Path, before: bytes | None) -> Non
     text = (json.dumps(vectors_to_json(vectors), separators=(",", ":")) + "\n").encode()
     if text != before:
         dump_vectors(vectors, out)
-
-
-@contextmanager
-def _progress(show: bool, total: int, label: str) -> Iterator[Callable[[int], None]]:
-    if not show or total == 0 or not sys.stderr.isatty():  # no bar in logs and pipes
-        yield lambda n: None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 def vectorize_set(
