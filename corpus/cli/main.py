@@ -1,4 +1,4 @@
-"""The `corpus` command group: `-C`, `--version`, `init`, and every area's commands.
+"""The `corpus` command group (`-C`, `--version`) and the registration of every area's commands.
 
 Each area keeps its commands in its own module of this package; the group imports
 them, never the other way round.

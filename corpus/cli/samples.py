@@ -1,4 +1,4 @@
-"""Commands that manage the samples tree: add, list, status, pick, split."""
+"""Commands that manage the samples tree: init, add, list, status, pick, split."""
 
 from __future__ import annotations
 
