@@ -34,8 +34,6 @@ def check(ctx: click.Context, paths: tuple[Path, ...], drift: bool, as_json: boo
     from corpus.check.check import check_paths, resolve_scope
 
     root = corpus_root(ctx)
-    base = ctx.find_root().params.get("directory") or Path.cwd()  # like git -C: paths are relative to DIR
-    paths = tuple(base / path for path in paths)
     pages = len(resolve_scope(root, list(paths)).samples)
     with progress("checking", pages, pages >= PROGRESS_FROM and not as_json) as advance:
         findings = check_paths(root, list(paths), drift, on_page=lambda: advance(1))
@@ -55,15 +53,21 @@ def hooks() -> None:
 
 
 @hooks.command("install")
+@click.option("--json", "as_json", is_flag=True, help="Print the state as JSON.")
 @click.pass_context
 @reports_errors
-def hooks_install(ctx: click.Context) -> None:
-    """Repair the hook wiring of this clone: Git LFS first, then pre-commit (never forced)."""
+def hooks_install(ctx: click.Context, as_json: bool) -> None:
+    """Wire (or repair) the hooks of this clone: Git LFS first, then pre-commit (never
+    forced), then the clone's hook launcher, which records this corpus installation so
+    commits work without it on PATH. Run it once in every fresh clone."""
     from corpus.samples.hookwiring import repair_hooks
 
     root = corpus_root(ctx)
     state = repair_hooks(root)
-    _print_state(state)
+    if as_json:
+        echo_json(state)
+    else:
+        _print_state(state)
     if not (root / ".pre-commit-config.yaml").exists():
         click.echo("note: no .pre-commit-config.yaml here: run `corpus init` to write one", err=True)
     sys.exit(0 if all(state.values()) else 1)

@@ -6,6 +6,7 @@ them, never the other way round.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -25,11 +26,19 @@ from corpus.cli.vectorize import vectorize
 @click.option(
     "-C",
     "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Run as if started in DIR (like git -C).",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Run as if started in DIR (like git -C): every path argument is relative to DIR.",
 )
 def main(directory: Path | None) -> None:
-    """Keep a labeled web-page corpus in git and train recognizers from it."""
+    """Keep a labeled web-page corpus in git and train recognizers from it.
+
+    Exit status: 0 ok, 1 problems found, 2 bad usage or input (including "not
+    inside a corpus"). See `corpus completion --help` for shell completion.
+    """
+    if directory is not None:
+        # Like git -C: the subcommand's arguments are parsed after this runs, so
+        # every relative path (and the corpus found from the cwd) is DIR's.
+        os.chdir(directory)
 
 
 for command in (

@@ -27,8 +27,7 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     """
     from corpus.samples.init import init_corpus
 
-    base = ctx.find_root().params.get("directory") or Path.cwd()
-    report = init_corpus(base / directory if directory else base)
+    report = init_corpus(directory or Path.cwd())
     if report.created:
         for item in report.created:
             click.echo(f"created {item}")
