@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.cli.common import SetOrPath, corpus_root, echo_json, reports_errors
 from corpus.errors import BadInput
 from corpus.progress import progress
 
@@ -17,7 +17,7 @@ PROGRESS_FROM = 200  # pages; smaller checks finish before a bar would help
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=SetOrPath(path_type=Path))
 @click.option("--drift", is_flag=True, help="Also list pages last changed before the rubric's last version bump.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
 @click.pass_context
@@ -91,7 +91,7 @@ def hooks_status(ctx: click.Context, as_json: bool) -> None:
 
 @hooks.command("run", context_settings={"ignore_unknown_options": True})
 @click.argument("name")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=SetOrPath(path_type=Path))
 @click.pass_context
 @reports_errors
 def hooks_run(ctx: click.Context, name: str, files: tuple[Path, ...]) -> None:

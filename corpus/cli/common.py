@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from corpus.errors import BadInput, CorpusError
-from corpus.samples.tree import find_root
+from corpus.samples.tree import SAMPLES_DIR, SETS, find_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,3 +77,29 @@ def shown_path(path: Path, root: Path | None) -> str:
         except ValueError:
             pass
     return str(path)
+
+
+class SetName(click.ParamType):
+    """A set given by name (`training`) or by its folder (`samples/training`, any path to it)."""
+
+    name = "set"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if value in SETS:
+            return value
+        resolved = Path(value).resolve()
+        if resolved.name in SETS and resolved.parent.name == SAMPLES_DIR and resolved.is_dir():
+            return resolved.name
+        self.fail(f"{value!r} is not a set: give one of {', '.join(SETS)} or its folder samples/<set>", param, ctx)
+
+
+class SetOrPath(click.Path):
+    """A path, where a set name that names no path here means that set's folder in the corpus."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value in SETS and not Path(value).exists():
+            try:
+                value = str(find_root(Path.cwd()) / SAMPLES_DIR / value)
+            except CorpusError:
+                pass  # outside a corpus the name stays a (missing) path, and Path says so
+        return super().convert(value, param, ctx)

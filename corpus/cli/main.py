@@ -13,10 +13,14 @@ import click
 
 from corpus import __version__
 from corpus.cli.check import check, hooks
+from corpus.cli.completion import completion, install_completers
 from corpus.cli.extract import extract, inline
+from corpus.cli.fox import fox
 from corpus.cli.images import crops, predict_images, train_images
 from corpus.cli.models import metrics_, retrain
+from corpus.cli.label import label
 from corpus.cli.samples import add, init, list_, pick, split, status
+from corpus.cli.serve import serve
 from corpus.cli.train import histogram, test, train
 from corpus.cli.vectorize import vectorize
 
@@ -44,5 +48,7 @@ def main(directory: Path | None) -> None:
 for command in (
     init, add, list_, status, pick, split, check, hooks, extract, inline, vectorize,
     train, test, histogram, retrain, metrics_, crops, train_images, predict_images,
+    label, serve, fox, completion,
 ):
     main.add_command(command)
+install_completers(main)
