@@ -9,6 +9,7 @@ complete nothing outside one.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -89,11 +90,7 @@ def complete_models(ctx: click.Context, param: click.Parameter, incomplete: str)
     root = _root()
     found = set()
     if root is not None:
-        for path in (root / "models").glob("*.json"):
-            try:
-                found.add(path.relative_to(Path.cwd()).as_posix())
-            except ValueError:
-                found.add(str(path))
+        found = {Path(os.path.relpath(path)).as_posix() for path in (root / "models").glob("*.json")}
     return [*_matching(found, incomplete), CompletionItem(incomplete, type="file")]
 
 
