@@ -60,10 +60,13 @@ def hooks_install(ctx: click.Context, as_json: bool) -> None:
     """Wire (or repair) the hooks of this clone: Git LFS first, then pre-commit (never
     forced), then the clone's hook launcher, which records this corpus installation so
     commits work without it on PATH. Run it once in every fresh clone."""
-    from corpus.samples.hookwiring import repair_hooks
+    from corpus.samples.hookwiring import CONFIG, migrate_config, repair_hooks
 
     root = corpus_root(ctx)
     state = repair_hooks(root)
+    if migrate_config(root):
+        click.echo(f"note: updated {CONFIG}: its corpus hooks now run through this clone's launcher, "
+                   "not PATH; commit it", err=True)
     if as_json:
         echo_json(state)
     else:

@@ -29,6 +29,21 @@ PRE_COMMIT_HOOKS = ("pre-commit", "pre-push")
 LAUNCHER = Path("corpus") / "hook"  # under the git common dir, so every worktree of a clone shares it
 REPAIR = "corpus hooks install"
 
+# The `entry` of the hooks `corpus init` writes (the template holds the same, as a YAML
+# anchor): it runs the launcher with the hook's args, or says how to get one.
+LAUNCHER_ENTRY = (
+    "/bin/sh -c 'hook=\"$(git rev-parse --git-common-dir)/corpus/hook\"; "
+    'if [ -x "$hook" ]; then exec "$hook" "$@"; fi; '
+    'echo "corpus hooks: this clone has no hook launcher ($hook): run corpus hooks install in it" >&2; '
+    "exit 127' corpus-hook"
+)
+CONFIG = ".pre-commit-config.yaml"
+# `entry: corpus ...` in a config written before the launcher: found on PATH only.
+PATH_ENTRY = re.compile(
+    r"^(?P<indent>[ \t]*(?:- )?)entry:[ \t]*corpus[ \t]+(?P<command>[^#\n]+?)(?P<comment>[ \t]*#.*)?[ \t]*$",
+    re.MULTILINE,
+)
+
 LAUNCHER_SCRIPT = """\
 #!/bin/sh
 # Written by `corpus init` / `corpus hooks install` for this clone only (not tracked).
@@ -124,6 +139,29 @@ def write_launcher(root: Path) -> Path:
     atomic_write(path, script.encode())
     path.chmod(0o755)
     return path
+
+
+def migrate_config(root: Path) -> bool:
+    """Point `entry: corpus ...` hooks of an older config at the launcher; True if it changed.
+
+    A line-level edit, so the user's comments and other hooks stay as they are; the
+    config is tracked, so the change is the user's to commit.
+    """
+    path = root / CONFIG
+    if not path.is_file():
+        return False
+    text = path.read_text(encoding="utf-8")
+
+    def through_launcher(match: re.Match[str]) -> str:
+        entry = f"{LAUNCHER_ENTRY} {match.group('command')}"
+        quoted = entry.replace("'", "''")  # a YAML single-quoted scalar
+        return f"{match.group('indent')}entry: '{quoted}'{match.group('comment') or ''}"
+
+    new = PATH_ENTRY.sub(through_launcher, text)
+    if new == text:
+        return False
+    atomic_write(path, new.encode("utf-8"))
+    return True
 
 
 def repair_hooks(root: Path) -> dict[str, bool]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from corpus.samples import gitutil
 from corpus.samples.atomic import atomic_write
-from corpus.samples.hookwiring import install_hooks
+from corpus.samples.hookwiring import install_hooks, migrate_config
 from corpus.samples.tree import SAMPLES_DIR, SETS
 
 LFS_ATTRIBUTE_LINE = "samples/**/resources/** filter=lfs diff=lfs merge=lfs -text"
@@ -54,6 +54,8 @@ def init_corpus(directory: Path) -> InitReport:
     if ensure_lfs_attributes(root):
         report.created.append(".gitattributes (LFS rule for resources)")
     install_hooks(root)
+    if migrate_config(root):
+        report.created.append(".pre-commit-config.yaml (hooks now run corpus through the clone's launcher)")
     # Stage the scaffold so the first commit carries it; staging never touches samples.
     gitutil.run(root, "add", "--", ".gitattributes", *(relpath for _, relpath in SCAFFOLD),
                 *(f"{SAMPLES_DIR}/{s}/.gitkeep" for s in SETS))
