@@ -10,6 +10,7 @@ import click
 
 from corpus.cli.common import SetOrPath, corpus_root, echo_json, reports_errors
 from corpus.errors import BadInput
+from corpus.progress import progress
 
 
 @click.command()
@@ -50,7 +51,8 @@ def label(in_directory: Path, in_type: str, preserve_originals: bool | None, num
             stack.enter_context(writer_lock(root))
         elif preserve_originals is not False and pages:
             copy_originals(pages)
-        results = label_pages([page.path for page in pages], in_type, number_of_workers)
+        advance = stack.enter_context(progress("labeling", len(pages), not as_json))
+        results = label_pages([page.path for page in pages], in_type, number_of_workers, lambda: advance(1))
     if as_json:
         echo_json([{"page": str(edit.page), "changed": changed, "previous": edit.previous}
                    for edit, changed in results])

@@ -16,7 +16,9 @@ import html
 import mmap
 import os
 import re
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,11 +158,21 @@ def apply_label(edit: LabelEdit) -> bool:
     return True
 
 
-def label_pages(pages: list[Path], label_type: str, workers: int = 1) -> list[tuple[LabelEdit, bool]]:
-    """Plan every page (refusing before any change), then apply the edits; (edit, changed) each."""
+def label_pages(pages: list[Path], label_type: str, workers: int = 1,
+                on_page: Callable[[], None] | None = None) -> list[tuple[LabelEdit, bool]]:
+    """Plan every page (refusing before any change), then apply the edits; (edit, changed) each.
+
+    `on_page()` is called as each page is done (for a progress display).
+    """
     check_type(label_type)
     edits = [plan_label(page, label_type) for page in pages]
-    if workers <= 1 or len(edits) <= 1:
-        return [(edit, apply_label(edit)) for edit in edits]
-    with ProcessPoolExecutor(max_workers=min(workers, len(edits))) as pool:
-        return list(zip(edits, pool.map(apply_label, edits)))
+    results = []
+    with ExitStack() as stack:
+        apply: Callable[..., Iterator[bool]] = map
+        if workers > 1 and len(edits) > 1:
+            apply = stack.enter_context(ProcessPoolExecutor(max_workers=min(workers, len(edits)))).map
+        for edit, changed in zip(edits, apply(apply_label, edits)):
+            results.append((edit, changed))
+            if on_page is not None:
+                on_page()
+    return results

@@ -48,7 +48,10 @@ def runtime_closure(pyproject: Path) -> list[metadata.Distribution]:
     while todo:
         name = _normalize(todo.pop())
         if name not in seen:
-            seen[name] = metadata.distribution(name)
+            try:
+                seen[name] = metadata.distribution(name)
+            except metadata.PackageNotFoundError:
+                raise RuntimeError(f"{name} is not installed in the test venv: run ./setup.sh") from None
             todo += _needed(seen[name].requires or [])
     return list(seen.values())
 
