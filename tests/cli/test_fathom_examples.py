@@ -137,3 +137,15 @@ def test_fathom_fox_says_what_replaces_it(tmp_path: Path, corpus_cli):
     shown = corpus_cli("fox", "-r", str(ruleset), cwd=tmp_path)
     assert shown.returncode == 0
     assert "corpus vectorize" in shown.stdout and f"--ruleset {ruleset}" in shown.stdout
+
+
+def test_fathom_pick_moves_n_samples_between_sets(corpus_root: Path, corpus_cli):
+    # Guide: samples start in unused and are divided among the other sets with pick,
+    # "which randomly moves a given number of files from one directory to another".
+    for number in range(1, 7):
+        (corpus_root / f"samples/unused/{number}.html").write_text(
+            '<html><body><input type="password" data-fathom="new-password"></body></html>')
+    moved = corpus_cli("pick", "unused", "training", "4", cwd=corpus_root)
+    assert moved.returncode == 0, moved.stderr
+    assert len(list((corpus_root / "samples/training").glob("*.html"))) == 4
+    assert len(list((corpus_root / "samples/unused").glob("*.html"))) == 2
