@@ -36,6 +36,8 @@ def test_fathom_extract_samples_unused_in_a_corpus(corpus_root: Path, corpus_cli
         refs = set(re.findall(rb'resources/%d/[0-9a-f]+\.\w+' % number, page))
         assert refs and all((corpus_root / "samples/unused" / ref.decode()).is_file() for ref in refs)
     assert not (corpus_root / "samples/unused/originals").exists()  # in a corpus, git keeps originals
+    refused = corpus_cli("extract", "unused", "--preserve-originals", cwd=corpus_root)
+    assert refused.returncode == 2 and "--preserve-originals is for folders outside a corpus" in refused.stderr
 
 
 def test_fathom_extract_on_a_folder_outside_a_corpus(tmp_path: Path, corpus_cli):
