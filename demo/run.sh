@@ -60,3 +60,9 @@ corpus train-images "$work/crops" -o "$work/image-model" --size 64 --epochs 4 --
 
 step "corpus predict-images"
 corpus predict-images "$work/image-model" $(ls "$work"/crops/button/*.png | head -n 2) $(ls "$work"/crops/link/*.png | head -n 2)
+
+step "git commit from a shell without the venv on PATH (as an IDE or a GUI commits)"
+# The hooks reach corpus through this clone's launcher (.git/corpus/hook), not PATH.
+git add vectors models
+env PATH=/usr/bin:/bin git commit -q -m "Demo: vectors and the new-password model"
+git log --oneline -1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.cli.common import SetOrPath, corpus_root, echo_json, reports_errors
 from corpus.errors import BadInput
 from corpus.progress import progress
 
@@ -17,7 +17,7 @@ PROGRESS_FROM = 200  # pages; smaller checks finish before a bar would help
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=SetOrPath(path_type=Path))
 @click.option("--drift", is_flag=True, help="Also list pages last changed before the rubric's last version bump.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
 @click.pass_context
@@ -34,8 +34,6 @@ def check(ctx: click.Context, paths: tuple[Path, ...], drift: bool, as_json: boo
     from corpus.check.check import check_paths, resolve_scope
 
     root = corpus_root(ctx)
-    base = ctx.find_root().params.get("directory") or Path.cwd()  # like git -C: paths are relative to DIR
-    paths = tuple(base / path for path in paths)
     pages = len(resolve_scope(root, list(paths)).samples)
     with progress("checking", pages, pages >= PROGRESS_FROM and not as_json) as advance:
         findings = check_paths(root, list(paths), drift, on_page=lambda: advance(1))
@@ -55,15 +53,24 @@ def hooks() -> None:
 
 
 @hooks.command("install")
+@click.option("--json", "as_json", is_flag=True, help="Print the state as JSON.")
 @click.pass_context
 @reports_errors
-def hooks_install(ctx: click.Context) -> None:
-    """Repair the hook wiring of this clone: Git LFS first, then pre-commit (never forced)."""
-    from corpus.samples.hookwiring import repair_hooks
+def hooks_install(ctx: click.Context, as_json: bool) -> None:
+    """Wire (or repair) the hooks of this clone: Git LFS first, then pre-commit (never
+    forced), then the clone's hook launcher, which records this corpus installation so
+    commits work without it on PATH. Run it once in every fresh clone."""
+    from corpus.samples.hookwiring import CONFIG, migrate_config, repair_hooks
 
     root = corpus_root(ctx)
     state = repair_hooks(root)
-    _print_state(state)
+    if migrate_config(root):
+        click.echo(f"note: updated {CONFIG}: its corpus hooks now run through this clone's launcher, "
+                   "not PATH; commit it", err=True)
+    if as_json:
+        echo_json(state)
+    else:
+        _print_state(state)
     if not (root / ".pre-commit-config.yaml").exists():
         click.echo("note: no .pre-commit-config.yaml here: run `corpus init` to write one", err=True)
     sys.exit(0 if all(state.values()) else 1)
@@ -87,7 +94,7 @@ def hooks_status(ctx: click.Context, as_json: bool) -> None:
 
 @hooks.command("run", context_settings={"ignore_unknown_options": True})
 @click.argument("name")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=SetOrPath(path_type=Path))
 @click.pass_context
 @reports_errors
 def hooks_run(ctx: click.Context, name: str, files: tuple[Path, ...]) -> None:

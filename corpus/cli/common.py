@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import sys
 from collections.abc import Callable
@@ -11,14 +12,27 @@ from typing import Any, TypeVar
 
 import click
 
-from corpus.errors import CorpusError
-from corpus.samples.tree import find_root
+from corpus.errors import BadInput, CorpusError
+from corpus.samples.tree import SAMPLES_DIR, SETS, find_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Modules of the `train` extra: the package itself (all pre-commit installs for the
+# hooks) goes without them, and the commands that train or measure say how to get them.
+TRAIN_EXTRA = ("torch", "numpy")
+TRAIN_EXTRA_HINT = (
+    "needs the training extra (not installed: {missing}): "
+    "pip install 'corpus[train]' (./setup.sh installs it, with torch's CPU build)"
+)
+
+
 def reports_errors(func: F) -> F:
-    """Turn a CorpusError into one line on stderr and its exit code."""
+    """Turn a CorpusError into one line on stderr and its exit code.
+
+    A command that needs the `train` extra where it is missing gets one line too,
+    saying how to install it, and exit 2: it cannot be done as asked here.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -27,13 +41,29 @@ def reports_errors(func: F) -> F:
         except CorpusError as e:
             click.echo(f"corpus: error: {e}", err=True)
             sys.exit(e.exit_code)
+        except ModuleNotFoundError as e:
+            top = (e.name or "").split(".")[0]
+            if top not in TRAIN_EXTRA:
+                raise
+            missing = [name for name in TRAIN_EXTRA if importlib.util.find_spec(name) is None] or [top]
+            command = click.get_current_context().command_path
+            hint = TRAIN_EXTRA_HINT.format(missing=", ".join(missing))
+            click.echo(f"corpus: error: {command} {hint}", err=True)
+            sys.exit(BadInput.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
 
-def corpus_root(ctx: click.Context) -> Path:
-    """The corpus the command works on: `-C DIR`, else the one around the cwd."""
-    return find_root(ctx.find_root().params.get("directory") or Path.cwd())
+def corpus_root(ctx: click.Context | None = None) -> Path:
+    """The corpus around the cwd (`-C DIR` has made DIR the cwd).
+
+    Not being inside a corpus is bad usage (exit 2), whatever the command.
+    """
+    del ctx  # kept so commands read `corpus_root(ctx)`; -C works through the cwd
+    try:
+        return find_root(Path.cwd())
+    except CorpusError as e:
+        raise BadInput(str(e)) from None
 
 
 def echo_json(data: Any) -> None:
@@ -47,3 +77,29 @@ def shown_path(path: Path, root: Path | None) -> str:
         except ValueError:
             pass
     return str(path)
+
+
+class SetName(click.ParamType):
+    """A set given by name (`training`) or by its folder (`samples/training`, any path to it)."""
+
+    name = "set"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if value in SETS:
+            return value
+        resolved = Path(value).resolve()
+        if resolved.name in SETS and resolved.parent.name == SAMPLES_DIR and resolved.is_dir():
+            return resolved.name
+        self.fail(f"{value!r} is not a set: give one of {', '.join(SETS)} or its folder samples/<set>", param, ctx)
+
+
+class SetOrPath(click.Path):
+    """A path, where a set name that names no path here means that set's folder in the corpus."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value in SETS and not Path(value).exists():
+            try:
+                value = str(find_root(Path.cwd()) / SAMPLES_DIR / value)
+            except CorpusError:
+                pass  # outside a corpus the name stays a (missing) path, and Path says so
+        return super().convert(value, param, ctx)

@@ -3,49 +3,81 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 
-from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.cli.common import SetOrPath, corpus_root, echo_json, reports_errors, shown_path
+from corpus.errors import BadInput
 from corpus.progress import progress
 from corpus.samples.lock import writer_lock
-from corpus.samples.tree import resolve_samples
+from corpus.samples.tree import Sample, resolve_samples
 
-PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+PATHS = click.argument("paths", nargs=-1, type=SetOrPath(path_type=Path), metavar="[PATH|SET]...")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
+
+
+def _pages(paths: tuple[Path, ...]) -> tuple[Path | None, list[Sample], list[Sample]]:
+    """(corpus root or None, its samples named by `paths`, pages of folders outside any corpus set).
+
+    No paths means the whole corpus around the cwd.
+    """
+    from corpus.extract.folder import folder_pages, in_a_corpus_set
+
+    inside = [p for p in paths if in_a_corpus_set(p)]
+    outside = [p for p in paths if not in_a_corpus_set(p)]
+    root = corpus_root() if inside or not paths else None
+    samples = resolve_samples(root, inside) if root is not None else []
+    loose = [page for path in outside for page in folder_pages(path)]
+    return root, samples, loose
 
 
 @click.command()
 @PATHS
+@click.option("--preserve-originals/--no-preserve-originals", default=None,
+              help="Outside a corpus: first copy each page into a new `originals` folder beside it "
+                   "[default: yes, as fathom extract]. Inside a corpus git keeps the originals and "
+                   "`corpus inline` restores them, so only --no-preserve-originals applies there.")
 @JSON
 @click.pass_context
 @reports_errors
-def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Move the data: URLs of pages into their resources folders (Git LFS).
+def extract(ctx: click.Context, paths: tuple[Path, ...], preserve_originals: bool | None, as_json: bool) -> None:
+    """Move the data: URLs of pages into their resources folders (Git LFS in a corpus).
 
-    PATHS are pages, set folders or the corpus (default: the whole corpus). Every
-    data: URL (base64 or percent-encoded, in attributes, srcset, style, <style>,
-    SVG, and inside extracted stylesheets) becomes a file
-    samples/<set>/resources/<stem>/<sha256 prefix>.<ext>, and the page refers to it.
-    `corpus inline` undoes this byte for byte. Malformed data URLs are left in
-    place and reported as FILE:OFFSET: MESSAGE; the exit status is then 1.
+    PATHS are pages, set folders (by name or path) or the corpus (default: the whole
+    corpus). Every data: URL (base64 or percent-encoded, in attributes, srcset,
+    style, <style>, SVG, and inside extracted stylesheets) becomes a file
+    resources/<stem>/<sha256 prefix>.<ext> beside the page, and the page refers to
+    it. A folder outside a corpus works as `fathom extract IN_DIRECTORY`: its pages
+    (not recursing) are extracted into IN_DIRECTORY/resources/, after a copy of
+    each goes into IN_DIRECTORY/originals/ (which must not exist yet).
+    `corpus inline` undoes extraction byte for byte. Malformed data URLs are left
+    in place and reported as FILE:OFFSET: MESSAGE; the exit status is then 1.
     """
     from corpus.extract.extract import extract_sample
+    from corpus.extract.folder import preserve_originals as copy_originals
 
-    root = corpus_root(ctx)
-    samples = resolve_samples(root, paths)
+    root, samples, loose = _pages(paths)
+    if samples and preserve_originals:
+        raise BadInput("--preserve-originals is for folders outside a corpus: in a corpus, git keeps "
+                       "the originals and `corpus inline` restores pages byte for byte")
+    if loose and preserve_originals is not False:
+        copy_originals(loose)
     report = []
     problems = []
-    with writer_lock(root), progress("extracting", len(samples), not as_json) as advance:
-        for sample in samples:
+    with ExitStack() as stack:
+        if samples:
+            stack.enter_context(writer_lock(root))
+        advance = stack.enter_context(progress("extracting", len(samples) + len(loose), not as_json))
+        for sample in samples + loose:
             advance(1)
             result = extract_sample(sample)
             problems += result.problems
             report.append({
                 "page": sample.relpath,
                 "changed": result.changed,
-                "resources": [p.relative_to(root).as_posix() for p in result.resources],
+                "resources": [shown_path(p, root) for p in result.resources],
                 "problems": [{"offset": p.offset, "message": p.message} for p in result.problems],
             })
     if as_json:
@@ -69,22 +101,26 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
 def inline(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     """Put extracted resources back into pages, restoring them byte for byte.
 
-    PATHS are pages, set folders or the corpus (default: the whole corpus). The
-    manifest and the files it names are removed from the resources folder.
+    PATHS are pages, set folders (by name or path) or the corpus (default: the
+    whole corpus), or folders outside a corpus that `corpus extract` extracted.
+    The manifest and the files it names are removed from the resources folder.
     """
     from corpus.extract.inline import inline_sample
 
-    root = corpus_root(ctx)
-    samples = resolve_samples(root, paths)
+    root, samples, loose = _pages(paths)
     inlined = []
-    with writer_lock(root), progress("inlining", len(samples), not as_json) as advance:
-        for sample in samples:
+    with ExitStack() as stack:
+        if samples:
+            stack.enter_context(writer_lock(root))
+        advance = stack.enter_context(progress("inlining", len(samples) + len(loose), not as_json))
+        for sample in samples + loose:
             advance(1)
             if inline_sample(sample):
                 inlined.append(sample.relpath)
+    total = len(samples) + len(loose)
     if as_json:
-        echo_json({"inlined": inlined, "pages": len(samples)})
+        echo_json({"inlined": inlined, "pages": total})
     else:
         for page in inlined:
             click.echo(f"inlined {page}")
-        click.echo(f"{len(inlined)} of {len(samples)} page(s) inlined")
+        click.echo(f"{len(inlined)} of {total} page(s) inlined")

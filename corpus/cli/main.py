@@ -6,16 +6,21 @@ them, never the other way round.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from corpus import __version__
 from corpus.cli.check import check, hooks
+from corpus.cli.completion import completion, install_completers
 from corpus.cli.extract import extract, inline
+from corpus.cli.fox import fox
 from corpus.cli.images import crops, predict_images, train_images
 from corpus.cli.models import metrics_, retrain
+from corpus.cli.label import label
 from corpus.cli.samples import add, init, list_, pick, split, status
+from corpus.cli.serve import serve
 from corpus.cli.train import histogram, test, train
 from corpus.cli.vectorize import vectorize
 
@@ -25,15 +30,25 @@ from corpus.cli.vectorize import vectorize
 @click.option(
     "-C",
     "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Run as if started in DIR (like git -C).",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Run as if started in DIR (like git -C): every path argument is relative to DIR.",
 )
 def main(directory: Path | None) -> None:
-    """Keep a labeled web-page corpus in git and train recognizers from it."""
+    """Keep a labeled web-page corpus in git and train recognizers from it.
+
+    Exit status: 0 ok, 1 problems found, 2 bad usage or input (including "not
+    inside a corpus"). See `corpus completion --help` for shell completion.
+    """
+    if directory is not None:
+        # Like git -C: the subcommand's arguments are parsed after this runs, so
+        # every relative path (and the corpus found from the cwd) is DIR's.
+        os.chdir(directory)
 
 
 for command in (
     init, add, list_, status, pick, split, check, hooks, extract, inline, vectorize,
     train, test, histogram, retrain, metrics_, crops, train_images, predict_images,
+    label, serve, fox, completion,
 ):
     main.add_command(command)
+install_completers(main)

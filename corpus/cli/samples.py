@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from corpus.check.rubric import load_rubric
-from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.cli.common import SetName, corpus_root, echo_json, reports_errors
 from corpus.samples.lock import writer_lock
 from corpus.samples.tree import SETS
 
@@ -17,9 +17,10 @@ SET_CHOICE = click.Choice(SETS)
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print {root, created} as JSON.")
 @click.pass_context
 @reports_errors
-def init(ctx: click.Context, directory: Path | None) -> None:
+def init(ctx: click.Context, directory: Path | None, as_json: bool) -> None:
     """Make DIR (default: here) a corpus repository, or repair one.
 
     Creates the samples/ sets and rubric, the Git LFS rule for resources, and the
@@ -27,8 +28,10 @@ def init(ctx: click.Context, directory: Path | None) -> None:
     """
     from corpus.samples.init import init_corpus
 
-    base = ctx.find_root().params.get("directory") or Path.cwd()
-    report = init_corpus(base / directory if directory else base)
+    report = init_corpus(directory or Path.cwd())
+    if as_json:
+        echo_json({"root": str(report.root), "created": report.created})
+        return
     if report.created:
         for item in report.created:
             click.echo(f"created {item}")
@@ -39,14 +42,16 @@ def init(ctx: click.Context, directory: Path | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--negative/--positive", default=None,
               help="Whether the pages are negative (no target). Default: inferred from their labels.")
-@click.option("--to", "to_set", type=SET_CHOICE, default="unused", show_default=True, help="The set to add to.")
+@click.option("--to", "to_set", type=SetName(), default="unused", show_default=True,
+              help="The set to add to (a name or its folder).")
 @click.option("--name", help="The new page's name (needed when the rubric's naming rule is custom).")
 @click.option("--extract/--no-extract", default=True, show_default=True,
               help="Move inline data: URLs into LFS-tracked resources.")
+@click.option("--json", "as_json", is_flag=True, help="Print {added: [{source, page, negative}], problems} as JSON.")
 @click.pass_context
 @reports_errors
 def add(ctx: click.Context, paths: tuple[Path, ...], negative: bool | None, to_set: str, name: str | None,
-        extract: bool) -> None:
+        extract: bool, as_json: bool) -> None:
     """Copy pages (files or folders of pages) into the corpus and stage them in git.
 
     Each page gets the next free id shared by all sets (`7.html`, `n8.html` for a
@@ -57,6 +62,10 @@ def add(ctx: click.Context, paths: tuple[Path, ...], negative: bool | None, to_s
     root = corpus_root(ctx)
     with writer_lock(root):
         result = add_pages(root, load_rubric(root), list(paths), negative, to_set, name, extract)
+    if as_json:
+        echo_json({"added": [{"source": str(item.source), "page": item.sample.relpath, "negative": item.negative}
+                             for item in result.added], "problems": result.problems})
+        sys.exit(1 if result.problems else 0)
     for item in result.added:
         kind = "negative" if item.negative else "positive"
         click.echo(f"added {item.source} as {item.sample.relpath} ({kind})")
@@ -69,21 +78,34 @@ def add(ctx: click.Context, paths: tuple[Path, ...], negative: bool | None, to_s
 @click.command(name="list")
 @click.argument("in_directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-b", "--base-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Print paths relative to this folder. Default: IN_DIRECTORY.")
-@click.option("-o", "--out-file", type=click.File("w"), help="Write the list here. Default: stdout.")
-@click.option("-u", "--show-urls", is_flag=True, help="Also print each page's original URL.")
+              help="The directory to make the printed paths relative to. Default: IN_DIRECTORY.")
+@click.option("-o", "--out-file", type=click.File("w"),
+              help="Also save the paths, one per line, in this file (as fathom list does).")
+@click.option("-u", "--show-urls", is_flag=True, help="Also show the original URL of each sample, after a space.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {path, url} instead.")
 @reports_errors
-def list_(in_directory: Path, base_dir: Path | None, out_file, show_urls: bool) -> None:
-    """Recursively list the pages under IN_DIRECTORY (resources folders skipped)."""
+def list_(in_directory: Path, base_dir: Path | None, out_file, show_urls: bool, as_json: bool) -> None:
+    """Recursively list the pages under IN_DIRECTORY, one path per line, relative to
+    --base-dir (default: IN_DIRECTORY), skipping resources folders.
+
+    The output is fathom list's, byte for byte: `PATH` or, with -u, `PATH URL`
+    (the URL of the page's <link rel="original">, empty when it has none);
+    -o saves the paths alone. Pages are listed sorted.
+    """
     from corpus.samples.listing import list_pages, original_url
 
-    out = out_file or sys.stdout
-    for rel in list_pages(in_directory, base_dir):
-        if show_urls:
-            page = (base_dir or in_directory).resolve() / rel
-            out.write(f"{rel}\t{original_url(page) or ''}\n")
+    base = (base_dir or in_directory).resolve()
+    pages = list(list_pages(in_directory, base_dir))
+    if as_json:
+        echo_json([{"path": rel.as_posix(), "url": original_url(base / rel) if show_urls else None}
+                   for rel in pages])
+    for rel in pages if not as_json else []:
+        click.echo(f"{rel} {original_url(base / rel) or ''}" if show_urls else str(rel))
+    if out_file is not None:
+        if pages:
+            out_file.writelines(rel.as_posix() + "\n" for rel in pages)
         else:
-            out.write(f"{rel}\n")
+            click.echo(f"No .html files found in {in_directory}. Did not create {out_file.name}.")
 
 
 @click.command()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
+from corpus.cli.common import SetOrPath, corpus_root, echo_json, reports_errors, shown_path
 from corpus.errors import CorpusError
 from corpus.progress import progress
 
@@ -47,12 +47,12 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
 
 
 @click.command()
-@click.argument("training", type=click.Path(exists=True, path_type=Path))
+@click.argument("training", type=SetOrPath(exists=True, path_type=Path))
 @click.option(
     "-a",
     "--validation-set",
     "validation",
-    type=click.Path(exists=True, path_type=Path),
+    type=SetOrPath(exists=True, path_type=Path),
     metavar="VALIDATION",
     help=f"Validation samples ({SET_HELP}): shows overfitting; needed by -s.",
 )
@@ -245,7 +245,7 @@ def _print_training(trained: Trained, quiet: bool) -> None:
 
 
 @click.command()
-@click.argument("testing", type=click.Path(exists=True, path_type=Path))
+@click.argument("testing", type=SetOrPath(exists=True, path_type=Path))
 @click.argument("model")
 @click.option(
     "-t",
@@ -297,7 +297,7 @@ def test(
 
 
 @click.command()
-@click.argument("set_", metavar="SET", type=click.Path(exists=True, path_type=Path))
+@click.argument("set_", metavar="SET", type=SetOrPath(exists=True, path_type=Path))
 @click.option("--trainee", metavar="TYPE", help="The type, to vectorize a folder.")
 @click.option(
     "-r",

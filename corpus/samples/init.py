@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from corpus.errors import CorpusError
 from corpus.samples import gitutil
 from corpus.samples.atomic import atomic_write
+from corpus.samples.hookwiring import install_hooks, migrate_config
 from corpus.samples.tree import SAMPLES_DIR, SETS
 
 LFS_ATTRIBUTE_LINE = "samples/**/resources/** filter=lfs diff=lfs merge=lfs -text"
@@ -56,6 +54,8 @@ def init_corpus(directory: Path) -> InitReport:
     if ensure_lfs_attributes(root):
         report.created.append(".gitattributes (LFS rule for resources)")
     install_hooks(root)
+    if migrate_config(root):
+        report.created.append(".pre-commit-config.yaml (hooks now run corpus through the clone's launcher)")
     # Stage the scaffold so the first commit carries it; staging never touches samples.
     gitutil.run(root, "add", "--", ".gitattributes", *(relpath for _, relpath in SCAFFOLD),
                 *(f"{SAMPLES_DIR}/{s}/.gitkeep" for s in SETS))
@@ -72,29 +72,3 @@ def ensure_lfs_attributes(root: Path) -> bool:
         text += "\n"
     atomic_write(path, (text + LFS_ATTRIBUTE_LINE + "\n").encode())
     return True
-
-
-def install_hooks(root: Path) -> None:
-    """Git LFS's hooks first, then pre-commit's without -f.
-
-    pre-commit then keeps LFS's pre-push hook as `pre-push.legacy` and feeds it the
-    whole push on stdin, so a multi-branch push still uploads every LFS object.
-    pre-commit's own hooks come out first when present (putting a kept legacy hook
-    back), so `git lfs install` never meets a hook it refuses to replace; a foreign
-    hook is left alone and the error says so.
-    """
-    _pre_commit(root, "uninstall")
-    gitutil.run(root, "lfs", "install", "--local")
-    _pre_commit(root, "install")
-
-
-def _pre_commit(root: Path, verb: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "pre_commit", verb, "--hook-type", "pre-commit", "--hook-type", "pre-push"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise CorpusError(f"{root}: pre-commit {verb} failed: {detail[-1] if detail else result.returncode}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from corpus.samples.hookwiring import hooks_dir, hooks_installed
+from corpus.samples.hookwiring import hooks_dir, hooks_installed, launcher_path
 
 REPO = Path(__file__).resolve().parents[2]
 LABELED = '<form>\n<input type="password" data-fathom="new-password">\n</form>'
@@ -127,22 +127,23 @@ def test_multi_branch_push_leaves_every_branch_whole(corpus_root: Path, tmp_path
     assert hooks_installed(clone)["pre-commit"] is False
     result = corpus_cli("hooks", "install", cwd=clone)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert hooks_installed(clone) == {"lfs": True, "pre-commit": True}
+    assert hooks_installed(clone) == {"lfs": True, "pre-commit": True, "launcher": True}
 
 
 def test_hooks_install_repairs_the_wiring_and_can_run_again(corpus_root: Path, corpus_cli):
-    assert hooks_installed(corpus_root) == {"lfs": True, "pre-commit": True}
+    assert hooks_installed(corpus_root) == {"lfs": True, "pre-commit": True, "launcher": True}
     hooks = hooks_dir(corpus_root)
     (hooks / "pre-commit").unlink()
     (hooks / "post-checkout").unlink()
-    assert hooks_installed(corpus_root) == {"lfs": False, "pre-commit": False}
+    launcher_path(corpus_root).unlink()
+    assert hooks_installed(corpus_root) == {"lfs": False, "pre-commit": False, "launcher": False}
     status = corpus_cli("hooks", "status", cwd=corpus_root)
     assert status.returncode == 1 and "pre-commit: NOT installed" in status.stdout
 
     for _ in range(2):  # a second run finds everything in place and must not fail
         result = corpus_cli("hooks", "install", cwd=corpus_root)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert result.stdout.splitlines() == ["lfs: installed", "pre-commit: installed"]
+        assert result.stdout.splitlines() == ["lfs: installed", "pre-commit: installed", "launcher: installed"]
     assert "git lfs pre-push" in (hooks / "pre-push.legacy").read_text()
     assert "pre-commit" in (hooks / "pre-push").read_text()
     assert corpus_cli("hooks", "status", cwd=corpus_root).returncode == 0
@@ -157,13 +158,18 @@ def test_published_hooks_match_the_ones_init_writes():
     manifest = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     config = yaml.safe_load((REPO / "corpus/templates/pre-commit-config.yaml").read_text())
     local = next(repo for repo in config["repos"] if repo["repo"] == "local")["hooks"]
-    keys = ("entry", "language", "files", "pass_filenames", "always_run", "require_serial", "stages")
-    published = {hook["id"]: {k: hook.get(k) for k in keys} for hook in manifest}
-    # Every hook init wires is published as is; opt-in hooks may be published only.
+    keys = ("files", "pass_filenames", "always_run", "require_serial", "stages")
+    published = {hook["id"]: hook for hook in manifest}
+    # Every hook init wires is published with the same command and file filters; opt-in
+    # hooks may be published only. Local hooks reach corpus through the clone's launcher,
+    # published ones through the virtualenv pre-commit installs them in.
     for hook in local:
-        assert published.get(hook["id"]) == {k: hook.get(k) for k in keys}, hook["id"]
+        twin = published[hook["id"]]
+        assert {k: twin.get(k) for k in keys} == {k: hook.get(k) for k in keys}, hook["id"]
+        assert twin["entry"] == "corpus " + " ".join(hook["args"])
+        assert hook["language"] == "unsupported" and "corpus/hook" in hook["entry"]
     assert {"corpus-check", "corpus-extract", "corpus-lfs"} <= set(published)
-    assert all(hook["language"] == "unsupported" for hook in manifest)
+    assert all(hook["language"] == "python" for hook in manifest)
     for command in (["validate-manifest", ".pre-commit-hooks.yaml"],
                     ["validate-config", "corpus/templates/pre-commit-config.yaml"]):
         result = subprocess.run([sys.executable, "-m", "pre_commit", *command], cwd=REPO,

@@ -44,6 +44,6 @@ def test_list_is_recursive_skips_resources_and_shows_urls(tmp_path: Path, corpus
     out = corpus_cli("list", str(root), cwd=tmp_path)
     assert out.returncode == 0 and out.stdout.split() == ["a/76.html", "b/76.html"]
     urls = corpus_cli("list", "-u", "-b", str(tmp_path), str(root / "a"), cwd=tmp_path)
-    assert urls.stdout == "pages/a/76.html\thttps://example.com/76\n"
+    assert urls.stdout == "pages/a/76.html https://example.com/76\n"  # fathom list: a space
     corpus_cli("list", str(root), "-o", str(tmp_path / "out.txt"), cwd=tmp_path)
     assert (tmp_path / "out.txt").read_text() == "a/76.html\nb/76.html\n"

@@ -1,0 +1,137 @@
+"""`corpus completion SHELL`, and what completes where: set names, trainees, rules, models.
+
+Completers are given by parameter name, for every command at once, so an option
+means one thing everywhere (a new command with a `trainee` option completes
+trainees with no extra code). They read the corpus around the cwd, cheaply, and
+complete nothing outside one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from click.shell_completion import CompletionItem, get_completion_class
+
+from corpus.errors import CorpusError
+from corpus.samples.tree import SETS, find_root
+
+SHELLS = ("bash", "zsh", "fish")
+HEADER_BYTES = 64 * 1024  # a vector file's header sits at its start; never read whole files to complete
+FEATURE_NAMES = re.compile(r'"featureNames"\s*:\s*\[([^\]]*)\]')
+
+Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
+
+
+def _root() -> Path | None:
+    try:
+        return find_root(Path.cwd())
+    except CorpusError:
+        return None
+
+
+def _matching(names: set[str], incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(name) for name in sorted(names) if name.startswith(incomplete)]
+
+
+def complete_sets(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Set names, and paths (where a parameter takes paths too, the shell completes them)."""
+    items = _matching(set(SETS), incomplete)
+    if not isinstance(param.type, click.Choice) and not getattr(param.type, "name", "") == "set":
+        items.append(CompletionItem(incomplete, type="file"))
+    return items
+
+
+def trainee_names(root: Path) -> set[str]:
+    """The rubric's types, and the trainees models and vector files are named after."""
+    from corpus.check.rubric import load_rubric
+
+    names = {p.stem for p in (root / "models").glob("*.json")}
+    names |= {p.stem.split("_", 1)[1] for p in (root / "vectors").glob("*_*.json") if p.stem.split("_", 1)[0] in SETS}
+    try:
+        names |= set(load_rubric(root).types)
+    except CorpusError:
+        pass  # a broken rubric still lets the other names complete
+    return names
+
+
+def complete_trainees(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    root = _root()
+    return _matching(trainee_names(root), incomplete) if root else []
+
+
+def rule_names(root: Path) -> set[str]:
+    """The rule (feature) names in the vector files' headers and the models' coefficients."""
+    names: set[str] = set()
+    for path in (root / "vectors").glob("*.json"):
+        with open(path, "rb") as f:
+            match = FEATURE_NAMES.search(f.read(HEADER_BYTES).decode("utf-8", "replace"))
+        if match:
+            names |= set(re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1)))
+    for path in (root / "models").glob("*.json"):
+        try:
+            names |= {rule for rule, _ in json.loads(path.read_bytes()).get("coeffs", [])}
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return names
+
+
+def complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    root = _root()
+    return _matching(rule_names(root), incomplete) if root else []
+
+
+def complete_models(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Model files under models/ (as paths from the cwd), then any file."""
+    root = _root()
+    found = set()
+    if root is not None:
+        found = {Path(os.path.relpath(path)).as_posix() for path in (root / "models").glob("*.json")}
+    return [*_matching(found, incomplete), CompletionItem(incomplete, type="file")]
+
+
+# Parameter name -> completer, for every command of the group.
+COMPLETERS: dict[str, Completer] = {
+    "sets": complete_sets, "set_": complete_sets, "paths": complete_sets, "to_set": complete_sets,
+    "from_set": complete_sets, "training": complete_sets, "validation": complete_sets,
+    "testing": complete_sets, "in_directory": complete_sets,
+    "trainee": complete_trainees, "trainees": complete_trainees,
+    "rules": complete_rules, "exclude": complete_rules,
+    "model": complete_models,
+}
+
+
+def install_completers(command: click.Command) -> None:
+    """Give each parameter named in COMPLETERS its completer, in `command` and below."""
+    for param in command.params:
+        if param.name in COMPLETERS and param._custom_shell_complete is None:  # noqa: SLF001
+            # What click's `shell_complete=` argument sets; assigned here so one table serves all commands.
+            param._custom_shell_complete = COMPLETERS[param.name]  # noqa: SLF001
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            install_completers(sub)
+
+
+@click.command()
+@click.argument("shell", type=click.Choice(SHELLS))
+@click.pass_context
+def completion(ctx: click.Context, shell: str) -> None:
+    """Print the shell completion script for SHELL (click's completion).
+
+    \b
+    bash:  echo 'eval "$(corpus completion bash)"' >> ~/.bashrc
+    zsh:   echo 'eval "$(corpus completion zsh)"' >> ~/.zshrc
+    fish:  corpus completion fish > ~/.config/fish/completions/corpus.fish
+
+    Commands, options and paths complete, and so do set names (unused, training,
+    validation, testing), trainees (--trainee: the rubric's types and those with
+    models or vector files), rule names (-x/--exclude, --rule: from vector files
+    and models) and model files (test's MODEL).
+    """
+    root = ctx.find_root()
+    script = get_completion_class(shell)(root.command, {}, "corpus", "_CORPUS_COMPLETE")
+    click.echo(script.source())

@@ -1,0 +1,178 @@
+"""`corpus label DIR TYPE`: label whole pages, `<html data-fathom="TYPE">`, as fathom label does.
+
+Not by string replacement: the page's prologue is read as an HTML parser reads it
+(byte order mark, blanks, comments, doctype, processing instructions), so the
+`<html>` that counts is found in any case, with any attributes and line breaks,
+and never inside a comment. The edit is the smallest one: the attribute inserted
+right after the tag name, or an existing `data-fathom` value replaced; a page
+with no `<html>` tag (HTML lets it be left out) gets one where the parser would
+open the element. Pages are planned first (an unlabelable page changes nothing),
+then each is rewritten atomically.
+"""
+
+from __future__ import annotations
+
+import html
+import mmap
+import os
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.errors import BadInput
+from corpus.extract.extract import write_pieces
+
+BOM = b"\xef\xbb\xbf"
+BLANKS = b" \t\n\r\f"
+HTML_TAG = re.compile(rb"<html(?=[\s/>])", re.IGNORECASE)
+ATTRIBUTE = "data-fathom"
+
+
+@dataclass(frozen=True)
+class LabelEdit:
+    """Replace bytes [start, end) of the page with `new` (start == end inserts)."""
+
+    page: Path
+    start: int
+    end: int
+    new: bytes
+    previous: str | None  # the page's label before, if it had one
+
+    @property
+    def changes(self) -> bool:
+        return self.new != b"" or self.start != self.end
+
+
+def check_type(label_type: str) -> None:
+    if not label_type or any(c.isspace() or not c.isprintable() for c in label_type):
+        raise BadInput(f"{label_type!r}: a label type is one word (no blanks or control characters)")
+
+
+def plan_label(page: Path, label_type: str) -> LabelEdit:
+    """The edit that labels `page` as a whole; BadInput naming the page if it cannot be."""
+    with open(page, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        try:
+            return _plan(page, buf, label_type)
+        finally:
+            if isinstance(buf, mmap.mmap):
+                buf.close()
+
+
+def _plan(page: Path, buf, label_type: str) -> LabelEdit:
+    value = html.escape(label_type, quote=True).encode()
+    pos = len(BOM) if buf[:3] == BOM else 0
+    while True:
+        while pos < len(buf) and buf[pos] in BLANKS:
+            pos += 1
+        if buf[pos:pos + 4] == b"<!--":
+            end = buf.find(b"-->", pos + 2)  # `<!-->` closes at once, as browsers read it
+            if end == -1:
+                raise BadInput(f"{page}: unterminated comment before <html>; not labeled")
+            pos = end + 3
+        elif buf[pos:pos + 2] in (b"<!", b"<?"):  # doctype, or what the parser takes as a comment
+            end = buf.find(b">", pos)
+            if end == -1:
+                raise BadInput(f"{page}: unterminated <!...> before <html>; not labeled")
+            pos = end + 1
+        elif HTML_TAG.match(buf, pos):
+            return _edit_tag(page, buf, pos, label_type, value)
+        elif buf[pos:pos + 1] == b"<":
+            # No <html> tag: the parser opens the element here, so the tag goes here.
+            return LabelEdit(page, pos, pos, b"<html " + ATTRIBUTE.encode() + b'="' + value + b'">', None)
+        else:
+            raise BadInput(f"{page}: not an HTML page (no markup where <html> would start); not labeled")
+
+
+def _edit_tag(page: Path, buf, start: int, label_type: str, value: bytes) -> LabelEdit:
+    """Within the start tag at `start`, the edit setting data-fathom, by the tokenizer's rules."""
+    pos = start + len(b"<html")
+    while True:
+        while pos < len(buf) and buf[pos] in BLANKS:
+            pos += 1
+        if pos >= len(buf):
+            raise BadInput(f"{page}: unterminated <html> tag; not labeled")
+        if buf[pos:pos + 1] in (b">", b"/"):
+            if buf[pos:pos + 1] == b">":
+                insert = start + len(b"<html")
+                return LabelEdit(page, insert, insert, b" " + ATTRIBUTE.encode() + b'="' + value + b'"', None)
+            pos += 1
+            continue
+        name_start = pos
+        pos += 1  # a name may start with `=`
+        while pos < len(buf) and buf[pos] not in BLANKS and buf[pos:pos + 1] not in (b"/", b">", b"="):
+            pos += 1
+        name = bytes(buf[name_start:pos]).decode("latin-1").lower()
+        name_end = pos
+        while pos < len(buf) and buf[pos] in BLANKS:
+            pos += 1
+        value_span: tuple[int, int] | None = None
+        quote = b""
+        if buf[pos:pos + 1] == b"=":
+            pos += 1
+            while pos < len(buf) and buf[pos] in BLANKS:
+                pos += 1
+            quote = bytes(buf[pos:pos + 1])
+            if quote in (b'"', b"'"):
+                end = buf.find(quote, pos + 1)
+                if end == -1:
+                    raise BadInput(f"{page}: unterminated attribute in the <html> tag; not labeled")
+                value_span, pos = (pos + 1, end), end + 1
+            else:
+                quote = b""
+                value_start = pos
+                while pos < len(buf) and buf[pos] not in BLANKS and buf[pos:pos + 1] != b">":
+                    pos += 1
+                value_span = (value_start, pos)
+        if name != ATTRIBUTE:
+            continue
+        # The first data-fathom counts (browsers drop repeats): relabel it in place.
+        if value_span is None:
+            return LabelEdit(page, name_end, name_end, b'="' + value + b'"', "")
+        old = html.unescape(bytes(buf[value_span[0]:value_span[1]]).decode("utf-8", "replace"))
+        if old == label_type:
+            return LabelEdit(page, value_span[0], value_span[0], b"", old)
+        if quote:
+            return LabelEdit(page, value_span[0], value_span[1], value, old)  # escaped for either quote
+        return LabelEdit(page, value_span[0], value_span[1], b'"' + value + b'"', old)
+
+
+def apply_label(edit: LabelEdit) -> bool:
+    """Rewrite the page with the edit (atomically, streamed); False when it had the label already."""
+    if not edit.changes:
+        return False
+    mode = edit.page.stat().st_mode & 0o7777
+    with open(edit.page, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        view = memoryview(buf)
+        pieces = [view[:edit.start], edit.new, view[edit.end:]]
+        write_pieces(edit.page, pieces, mode)
+        del pieces, view  # let go of the map before it closes
+        if isinstance(buf, mmap.mmap):
+            buf.close()
+    return True
+
+
+def label_pages(pages: list[Path], label_type: str, workers: int = 1,
+                on_page: Callable[[], None] | None = None) -> list[tuple[LabelEdit, bool]]:
+    """Plan every page (refusing before any change), then apply the edits; (edit, changed) each.
+
+    `on_page()` is called as each page is done (for a progress display).
+    """
+    check_type(label_type)
+    edits = [plan_label(page, label_type) for page in pages]
+    results = []
+    with ExitStack() as stack:
+        apply: Callable[..., Iterator[bool]] = map
+        if workers > 1 and len(edits) > 1:
+            apply = stack.enter_context(ProcessPoolExecutor(max_workers=min(workers, len(edits)))).map
+        for edit, changed in zip(edits, apply(apply_label, edits)):
+            results.append((edit, changed))
+            if on_page is not None:
+                on_page()
+    return results
