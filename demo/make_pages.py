@@ -62,14 +62,20 @@ def text_links(rng: random.Random) -> str:
 
 def form(kind: str, rng: random.Random) -> str:
     fields = ['<input type="email" name="email" placeholder="Email">']
-    if kind == "signup":
+    if kind == "signup" and rng.random() < 0.2:
+        # Some real sign-up forms look exactly like a login form: hard pages for any model.
+        fields.append('<input type="password" name="password" data-fathom="new-password" placeholder="Password">')
+    elif kind == "signup":
         fields.append('<input type="password" name="new_password" autocomplete="new-password" '
                       'data-fathom="new-password" placeholder="Choose a password">')
         if rng.random() < 0.6:
             fields.append('<input type="password" name="confirm" autocomplete="new-password" '
                           'data-fathom="new-password" placeholder="Repeat password">')
     elif kind == "login":
-        fields.append('<input type="password" name="password" autocomplete="current-password" placeholder="Password">')
+        # Many real sites mark their login field autocomplete="new-password" to stop autofill:
+        # a trap for rules that trust the attribute, and mistakes for the viewer's gallery.
+        autocomplete = "new-password" if rng.random() < 0.5 else "current-password"
+        fields.append(f'<input type="password" name="password" autocomplete="{autocomplete}" placeholder="Password">')
     title = {"signup": "Create your account", "login": "Sign in"}[kind]
     return f"<h2>{title}</h2><form>{''.join(fields)}</form>"
 

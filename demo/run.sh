@@ -61,6 +61,17 @@ corpus train-images "$work/crops" -o "$work/image-model" --size 64 --epochs 4 --
 step "corpus predict-images"
 corpus predict-images "$work/image-model" $(ls "$work"/crops/button/*.png | head -n 2) $(ls "$work"/crops/link/*.png | head -n 2)
 
+step "corpus serve: the corpus in a browser (labels, predictions, labeling with a click)"
+corpus serve --port 0 > "$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -q 'http://' "$work/serve.log" && break; sleep 0.1; done
+url=$(grep -o 'http://[^ ]*' "$work/serve.log")
+echo "viewer served at $url"
+python "$here/screenshots.py" "$url" "$work/screenshots"
+kill "$server"
+wait "$server" 2>/dev/null || true
+echo "To browse it yourself: cd $work/corpus && corpus serve   # then open http://127.0.0.1:8000/"
+
 step "git commit from a shell without the venv on PATH (as an IDE or a GUI commits)"
 # The hooks reach corpus through this clone's launcher (.git/corpus/hook), not PATH.
 git add vectors models

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from corpus.cli.common import SetOrPath, corpus_root, echo_json, reports_errors, shown_path
+from corpus.cli.common import (
+    SetOrPath,
+    corpus_root,
+    echo_json,
+    reports_errors,
+    shown_path,
+)
 from corpus.errors import BadInput
 from corpus.progress import progress
 from corpus.samples.lock import writer_lock

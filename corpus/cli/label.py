@@ -35,7 +35,8 @@ def label(in_directory: Path, in_type: str, preserve_originals: bool | None, num
     (a folder or a set) are labeled; a page that cannot be changes nothing. In a
     corpus, IN_TYPE must be a type of the rubric.
     """
-    from corpus.extract.folder import folder_pages, in_a_corpus_set, preserve_originals as copy_originals
+    from corpus.extract.folder import folder_pages, in_a_corpus_set
+    from corpus.extract.folder import preserve_originals as copy_originals
     from corpus.samples.label import check_type, label_pages
     from corpus.samples.lock import writer_lock
 

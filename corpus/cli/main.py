@@ -17,8 +17,8 @@ from corpus.cli.completion import completion, install_completers
 from corpus.cli.extract import extract, inline
 from corpus.cli.fox import fox
 from corpus.cli.images import crops, predict_images, train_images
-from corpus.cli.models import metrics_, retrain
 from corpus.cli.label import label
+from corpus.cli.models import metrics_, retrain
 from corpus.cli.samples import add, init, list_, pick, split, status
 from corpus.cli.serve import serve
 from corpus.cli.train import histogram, test, train

@@ -1,4 +1,4 @@
-"""`corpus serve`: the samples over HTTP on this machine, as `fathom serve`."""
+"""`corpus serve`: the viewer of the corpus, or a folder's files as `fathom serve`."""
 
 from __future__ import annotations
 
@@ -8,32 +8,57 @@ from pathlib import Path
 import click
 
 from corpus.cli.common import SetOrPath, reports_errors
+from corpus.errors import CorpusError
+from corpus.samples.tree import find_root
 
 
 @click.command()
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="The port to use (0: any free one).")
-@click.option("-d", "--directory", type=SetOrPath(exists=True, file_okay=False, path_type=Path), default=".",
-              help="The directory (or set) to serve files from [default: the current directory].")
-@click.option("--json", "as_json", is_flag=True, help="Print {url, directory, port} as one JSON line once serving.")
+@click.option("-d", "--directory", type=SetOrPath(exists=True, file_okay=False, path_type=Path),
+              help="Serve only this folder's (or set's) files, as fathom serve [default: the viewer of the "
+                   "corpus here; outside a corpus, the files of the current directory].")
+@click.option("--json", "as_json", is_flag=True, help="Print {url, directory, port, viewer} as one JSON line once serving.")
 @reports_errors
-def serve(port: int, directory: Path, as_json: bool) -> None:
-    """Serve the files in DIRECTORY at http://127.0.0.1:PORT/<path>, as `fathom serve`.
+def serve(port: int, directory: Path | None, as_json: bool) -> None:
+    """Open the corpus in a browser, or serve a folder's files as `fathom serve`.
 
-    Each file is at its path relative to DIRECTORY (a page and its resources/
-    folder, so pages render as they do from disk), folders as listings. Only this
-    machine can connect. Stop with Ctrl+C.
+    Inside a corpus: an index of every sample per set (labels, check findings,
+    model results, worst first); each sample rendered as the vectorizer sees it
+    (its own resources only, no scripts) with labeled targets outlined and the
+    model's candidates coloured by outcome, hover for the rules behind a score;
+    click an element to label it (the file changes by that one attribute and is
+    staged; undo takes it back); a gallery of every false positive and false
+    negative. Every file of the corpus is also served at its path.
+
+    With -d DIR, or outside a corpus: each file under DIR at its path, folders
+    as listings. Only this machine can connect (127.0.0.1). Stop with Ctrl+C.
     """
-    from corpus.serve.server import make_server
+    root = None
+    if directory is None:
+        try:
+            root = find_root(Path.cwd())
+        except CorpusError:
+            directory = Path(".")
+
+    def ready(url: str, port: int) -> None:
+        served = str(root if root is not None else Path(directory).resolve())
+        if as_json:
+            click.echo(json.dumps({"url": url, "directory": served, "port": port, "viewer": root is not None}))
+        else:
+            click.echo(f"{'corpus viewer' if root is not None else f'Serving {directory}'} at {url}")
+            click.echo("Press Ctrl+C to stop.")
+
+    if root is not None:
+        from corpus.serve.viewer import serve_viewer
+
+        serve_viewer(root, port, ready)
+        return
+    from corpus.serve.files import make_server
 
     server = make_server(directory, port)
     host, bound = server.server_address[:2]
-    url = f"http://{host}:{bound}/"
-    if as_json:
-        click.echo(json.dumps({"url": url, "directory": str(directory.resolve()), "port": bound}))
-    else:
-        click.echo(f"Serving {directory} over {url}")
-        click.echo("Press Ctrl+C to stop.")
+    ready(f"http://{host}:{bound}/", bound)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from corpus.cli.common import SetOrPath, corpus_root, echo_json, reports_errors, shown_path
+from corpus.cli.common import (
+    SetOrPath,
+    corpus_root,
+    echo_json,
+    reports_errors,
+    shown_path,
+)
 from corpus.errors import CorpusError
 from corpus.progress import progress
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from corpus.errors import CorpusError
-from corpus.render.browser import Viewport, launch
+from corpus.render.browser import SampleBrowser, Viewport, launch
 from corpus.samples.atomic import atomic_write
 from corpus.vectors.ruleset import Box, Rendered
 
@@ -56,17 +57,28 @@ _TAG_NAME = re.compile(rb"[^\s/>]*")
 _TAG_REST = re.compile(rb"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
 
 
-def mark_elements(html: bytes) -> bytes:
-    """Number every start tag in the page bytes with a `data-corpus-i` attribute."""
-    out: list[bytes] = []
-    copied = 0  # html[:copied] is already in `out`
+@dataclass(frozen=True)
+class StartTag:
+    """Where the N-th start tag of a page sits in its bytes: `html[start:end]` is the
+    whole tag, `html[start + 1:name_end]` its name."""
+
+    start: int
+    name_end: int
+    end: int
+
+
+def start_tags(html: bytes) -> Iterator[StartTag]:
+    """Every start tag of the page, in order, as an HTML tokenizer finds them.
+
+    Comments, doctypes, end tags and the text of raw-text elements (`<script>`,
+    `<style>`, `<textarea>`...) hold no start tags; everything after `<plaintext>` is text.
+    """
     pos = 0
-    count = 0
     n = len(html)
     while pos < n:
         m = _NEXT.search(html, pos)
         if m is None:
-            break
+            return
         kind = m.group(1)
         if kind == b"!--":
             # `<!-->` and `<!--->` close at once; anything else at the next `-->`.
@@ -81,20 +93,36 @@ def mark_elements(html: bytes) -> bytes:
             end = html.find(b">", m.end())
             pos = n if end < 0 else end + 1
             continue
-        name_match = _TAG_NAME.match(html, m.start() + 1)
-        name_end = name_match.end()
-        out.append(html[copied:name_end])
-        out.append(b' %s="%d"' % (MARK.encode(), count))
-        copied = name_end
-        count += 1
-        rest = _TAG_REST.match(html, name_end)
-        pos = n if rest is None else rest.end()
-        name = name_match.group().lower()
+        tag = start_tag_at(html, m.start())
+        if tag is None:  # never closed: the rest of the page is inside the tag
+            name_end = _TAG_NAME.match(html, m.start() + 1).end()
+            yield StartTag(m.start(), name_end, n)
+            return
+        yield tag
+        pos = tag.end
+        name = bytes(html[tag.start + 1:tag.name_end]).lower()
         if name == b"plaintext":
-            break
+            return
         if name in _RAW_TEXT:  # `<script/>` still opens raw text in HTML
             close = re.compile(rb"</" + re.escape(name) + rb"[\s/>]", re.IGNORECASE).search(html, pos)
             pos = n if close is None else close.start()
+
+
+def start_tag_at(html: bytes, pos: int) -> StartTag | None:
+    """The start tag opening at `pos` (where `html[pos]` is `<`), or None if it never closes."""
+    name_end = _TAG_NAME.match(html, pos + 1).end()
+    rest = _TAG_REST.match(html, name_end)
+    return None if rest is None else StartTag(pos, name_end, rest.end())
+
+
+def mark_elements(html: bytes) -> bytes:
+    """Number every start tag in the page bytes with a `data-corpus-i` attribute."""
+    out: list[bytes] = []
+    copied = 0  # html[:copied] is already in `out`
+    for count, tag in enumerate(start_tags(html)):
+        out.append(html[copied:tag.name_end])
+        out.append(b' %s="%d"' % (MARK.encode(), count))
+        copied = tag.name_end
     out.append(html[copied:])
     return b"".join(out)
 
@@ -179,7 +207,7 @@ class Renderer:
         self.cache_root = cache_root
         self.renders = 0  # pages actually rendered (not served from the cache)
         self._stack = ExitStack()
-        self._browser: Any = None
+        self._browser: SampleBrowser | None = None
         self._tab: Any = None
 
     def __enter__(self) -> Renderer:
@@ -201,16 +229,22 @@ class Renderer:
                 pass  # a damaged cache entry is rendered again
         data = self._render(page_path, marked_html)
         if cached is not None:
-            self._ensure_cache_ignored()
+            self.ensure_cache_ignored()
             atomic_write(cached, gzip.compress(json.dumps(data, separators=(",", ":")).encode(), mtime=0))
         return facts_from_json(data)
+
+    def browser(self) -> SampleBrowser:
+        """The sandboxed Chromium this renderer uses, started on first use."""
+        if self._browser is None:
+            self._browser = self._stack.enter_context(launch(self.viewport))
+        return self._browser
 
     def _cache_path(self, page_hash: str) -> Path | None:
         if self.cache_dir is None:
             return None
         return self.cache_dir / page_hash[:2] / f"{page_hash}.json.gz"
 
-    def _ensure_cache_ignored(self) -> None:
+    def ensure_cache_ignored(self) -> None:
         # A `.gitignore` of `*` inside the cache folder keeps it out of git without
         # touching any tracked file of the corpus (a hook must not change tracked files).
         assert self.cache_root is not None
@@ -222,9 +256,8 @@ class Renderer:
         from playwright.sync_api import Error as PlaywrightError
 
         try:
-            if self._browser is None:
-                self._browser = self._stack.enter_context(launch(self.viewport))
-                self._tab = self._stack.enter_context(self._browser.tab(timeout_ms=RENDER_TIMEOUT_MS))
+            if self._tab is None:
+                self._tab = self._stack.enter_context(self.browser().tab(timeout_ms=RENDER_TIMEOUT_MS))
             page = self._tab.show(page_path, html=for_browser(marked_html))
             data = json.loads(page.evaluate(_FACTS_SCRIPT, [MARK, list(STYLE_PROPERTIES)]))
         except PlaywrightError as e:

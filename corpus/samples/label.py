@@ -24,11 +24,12 @@ from pathlib import Path
 
 from corpus.errors import BadInput
 from corpus.extract.extract import write_pieces
+from corpus.render.facts import start_tag_at
+from corpus.samples.labeling import LABEL, label_span
 
 BOM = b"\xef\xbb\xbf"
 BLANKS = b" \t\n\r\f"
 HTML_TAG = re.compile(rb"<html(?=[\s/>])", re.IGNORECASE)
-ATTRIBUTE = "data-fathom"
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,6 @@ def plan_label(page: Path, label_type: str) -> LabelEdit:
 
 
 def _plan(page: Path, buf, label_type: str) -> LabelEdit:
-    value = html.escape(label_type, quote=True).encode()
     pos = len(BOM) if buf[:3] == BOM else 0
     while True:
         while pos < len(buf) and buf[pos] in BLANKS:
@@ -80,65 +80,22 @@ def _plan(page: Path, buf, label_type: str) -> LabelEdit:
                 raise BadInput(f"{page}: unterminated <!...> before <html>; not labeled")
             pos = end + 1
         elif HTML_TAG.match(buf, pos):
-            return _edit_tag(page, buf, pos, label_type, value)
+            return _edit_tag(page, buf, pos, label_type)
         elif buf[pos:pos + 1] == b"<":
             # No <html> tag: the parser opens the element here, so the tag goes here.
-            return LabelEdit(page, pos, pos, b"<html " + ATTRIBUTE.encode() + b'="' + value + b'">', None)
+            value = html.escape(label_type, quote=True).encode()
+            return LabelEdit(page, pos, pos, b'<html %s="%s">' % (LABEL.encode(), value), None)
         else:
             raise BadInput(f"{page}: not an HTML page (no markup where <html> would start); not labeled")
 
 
-def _edit_tag(page: Path, buf, start: int, label_type: str, value: bytes) -> LabelEdit:
+def _edit_tag(page: Path, buf, start: int, label_type: str) -> LabelEdit:
     """Within the start tag at `start`, the edit setting data-fathom, by the tokenizer's rules."""
-    pos = start + len(b"<html")
-    while True:
-        while pos < len(buf) and buf[pos] in BLANKS:
-            pos += 1
-        if pos >= len(buf):
-            raise BadInput(f"{page}: unterminated <html> tag; not labeled")
-        if buf[pos:pos + 1] in (b">", b"/"):
-            if buf[pos:pos + 1] == b">":
-                insert = start + len(b"<html")
-                return LabelEdit(page, insert, insert, b" " + ATTRIBUTE.encode() + b'="' + value + b'"', None)
-            pos += 1
-            continue
-        name_start = pos
-        pos += 1  # a name may start with `=`
-        while pos < len(buf) and buf[pos] not in BLANKS and buf[pos:pos + 1] not in (b"/", b">", b"="):
-            pos += 1
-        name = bytes(buf[name_start:pos]).decode("latin-1").lower()
-        name_end = pos
-        while pos < len(buf) and buf[pos] in BLANKS:
-            pos += 1
-        value_span: tuple[int, int] | None = None
-        quote = b""
-        if buf[pos:pos + 1] == b"=":
-            pos += 1
-            while pos < len(buf) and buf[pos] in BLANKS:
-                pos += 1
-            quote = bytes(buf[pos:pos + 1])
-            if quote in (b'"', b"'"):
-                end = buf.find(quote, pos + 1)
-                if end == -1:
-                    raise BadInput(f"{page}: unterminated attribute in the <html> tag; not labeled")
-                value_span, pos = (pos + 1, end), end + 1
-            else:
-                quote = b""
-                value_start = pos
-                while pos < len(buf) and buf[pos] not in BLANKS and buf[pos:pos + 1] != b">":
-                    pos += 1
-                value_span = (value_start, pos)
-        if name != ATTRIBUTE:
-            continue
-        # The first data-fathom counts (browsers drop repeats): relabel it in place.
-        if value_span is None:
-            return LabelEdit(page, name_end, name_end, b'="' + value + b'"', "")
-        old = html.unescape(bytes(buf[value_span[0]:value_span[1]]).decode("utf-8", "replace"))
-        if old == label_type:
-            return LabelEdit(page, value_span[0], value_span[0], b"", old)
-        if quote:
-            return LabelEdit(page, value_span[0], value_span[1], value, old)  # escaped for either quote
-        return LabelEdit(page, value_span[0], value_span[1], b'"' + value + b'"', old)
+    tag = start_tag_at(buf, start)
+    if tag is None:
+        raise BadInput(f"{page}: unterminated <html> tag or attribute; not labeled")
+    edit = label_span(buf, tag, label_type)
+    return LabelEdit(page, edit.start, edit.end, edit.new, edit.old)
 
 
 def apply_label(edit: LabelEdit) -> bool:

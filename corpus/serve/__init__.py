@@ -1,6 +1,7 @@
-"""Serving a folder of samples over HTTP on this machine, as `fathom serve` does.
+"""Serving the corpus over HTTP on this machine: `corpus serve`.
 
-Takes a folder; gives a server answering GET with each file at its path under
-the folder (pages, their resources). Pages of a viewer can be added on top as
-routes of the request handler (`server.SampleHandler.routes`).
+Inside a corpus: the viewer, a local web app (an index, a sample view with a
+labels-and-predictions overlay, labeling with a click, a gallery of mistakes) that
+also serves every file of the corpus at its path. With `-d DIR`, or outside a
+corpus: a folder's files at their paths, as `fathom serve` does for FathomFox.
 """

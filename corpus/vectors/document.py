@@ -76,6 +76,11 @@ class PageDocument:
         facts = self.facts()
         return (facts.width, facts.height)
 
+    def start_tag_number(self, element: Any) -> int | None:
+        """The number of the start tag `element` came from (None: the parser made it up)."""
+        mark = self._marks.get(element)
+        return int(mark) if mark is not None else None
+
     def describe(self, element: Any) -> str:
         return f"{start_tag(element)} ({self.tree.getpath(element)})"
 
@@ -129,12 +134,13 @@ def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real)
 
 
-def vectorize_document(doc: PageDocument, trainee: Trainee) -> list[NodeVector]:
-    """Candidates (`dom`, kept by `when`) in document order, then pruned targets."""
+def vectorize_elements(doc: PageDocument, trainee: Trainee) -> list[tuple[Any, NodeVector]]:
+    """Candidates (`dom`, kept by `when`) in document order, then pruned targets,
+    each with the lxml element it came from."""
     selector = CSSSelector(trainee.dom, translator="html")
     targets = [e for e in doc.elements if doc.labels.get(e) == trainee.name]
     target_set = set(targets)
-    nodes: list[NodeVector] = []
+    nodes: list[tuple[Any, NodeVector]] = []
     kept: set[Any] = set()
     for element in selector(doc.root):
         if trainee.when is not None and not _call_rule(doc, trainee, "when", trainee.when, element):
@@ -144,8 +150,13 @@ def vectorize_document(doc: PageDocument, trainee: Trainee) -> list[NodeVector]:
             for name, func in trainee.features.items()
         ]
         kept.add(element)
-        nodes.append(NodeVector(element in target_set, features, start_tag(element, MARKUP_LENGTH)))
+        nodes.append((element, NodeVector(element in target_set, features, start_tag(element, MARKUP_LENGTH))))
     for element in targets:
         if element not in kept:
-            nodes.append(NodeVector(True, [], start_tag(element, MARKUP_LENGTH), pruned=True))
+            nodes.append((element, NodeVector(True, [], start_tag(element, MARKUP_LENGTH), pruned=True)))
     return nodes
+
+
+def vectorize_document(doc: PageDocument, trainee: Trainee) -> list[NodeVector]:
+    """The vectors of `vectorize_elements`, as a vector file holds them."""
+    return [vector for _, vector in vectorize_elements(doc, trainee)]

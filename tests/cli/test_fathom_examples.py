@@ -12,9 +12,9 @@ import sys
 import urllib.request
 from pathlib import Path
 
+from corpus.vectors.vectorfile import dump_vectors
 from tests.extract.pages import freeze_dry_page, png, rich_page
 from trainer.synthetic import make_vectors
-from corpus.vectors.vectorfile import dump_vectors
 
 CORPUS = str(Path(sys.executable).parent / "corpus")
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 
-
 def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 

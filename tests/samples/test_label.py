@@ -61,7 +61,7 @@ def test_a_big_page_is_labeled_streaming_and_keeps_its_mode(tmp_path: Path):
     (b"\xff\xfe<\x00h\x00t\x00m\x00l\x00>\x00", "not an HTML page"),
     (b"plain text, not markup", "not an HTML page"),
     (b"<!-- never closed <html>", "unterminated comment"),
-    (b'<html lang="en', "unterminated attribute"),
+    (b'<html lang="en', "unterminated <html> tag or attribute"),
 ])
 def test_an_unlabelable_page_changes_no_page(tmp_path: Path, data: bytes, message: str):
     good = tmp_path / "1.html"

@@ -1,0 +1,287 @@
+"""The viewer's requests and answers, as plain functions of a request (no sockets here).
+
+Safety of a local server: every request must name this server in its `Host`
+header (a page on another site that rebinds its DNS name to 127.0.0.1 still
+sends its own name), and every request that writes must carry the token that
+only this server's own pages hold. Files are served from inside the corpus only.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from corpus.check.check import check_paths
+from corpus.check.rubric import Rubric, load_rubric
+from corpus.errors import CorpusError
+from corpus.render.browser import Viewport
+from corpus.render.facts import for_browser, mark_elements
+from corpus.samples import gitutil
+from corpus.samples.atomic import atomic_write
+from corpus.samples.labeling import (
+    LabelEdit,
+    html_element,
+    labels_by_element,
+    set_label,
+)
+from corpus.samples.lock import writer_lock
+from corpus.samples.tree import RESOURCES_DIR, SETS, Sample, is_page_name
+from corpus.serve import pages
+from corpus.serve.browser_thread import BrowserThread
+from corpus.serve.nodes import sample_nodes
+from corpus.serve.results import index_rows, load_trainee_model, trained_types
+
+STATIC_DIR = (Path(__file__).parent / "static").resolve()
+TOKEN_HEADER = "x-corpus-token"
+UNDO_DEPTH = 100
+# The sample frame: no script runs, nothing is fetched from elsewhere, no form is sent.
+FRAME_CSP = ("default-src 'none'; img-src 'self' data:; media-src 'self' data:; font-src 'self' data:; "
+             "style-src 'self' 'unsafe-inline' data:; frame-src 'self' data:; script-src 'none'; "
+             "form-action 'none'; base-uri 'none'")
+PAGE_CSP = "default-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'"
+
+
+@dataclass
+class Request:
+    method: str
+    target: str  # path and query, as sent
+    headers: dict[str, str]  # lowercase names
+    body: bytes = b""
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(status, json.dumps(data).encode(), "application/json")
+
+
+def _text(status: int, message: str) -> Response:
+    return Response(status, (message + "\n").encode())
+
+
+@dataclass
+class Undo:
+    sample: Sample
+    edit: LabelEdit
+
+
+class ViewerApp:
+    """The viewer of one corpus, for one run of the server."""
+
+    def __init__(self, root: Path, hosts: set[str], token: str | None = None) -> None:
+        self.root = root.resolve()
+        self.hosts = hosts  # `Host` header values this server answers to
+        self.token = token or secrets.token_urlsafe(24)
+        rubric = load_rubric(self.root)
+        self.viewport = rubric.viewport
+        self.browser = BrowserThread(self.root, Viewport(*rubric.viewport))
+        self.undo: list[Undo] = []
+
+    def close(self) -> None:
+        self.browser.close()
+
+    # --- dispatch -----------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        if request.headers.get("host", "").lower() not in self.hosts:
+            return _text(403, "refused: the Host header does not name this server")
+        parts = urlsplit(request.target)
+        path = unquote(parts.path)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        try:
+            if request.method == "POST":
+                if not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), self.token):
+                    return _text(403, "refused: a write needs this server's token")
+                return self._post(path, request.body)
+            if request.method in ("GET", "HEAD"):
+                return self._get(path, query)
+            return _text(405, f"{request.method}: not allowed")
+        except CorpusError as e:
+            return _json({"error": str(e)}, 400 if e.exit_code == 2 else 409)
+
+    def _get(self, path: str, query: dict[str, str]) -> Response:
+        rubric = load_rubric(self.root)
+        trainee = self._trainee(rubric, query.get("trainee"))
+        if path == "/":
+            return self._page(pages.index_page(index_rows(self.root, rubric, trainee), trainee,
+                                               trained_types(self.root, rubric), self.token))
+        if path == "/api/index":
+            return _json([s.to_json() for s in index_rows(self.root, rubric, trainee)])
+        if path.startswith("/sample/"):
+            sample = self._sample(path.removeprefix("/sample/"))
+            return self._page(pages.sample_page(sample, trainee, list(rubric.types), self.token))
+        if path.startswith("/api/sample/"):
+            return _json(self._sample_data(self._sample(path.removeprefix("/api/sample/")), rubric, trainee))
+        if path.startswith("/frame/"):
+            return self._frame(path.removeprefix("/frame/"))
+        if path == "/gallery":
+            set_name = query.get("set", "validation")
+            return self._page(pages.gallery_page(self._mistakes(rubric, set_name, trainee), set_name, trainee, self.token))
+        if path.startswith("/crop/"):
+            return self._crop(path.removeprefix("/crop/"))
+        if path == "/favicon.ico":
+            return Response(204, b"")
+        if path.startswith("/static/"):
+            return self._file(STATIC_DIR, path.removeprefix("/static/"))
+        return self._file(self.root, path.lstrip("/"))
+
+    def _post(self, path: str, body: bytes) -> Response:
+        try:
+            data = json.loads(body or b"{}")
+        except ValueError:
+            return _text(400, "the body is not JSON")
+        if path == "/api/label":
+            sample = self._sample(f"{data.get('set')}/{data.get('name')}")
+            element = data.get("element")
+            if data.get("wholePage"):
+                element = html_element(sample.path.read_bytes())
+            if not isinstance(element, int):
+                return _text(400, "element: a start tag number is needed")
+            label = data.get("label") or None
+            return _json(self._write_label(sample, element, label))
+        if path == "/api/undo":
+            return _json(self._undo_last())
+        return _text(404, f"{path}: no such action")
+
+    # --- pieces -------------------------------------------------------------------------
+
+    def _trainee(self, rubric: Rubric, asked: str | None) -> str | None:
+        if asked:
+            if asked not in rubric.types:
+                raise CorpusError(f"{asked}: not a type of the rubric")
+            return asked
+        trained = trained_types(self.root, rubric)
+        return trained[0] if trained else None
+
+    def _sample(self, rel: str) -> Sample:
+        set_name, _, name = rel.partition("/")
+        if set_name not in SETS or "/" in name or not is_page_name(name):
+            raise CorpusError(f"{rel}: not a sample")
+        sample = Sample(self.root, set_name, name)
+        if not sample.path.is_file() or sample.path.is_symlink():
+            raise CorpusError(f"{sample.relpath}: no such sample")
+        return sample
+
+    def _page(self, html: str) -> Response:
+        return Response(200, html.encode(), "text/html; charset=utf-8",
+                        {"content-security-policy": PAGE_CSP, "x-frame-options": "SAMEORIGIN"})
+
+    def _sample_data(self, sample: Sample, rubric: Rubric, trainee: str | None) -> dict[str, Any]:
+        html = sample.path.read_bytes()
+        findings = [f"{f.line}: {f.message}" for f in check_paths(self.root, [sample.path])]
+        nodes: list[dict[str, Any]] = []
+        error = None
+        if trainee is not None and (self.root / "rulesets.py").is_file():
+            model = load_trainee_model(self.root, trainee)
+            try:
+                found = self.browser.run(lambda r: sample_nodes(self.root, sample, trainee, model, r, self.viewport))
+                nodes = [n.to_json() for n in found]
+            except CorpusError as e:
+                error = str(e)
+        try:
+            page_element = html_element(html)
+        except CorpusError:
+            page_element = None
+        return {"set": sample.set_name, "name": sample.name, "labels": labels_by_element(html),
+                "htmlElement": page_element, "nodes": nodes, "nodesError": error, "findings": findings,
+                "types": list(rubric.types), "trainee": trainee, "undo": len(self.undo)}
+
+    def _frame(self, rel: str) -> Response:
+        """`<set>/<stem>/<page>`: the marked page; `<set>/<stem>/resources/<stem>/...`: its own files."""
+        set_name, _, rest = rel.partition("/")
+        stem, _, inner = rest.partition("/")
+        if set_name not in SETS:
+            return _text(404, "no such set")
+        if "/" not in inner:
+            sample = self._sample(f"{set_name}/{inner}")
+            if sample.stem != stem:
+                return _text(404, "no such page")
+            body = for_browser(mark_elements(sample.path.read_bytes()))
+            return Response(200, body, "text/html", {"content-security-policy": FRAME_CSP})
+        own = self.root / "samples" / set_name / RESOURCES_DIR / stem
+        wanted = inner.removeprefix(f"{RESOURCES_DIR}/{stem}/")
+        if wanted == inner:
+            return _text(404, "only the sample's own resources are served")
+        return self._file(own, wanted)
+
+    def _file(self, base: Path, rel: str) -> Response:
+        """A regular file inside `base`, reached through no symlink; nothing in `.git/`."""
+        if not rel or rel.split("/")[0] == ".git" or "\x00" in rel:
+            return _text(404, "not served")
+        base = base.absolute()
+        path = Path(os.path.normpath(base / rel))
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return _text(404, "no such file")
+        # A symlink anywhere on the way (the resources folder itself included) makes the
+        # real path differ from the one asked for.
+        if real != path or not real.is_relative_to(base) or not real.is_file():
+            return _text(404, "not served")
+        content_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+        return Response(200, real.read_bytes(), content_type)
+
+    def _crop(self, rel: str) -> Response:
+        sample_rel, _, last = rel.rpartition("/")
+        number = last.removesuffix(".png")
+        if not number.isdigit():
+            return _text(404, "no such crop")
+        png = self.browser.crop(self._sample(sample_rel), int(number))
+        return Response(200, png, "image/png") if png else _text(404, "the element is not rendered")
+
+    def _mistakes(self, rubric: Rubric, set_name: str, trainee: str | None) -> list[dict[str, Any]]:
+        """Every false positive, false negative and pruned target of a set, worst pages first."""
+        if trainee is None or set_name not in SETS:
+            return []
+        summary = next(s for s in index_rows(self.root, rubric, trainee) if s.set_name == set_name)
+        model = load_trainee_model(self.root, trainee)
+        found = []
+        for row in summary.rows:
+            if not row.errors:
+                continue
+            sample = Sample(self.root, set_name, row.name)
+            nodes = self.browser.run(lambda r, s=sample: sample_nodes(self.root, s, trainee, model, r, self.viewport))
+            found += [{"set": set_name, "name": row.name, **n.to_json()} for n in nodes
+                      if n.outcome in ("FP", "FN", "pruned") and n.element is not None]
+        return found
+
+    # --- writes -------------------------------------------------------------------------
+
+    def _apply(self, sample: Sample, edit: LabelEdit) -> None:
+        """Write the edited page atomically and stage it, under the writer lock."""
+        with writer_lock(self.root):
+            if sample.path.read_bytes() != edit.before:
+                raise CorpusError(f"{sample.relpath}: changed on disk since it was shown; reload")
+            atomic_write(sample.path, edit.after)
+            gitutil.run(self.root, "add", "--", sample.relpath)
+
+    def _write_label(self, sample: Sample, element: int, label: str | None) -> dict[str, Any]:
+        edit = set_label(sample.path.read_bytes(), element, label)
+        if edit.after != edit.before:
+            self._apply(sample, edit)
+            self.undo = [*self.undo, Undo(sample, edit)][-UNDO_DEPTH:]
+        findings = [f"{f.line}: {f.message}" for f in check_paths(self.root, [sample.path])]
+        return {"changed": edit.after != edit.before, "old": edit.old, "new": edit.new,
+                "findings": findings, "undo": len(self.undo)}
+
+    def _undo_last(self) -> dict[str, Any]:
+        if not self.undo:
+            raise CorpusError("nothing to undo")
+        last = self.undo[-1]
+        reverse = LabelEdit(last.edit.after, last.edit.before, last.edit.element, last.edit.new, last.edit.old)
+        self._apply(last.sample, reverse)
+        self.undo = self.undo[:-1]
+        return {"set": last.sample.set_name, "name": last.sample.name, "element": last.edit.element,
+                "label": last.edit.old, "undo": len(self.undo)}

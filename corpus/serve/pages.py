@@ -1,0 +1,119 @@
+"""The viewer's HTML: plain pages, escaped text, one small script and one stylesheet."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+from urllib.parse import quote
+
+from corpus.samples.tree import Sample
+from corpus.serve.results import SetSummary
+
+OUTCOMES = ("TP", "FP", "FN", "pruned")
+
+
+def _layout(title: str, token: str, body: str, data: dict[str, Any] | None = None) -> str:
+    # Page data goes in a JSON script element: the page CSP runs only our own script file.
+    data_json = escape(json.dumps(data or {}), quote=False)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="corpus-token" content="{escape(token)}">
+<title>{escape(title)}</title>
+<link rel="stylesheet" href="/static/viewer.css">
+</head><body>
+<header><a href="/">corpus</a> <span>{escape(title)}</span></header>
+{body}
+<script type="application/json" id="corpus-data">{data_json}</script>
+<script src="/static/viewer.js"></script>
+</body></html>
+"""
+
+
+def _query(trainee: str | None, **more: str) -> str:
+    items = {**({"trainee": trainee} if trainee else {}), **more}
+    return ("?" + "&".join(f"{k}={quote(v)}" for k, v in items.items())) if items else ""
+
+
+def _metrics_line(summary: SetSummary) -> str:
+    m = summary.metrics
+    if m is None:
+        return "no model results (vectorize the set and train a model to see them)"
+    return (f"accuracy {m.accuracy:.4f} · precision {m.precision:.4f} · recall {m.recall:.4f} · "
+            f"MCC {m.mcc:.4f} · cutoff {m.cutoff:.2f}")
+
+
+def index_page(summaries: list[SetSummary], trainee: str | None, trained: list[str], token: str) -> str:
+    choices = " ".join(
+        f'<a href="/{_query(t)}"{" class=current" if t == trainee else ""}>{escape(t)}</a>' for t in trained
+    ) or "none trained yet"
+    parts = [f"<p>trainee: {choices}</p>"]
+    for summary in summaries:
+        if not summary.rows:
+            continue
+        rows = []
+        for row in summary.rows:
+            link = f"/sample/{quote(row.set_name)}/{quote(row.name)}{_query(trainee)}"
+            labels = ", ".join(f"{escape(k)} ×{n}" for k, n in sorted(row.labels.items())) or "—"
+            outcomes = "".join(f'<td class="n {o}">{row.outcomes.get(o, 0) or ""}</td>' for o in OUTCOMES)
+            worst = f"{row.worst:.3f}" if row.worst is not None else ""
+            findings = "<br>".join(escape(f) for f in row.findings)
+            rows.append(
+                f'<tr data-errors="{row.errors}"><td><a href="{link}">{escape(row.name)}</a></td>'
+                f'<td>{"negative" if row.negative else "positive"}</td><td>{labels}</td>{outcomes}'
+                f'<td class="n">{worst}</td><td class="findings">{findings}</td></tr>'
+            )
+        gallery = f'<a href="/gallery{_query(trainee, set=summary.set_name)}">gallery of mistakes</a>' if trainee else ""
+        head = "".join(f"<th>{h}</th>" for h in ("sample", "kind", "labels", *OUTCOMES, "worst", "check"))
+        parts.append(
+            f'<section class="set"><h2>{escape(summary.set_name)} <small>{len(summary.rows)} samples</small></h2>'
+            f'<p class="summary">{escape(_metrics_line(summary))} {gallery}</p>'
+            f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
+        )
+    return _layout("samples", token, "\n".join(parts), {"view": "index"})
+
+
+def sample_page(sample: Sample, trainee: str | None, types: list[str], token: str) -> str:
+    frame = f"/frame/{quote(sample.set_name)}/{quote(sample.stem)}/{quote(sample.name)}"
+    options = "".join(f'<option value="{escape(t)}">{escape(t)}</option>' for t in types)
+    body = f"""<main class="sample">
+<div class="frame-wrap"><iframe id="page" src="{frame}" sandbox="allow-same-origin" title="{escape(sample.relpath)}"></iframe></div>
+<aside>
+  <h2>{escape(sample.relpath)}</h2>
+  <p>trainee: <b>{escape(trainee or "none")}</b></p>
+  <p class="legend"><span class="TP">true positive</span> <span class="FP">false positive</span>
+     <span class="FN">false negative</span> <span class="pruned">pruned target</span> <span class="label">label</span></p>
+  <div id="hover" class="details">Hover an element to see its start tag and the rules behind its score.</div>
+  <h3>Label</h3>
+  <p id="selected">Click an element on the page to select it.</p>
+  <p><select id="label-type"><option value="">(remove the label)</option>{options}</select>
+     <button id="apply-label" disabled>apply to the element</button></p>
+  <p><select id="page-type"><option value="">(no page label)</option>{options}</select>
+     <button id="apply-page">set whole-page label</button></p>
+  <p><button id="undo">undo the last change</button></p>
+  <div id="message" class="message"></div>
+  <h3>check</h3><ul id="findings"></ul>
+</aside></main>"""
+    data = {"view": "sample", "set": sample.set_name, "name": sample.name, "trainee": trainee}
+    return _layout(sample.relpath, token, body, data)
+
+
+def gallery_page(mistakes: list[dict[str, Any]], set_name: str, trainee: str | None, token: str) -> str:
+    if trainee is None:
+        items = "<p>No model yet: train one to see its mistakes.</p>"
+    elif not mistakes:
+        items = "<p>No false positives or false negatives in this set.</p>"
+    else:
+        cards = []
+        for m in mistakes:
+            link = f"/sample/{quote(m['set'])}/{quote(m['name'])}{_query(trainee)}"
+            crop = f"/crop/{quote(m['set'])}/{quote(m['name'])}/{m['element']}.png"
+            score = f"{m['score']:.3f}" if m["score"] is not None else "not a candidate"
+            cards.append(
+                f'<figure class="{m["outcome"]}"><a href="{link}"><img src="{crop}" alt="{escape(m["markup"])}" loading="lazy"></a>'
+                f'<figcaption><b>{m["outcome"]}</b> {score} · <a href="{link}">{escape(m["name"])}</a><br>'
+                f'<code>{escape(m["markup"])}</code></figcaption></figure>'
+            )
+        items = f'<div class="gallery">{"".join(cards)}</div>'
+    title = f"mistakes in {set_name}" + (f" for {trainee}" if trainee else "")
+    return _layout(title, token, items, {"view": "gallery"})

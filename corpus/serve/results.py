@@ -1,0 +1,101 @@
+"""What the index shows: every sample with its labels, findings and model results."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus.check.check import check_paths
+from corpus.check.rubric import Rubric
+from corpus.samples.pages import label_types
+from corpus.samples.tree import SETS, Sample, all_samples
+from corpus.vectors.vectorize import default_vectors_path
+from trainer.metrics import Metrics, PageResult
+from trainer.modelfile import ModelFile, load_model, model_path
+from trainer.pipeline import evaluate_model
+
+
+@dataclass
+class SampleRow:
+    set_name: str
+    name: str
+    negative: bool
+    labels: dict[str, int]  # label value -> how many elements carry it
+    findings: list[str]  # `check` messages, `line: message`
+    outcomes: dict[str, int] = field(default_factory=dict)  # TP / FP / FN / pruned -> count
+    worst: float | None = None  # how far the worst error's score is on the wrong side of the cutoff
+
+    @property
+    def errors(self) -> int:
+        return sum(n for outcome, n in self.outcomes.items() if outcome != "TP")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"set": self.set_name, "name": self.name, "negative": self.negative, "labels": self.labels,
+                "findings": self.findings, "outcomes": self.outcomes, "errors": self.errors, "worst": self.worst}
+
+
+@dataclass
+class SetSummary:
+    set_name: str
+    rows: list[SampleRow]
+    metrics: Metrics | None  # when vectors and a model exist for the trainee
+
+    def to_json(self) -> dict[str, Any]:
+        return {"set": self.set_name, "samples": [r.to_json() for r in self.rows],
+                "metrics": self.metrics.to_json() if self.metrics else None}
+
+
+def trained_types(root: Path, rubric: Rubric) -> list[str]:
+    """Types of the rubric that have a model file, in the rubric's order."""
+    return [t for t in rubric.types if model_path(root, t).is_file()]
+
+
+def load_trainee_model(root: Path, trainee: str | None) -> ModelFile | None:
+    if trainee is None or not model_path(root, trainee).is_file():
+        return None
+    return load_model(model_path(root, trainee))
+
+
+def _worst(tags: list[Any], cutoff: float) -> float | None:
+    distances = [abs(t.score - cutoff) for t in tags if t.outcome in ("FP", "FN") and t.score is not None]
+    if any(t.outcome == "pruned" for t in tags):
+        distances.append(1.0)  # a target no candidate picked is as wrong as it gets
+    return max(distances) if distances else None
+
+
+def _apply_results(rows: dict[str, SampleRow], pages: list[PageResult], cutoff: float) -> None:
+    for page in pages:
+        row = rows.get(page.filename)
+        if row is None:  # vectors of a page that is gone: the index shows what is there
+            continue
+        row.outcomes = dict(Counter(t.outcome for t in page.tags))
+        row.worst = _worst(page.tags, cutoff)
+
+
+def index_rows(root: Path, rubric: Rubric, trainee: str | None) -> list[SetSummary]:
+    """Per set, every sample; with model results when `trainee` has vectors and a model."""
+    findings: dict[str, list[str]] = {}
+    for finding in check_paths(root, []):
+        findings.setdefault(finding.path.as_posix(), []).append(f"{finding.line}: {finding.message}")
+    model = load_trainee_model(root, trainee)
+    summaries = []
+    by_set: dict[str, list[Sample]] = {s: [] for s in SETS}
+    for sample in all_samples(root):
+        by_set[sample.set_name].append(sample)
+    for set_name in SETS:
+        rows = {
+            s.name: SampleRow(set_name, s.name, rubric.naming.is_negative(s.name),
+                              dict(Counter(label_types(s.path.read_bytes()))), findings.get(s.relpath, []))
+            for s in by_set[set_name]
+        }
+        metrics = None
+        vectors = default_vectors_path(root, set_name, trainee) if trainee else None
+        if model is not None and vectors is not None and vectors.is_file():
+            evaluation, _ = evaluate_model(model, vectors)
+            metrics = evaluation.metrics
+            _apply_results(rows, evaluation.pages, evaluation.metrics.cutoff)
+        ordered = sorted(rows.values(), key=lambda r: (-r.errors, -(r.worst or 0.0), r.name))
+        summaries.append(SetSummary(set_name, ordered, metrics))
+    return summaries

@@ -1,0 +1,192 @@
+"""`corpus serve`: the viewer driven in real headless Chromium, and its safety as a local server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from corpus.render.browser import chromium_path
+from corpus.vectors.vectorize import update_vectors
+from trainer.model import linear_network
+from trainer.modelfile import ModelFile, save_model
+
+RULESET = '''
+from corpus.ruleset import Ruleset, contains_any
+
+ruleset = Ruleset()
+pw = ruleset.trainee("new-password", dom="input")
+
+@pw.feature
+def is_password(node):
+    return node.attrs.get("type") == "password"
+
+@pw.feature
+def says_new(node):
+    return contains_any(node.id, ["new"])
+'''
+
+# A signup form (its new-password field labeled) beside a login form: with the model
+# below, the login field scores sigmoid(4 - 3) = 0.73, a false positive at cutoff 0.5;
+# the labeled field sigmoid(4 + 2 - 3) = 0.95, a true positive; the text field 0.05.
+SIGNUP = (
+    "<!DOCTYPE html>\n<html><head><meta charset=utf-8><title>signup</title></head><body>\n"
+    "<form action=/signup><input type=text name=user>\n"
+    "<input type=password id=new-pass data-fathom=\"new-password\" style=\"width:200px\">\n"
+    "<a href=\"https://example.com/\">elsewhere</a></form>\n"
+    "<form action=/login><input type='password' id=login style=\"width:150px\"></form>\n"
+    "<p>caf\xe9</p></body></html>\n"
+).encode("latin-1")  # invalid UTF-8 on purpose: edits work on bytes
+LOGIN = b"<!DOCTYPE html><html><head><title>login</title></head><body><form><input type=password id=pw></form></body></html>"
+
+
+@pytest.fixture
+def served(corpus_root: Path, commit) -> Iterator[tuple[Path, str]]:
+    """A corpus with vectors and a model, and `corpus serve` running on it."""
+    root = corpus_root
+    (root / "rulesets.py").write_text(RULESET)
+    (root / "samples/training/1.html").write_bytes(SIGNUP)
+    (root / "samples/training/n2.html").write_bytes(LOGIN)
+    network = linear_network([("is_password", 4.0), ("says_new", 2.0)], -3.0)
+    save_model(ModelFile(network, trainee="new-password"), root / "models/new-password.json")
+    update_vectors(root, "training", "new-password")
+    commit(root, "a small corpus")
+    exe = Path(sys.executable).parent / "corpus"
+    server = subprocess.Popen([str(exe), "serve", "--port", "0"], cwd=root, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert found, f"no URL from corpus serve: {line!r} {server.stderr.read() if server.poll() is not None else ''}"
+        yield root, found.group()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def request(url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, body, headers or {}, method=method), timeout=60) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_index_sample_overlay_labeling_and_undo_in_a_real_browser(served, browser, git):
+    root, url = served
+    page = browser.new_page(viewport={"width": 1300, "height": 700})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    # The index: every sample with its results, a summary line, worst first.
+    page.goto(url)
+    rows = page.locator("section.set tbody tr")
+    assert rows.count() == 2
+    assert "MCC" in page.locator("p.summary").first.inner_text()
+    n2 = page.locator("tr", has=page.locator("a", has_text="n2.html"))
+    assert n2.locator("td.FP").inner_text() == "1" and n2.locator("td").nth(1).inner_text() == "negative"
+
+    # The sample view: the labeled target outlined, the known false positive coloured.
+    page.locator("a", has_text="1.html").first.click()
+    page.wait_for_selector("body[data-ready=yes]")
+    frame = page.frame_locator("#page")
+    assert frame.locator(".corpus-box[data-outcome=label]").count() == 1
+    assert frame.locator(".corpus-box[data-outcome=TP]").count() == 1
+    false_positive = frame.locator(".corpus-box[data-outcome=FP]")
+    assert false_positive.count() == 1 and "FP 0.731" in false_positive.inner_text()
+    outline, field = false_positive.bounding_box(), frame.locator("#login").bounding_box()
+    assert abs(outline["x"] - field["x"]) < 1 and abs(outline["width"] - field["width"]) < 1
+
+    # Hovering shows the start tag and each rule's share of the score.
+    frame.locator("#login").hover()
+    expect(page.locator("#hover")).to_contain_text('id="login"')
+    details = page.locator("#hover").inner_text()
+    assert "is_password" in details and "+4.000" in details
+
+    # Label the false positive with a click: the file changes by exactly that attribute, staged.
+    frame.locator("#login").click()
+    expect(page.locator("#apply-label")).to_be_enabled()
+    page.select_option("#label-type", "new-password")
+    page.click("#apply-label")
+    page.wait_for_selector("body[data-ready=yes]")
+    labeled = SIGNUP.replace(b"<input type='password' id=login", b"<input data-fathom=\"new-password\" type='password' id=login")
+    assert (root / "samples/training/1.html").read_bytes() == labeled
+    assert git(root, "diff", "--cached", "--numstat").split() == ["1", "1", "samples/training/1.html"]
+    assert frame.locator(".corpus-box[data-outcome=label]").count() == 2
+
+    # Undo takes it back, byte for byte.
+    page.click("#undo")
+    page.wait_for_selector("body[data-ready=yes]")
+    assert (root / "samples/training/1.html").read_bytes() == SIGNUP
+    assert git(root, "diff", "--cached", "--name-only") == ""
+    assert errors == []
+
+
+def test_the_gallery_shows_a_crop_of_each_mistake(served, browser):
+    _, url = served
+    page = browser.new_page()
+    page.goto(url + "gallery?set=training&trainee=new-password")
+    figures = page.locator("figure.FP")
+    assert figures.count() == 2  # the login fields of 1.html and n2.html
+    for i in range(2):
+        image = figures.nth(i).locator("img")
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    figures.first.locator("a").first.click()
+    page.wait_for_selector("body[data-ready=yes]")
+    assert "/sample/training/" in page.url
+
+
+def test_writes_need_the_token_and_requests_must_name_this_server(served):
+    root, url = served
+    port = url.rsplit(":", 1)[1].strip("/")
+    token = re.search(rb'name="corpus-token" content="([^"]+)"', request(url)[1]).group(1).decode()
+    label = json.dumps({"set": "training", "name": "n2.html", "element": 5, "label": "new-password"}).encode()
+    before = (root / "samples/training/n2.html").read_bytes()
+
+    status, _ = request(url + "api/label", "POST", label, {"content-type": "application/json"})
+    assert status == 403  # no token: what a cross-site form or fetch would send
+    status, _ = request(url + "api/label", "POST", label, {"x-corpus-token": token, "Host": f"attacker.example:{port}"})
+    assert status == 403  # DNS rebinding: right token or not, a foreign Host is refused
+    assert request(url, headers={"Host": "attacker.example"})[0] == 403
+    assert (root / "samples/training/n2.html").read_bytes() == before
+
+    status, body = request(url + "api/label", "POST", label, {"x-corpus-token": token})
+    assert status == 200 and json.loads(body)["changed"] is True
+    assert b'<input data-fathom="new-password" type=password id=pw>' in (root / "samples/training/n2.html").read_bytes()
+
+
+def test_only_files_inside_the_corpus_are_served(served, tmp_path: Path):
+    root, url = served
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not yours")
+    resources = root / "samples/training/resources"
+    resources.mkdir()
+    os.symlink(tmp_path, resources / "1")  # a resources folder that points out of the corpus
+    assert request(url + "samples/training/n2.html")[0] == 200  # files at their paths, as fathom serve does
+    for path in ("samples/training/resources/1/secret.txt", "frame/training/1/resources/1/secret.txt",
+                 ".git/config", "samples/../../secret.txt", "%2e%2e/secret.txt"):
+        status, body = request(url + path)
+        assert status == 404 and b"not yours" not in body, path
