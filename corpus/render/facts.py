@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from corpus.errors import CorpusError
-from corpus.render.browser import Viewport, launch
+from corpus.render.browser import RenderError, Viewport, launch
 from corpus.samples.atomic import atomic_write
 from corpus.vectors.ruleset import Box, Rendered
 
@@ -169,8 +168,9 @@ class Renderer:
     One per process; `close()` (or `with`) shuts the browser down if it was started.
     """
 
-    def __init__(self, viewport: Viewport, cache_root: Path | None) -> None:
+    def __init__(self, viewport: Viewport, cache_root: Path | None, delay: float = 0.0) -> None:
         self.viewport = viewport
+        self.delay = delay  # seconds to wait after load before reading facts (fathom's --delay)
         self.cache_dir = (
             None
             if cache_root is None
@@ -226,10 +226,12 @@ class Renderer:
                 self._browser = self._stack.enter_context(launch(self.viewport))
                 self._tab = self._stack.enter_context(self._browser.tab(timeout_ms=RENDER_TIMEOUT_MS))
             page = self._tab.show(page_path, html=for_browser(marked_html))
+            if self.delay > 0:
+                page.wait_for_timeout(self.delay * 1000)
             data = json.loads(page.evaluate(_FACTS_SCRIPT, [MARK, list(STYLE_PROPERTIES)]))
         except PlaywrightError as e:
             first = (str(e).strip().splitlines() or ["unknown error"])[0]
-            raise CorpusError(f"{page_path}: rendering failed: {first}") from None
+            raise RenderError(f"{page_path}: rendering failed: {first}") from None
         self.renders += 1
         return data
 

@@ -1,0 +1,107 @@
+"""Fathom rulesets written in JavaScript (`rulesets.js`), as FathomFox runs them.
+
+The file is an ES module importing `fathom-web` and ending in `export default
+trainees` (a Map from trainee id to `{coeffs, viewportSize, vectorType,
+rulesetMaker, isTarget}`). `load_js_ruleset` bundles it with the in-page harness
+(`js/harness.mjs`) by esbuild, through `js/bundle.mjs` on Node, and reads each
+trainee's declarations; the bundle is what the browser workers evaluate.
+
+fathom-web and esbuild come from npm, pinned by `js/package-lock.json` and
+installed by `./setup.sh` (`npm ci`); nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.errors import BadInput, CorpusError
+
+JS_RULESET_NAME = "rulesets.js"
+JS_DIR = Path(__file__).parent / "js"
+SETUP_HINT = "run ./setup.sh (it installs Node.js and runs `npm ci` in corpus/vectors/js)"
+
+
+@dataclass(frozen=True)
+class JsTrainee:
+    """One trainee as the JavaScript file declares it."""
+
+    name: str
+    feature_names: list[str]  # coeffs.keys(), in order: the vector file's featureNames
+    viewport: tuple[int, int] | None  # viewportSize; None: the rubric's viewport
+    vector_type: str  # the Fathom type whose fnodes are vectorized (defaults to the id)
+    custom_is_target: bool  # the trainee defines isTarget(fnode)
+
+
+@dataclass
+class JsRuleset:
+    path: Path
+    hash: str  # sha256 of the rulesets.js bytes, as FathomFox's header.rulesetHash
+    code: str  # the bundle: fathom-web, the user's modules and the harness in one script
+    trainees: dict[str, JsTrainee] = field(default_factory=dict)
+
+    def get(self, name: str) -> JsTrainee:
+        try:
+            return self.trainees[name]
+        except KeyError:
+            known = ", ".join(sorted(self.trainees)) or "none"
+            raise BadInput(f"{self.path}: no trainee {name!r} (its default export defines: {known})") from None
+
+    @property
+    def bundle_hash(self) -> str:
+        """Identity of everything the browser runs: the file, its own imports, fathom-web, the harness."""
+        return hashlib.sha256(self.code.encode()).hexdigest()
+
+
+def is_js_ruleset(path: Path) -> bool:
+    return Path(path).suffix.lower() in (".js", ".mjs")
+
+
+def node_path() -> str:
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        raise CorpusError(f"Node.js not found, which JavaScript rulesets need: {SETUP_HINT}")
+    return node
+
+
+def load_js_ruleset(path: Path) -> JsRuleset:
+    """Bundle `path` and read its trainees; CorpusError naming the file on any failure."""
+    path = Path(path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: no ruleset file (`corpus init --js` scaffolds an example {JS_RULESET_NAME})") from None
+    except OSError as e:
+        raise CorpusError(f"{path}: cannot read the ruleset: {e.strerror}") from None
+    if not (JS_DIR / "node_modules" / "fathom-web").is_dir() or not (JS_DIR / "node_modules" / "esbuild").is_dir():
+        raise CorpusError(f"fathom-web is not installed for JavaScript rulesets: {SETUP_HINT}")
+    # Run next to the ruleset so esbuild's messages name it as the user does.
+    result = subprocess.run(
+        [node_path(), str(JS_DIR / "bundle.mjs"), str(path.resolve())],
+        cwd=path.resolve().parent, capture_output=True, text=True,
+    )
+    try:
+        answer = json.loads(result.stdout)
+    except ValueError:
+        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise CorpusError(f"{path}: bundling the ruleset failed: {detail}") from None
+    if "error" in answer:
+        message = answer["error"]
+        where = "" if message.startswith(path.name + ":") else f"{path}: "
+        prefix = f"{path.parent}/" if not where and str(path.parent) not in ("", ".") else ""
+        raise CorpusError(f"{prefix}{where}{message}")
+    trainees = {
+        name: JsTrainee(
+            name,
+            list(info["featureNames"]),
+            tuple(info["viewport"]) if info["viewport"] else None,
+            str(info["vectorType"]),
+            bool(info["customIsTarget"]),
+        )
+        for name, info in answer["trainees"].items()
+    }
+    return JsRuleset(path, digest, answer["code"], trainees)
