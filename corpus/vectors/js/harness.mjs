@@ -8,6 +8,10 @@ import {InwardRule, OutwardRule} from 'fathom-web/rule';
 const MARKUP_LENGTH = 80;
 // Values of `input.autocomplete` that Firefox reported as "" (see FACTS.md).
 const FIREFOX_EMPTY_AUTOCOMPLETE = new Set(['current-password']);
+// Form properties a control of that name or id shadows in a page (`<input name="action">`
+// makes `form.action` the input), while FathomFox's content script saw the real ones.
+const FORM_PROPERTIES = ['action', 'name', 'id', 'method', 'target'];
+const DETACHED_FORM = 'corpus-detached-from-form';
 
 // Tag errors with the rule that was running, so a message can name it.
 for (const cls of [InwardRule, OutwardRule]) {
@@ -56,34 +60,58 @@ function* documents(doc) {
     }
 }
 
-function vectorizeDocument(doc, id, trainee, vectorType, featureNames) {
-    const started = performance.now();
-    const facts = trainee.rulesetMaker().against(doc);
-    const fnodes = facts.get(type(vectorType));
-    const time = Math.round(performance.now() - started);
-    const nodes = [];
-    const candidates = new Set();
-    for (const fnode of fnodes) {
-        const element = fnode.element;
-        candidates.add(element);
-        const scores = fnode.scoresSoFarFor(vectorType);
-        const features = featureNames.map(name => {
-            const value = scores.get(name);
-            if (typeof value !== 'number' || Number.isNaN(value)) {
-                const what = value === undefined ? 'gave no score' : `returned ${describeValue(value)}, not a number,`;
-                throw new RuleFailure(name, `${what} for ${startTag(element)}`);
-            }
-            return value;
-        });
-        const isTarget = trainee.isTarget ? Boolean(trainee.isTarget(fnode)) : element.dataset.fathom === id;
-        nodes.push({isTarget, features, markup: startTag(element)});
+function vectorizeDocument(doc, id, trainee, vectorType, featureNames, firefox) {
+    const restoreForms = firefox ? unshadowForms(doc) : () => {};
+    const found = [];
+    let time;
+    try {
+        const started = performance.now();
+        const facts = trainee.rulesetMaker().against(doc);
+        const fnodes = facts.get(type(vectorType));
+        time = Math.round(performance.now() - started);
+        for (const fnode of fnodes) {
+            const element = fnode.element;
+            const scores = fnode.scoresSoFarFor(vectorType);
+            const features = featureNames.map(name => {
+                const value = scores.get(name);
+                if (typeof value !== 'number' || Number.isNaN(value)) {
+                    const what = value === undefined ? 'gave no score' : `returned ${describeValue(value)}, not a number,`;
+                    throw new RuleFailure(name, `${what} for ${startTag(element)}`);
+                }
+                return value;
+            });
+            const isTarget = trainee.isTarget ? Boolean(trainee.isTarget(fnode)) : element.dataset.fathom === id;
+            found.push({element, isTarget, features});
+        }
+    } finally {
+        restoreForms();  // markup shows the page as it was
     }
+    const candidates = new Set(found.map(f => f.element));
+    const nodes = found.map(({element, isTarget, features}) => ({isTarget, features, markup: startTag(element)}));
     for (const element of doc.querySelectorAll('[data-fathom]')) {
         if (element.dataset.fathom === vectorType && !candidates.has(element)) {
             nodes.push({isTarget: true, pruned: true, features: [], markup: startTag(element)});
         }
     }
     return {nodes, time};
+}
+
+// Give forms their real properties back while the ruleset runs: each control
+// whose name or id shadows one is taken out of its form (a `form` attribute naming
+// no element) and put back by the returned function. Only those controls see the
+// difference (their `form` is null meanwhile); the page's layout does not change.
+function unshadowForms(doc) {
+    const undo = [];
+    for (const form of doc.querySelectorAll('form')) {
+        const shadowing = Array.from(form.elements).filter(
+            control => FORM_PROPERTIES.some(p => control.name === p || control.id === p));
+        for (const control of shadowing) {
+            const had = control.getAttribute('form');
+            control.setAttribute('form', DETACHED_FORM);
+            undo.push(() => had === null ? control.removeAttribute('form') : control.setAttribute('form', had));
+        }
+    }
+    return () => undo.reverse().forEach(put => put());
 }
 
 // What FathomFox saw in Firefox where Chromium differs (turned off with firefox: false).
@@ -118,12 +146,15 @@ globalThis.__corpusVectorize = function (id, options) {
     let time = 0;
     try {
         for (const doc of docs) {
-            const result = vectorizeDocument(doc, id, trainee, vectorType, featureNames);
+            const result = vectorizeDocument(doc, id, trainee, vectorType, featureNames, options.firefox);
             nodes.push(...result.nodes);
             time += result.time;
         }
     } catch (e) {
-        const message = e instanceof Error ? `${e.name === 'Error' || e instanceof RuleFailure ? '' : e.name + ': '}${e.message}` : String(e);
+        // Not `instanceof Error`: an error thrown in an iframe comes from that frame's realm.
+        const isError = e !== null && typeof e === 'object' && typeof e.message === 'string';
+        const prefix = isError && e.name && e.name !== 'Error' && !(e instanceof RuleFailure) ? `${e.name}: ` : '';
+        const message = isError ? prefix + e.message : `threw ${describeValue(e)}`;
         return {error: message.split('\n')[0], rule: e && e.corpusRule !== undefined ? String(e.corpusRule) : null};
     }
     return {nodes, time};
