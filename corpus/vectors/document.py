@@ -132,8 +132,9 @@ def _is_real(value: Any) -> bool:
 def vectorize_document(doc: PageDocument, trainee: Trainee) -> list[NodeVector]:
     """Candidates (`dom`, kept by `when`) in document order, then pruned targets."""
     selector = CSSSelector(trainee.dom, translator="html")
+    target_set = {e for e in doc.elements if doc.labels.get(e) in trainee.target_labels}
+    # Pruned targets are only those of the trainee's own type, as in FathomFox.
     targets = [e for e in doc.elements if doc.labels.get(e) == trainee.name]
-    target_set = set(targets)
     nodes: list[NodeVector] = []
     kept: set[Any] = set()
     for element in selector(doc.root):
