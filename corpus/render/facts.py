@@ -162,6 +162,14 @@ def facts_from_json(data: dict[str, Any]) -> PageFacts:
     return PageFacts(float(data["width"]), float(data["height"]), elements)
 
 
+def ensure_cache_ignored(cache_root: Path) -> None:
+    """Keep `<cache_root>/.corpus-cache/` out of git with a `.gitignore` of `*` inside it,
+    touching no tracked file of the corpus (a hook must not change tracked files)."""
+    ignore = cache_root / CACHE_DIR / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, b"# Caches of `corpus vectorize` (renders, ruleset bundles); safe to delete.\n*\n")
+
+
 class Renderer:
     """Rendered facts for pages: from the cache, else from one lazily started Chromium.
 
@@ -201,7 +209,8 @@ class Renderer:
                 pass  # a damaged cache entry is rendered again
         data = self._render(page_path, marked_html)
         if cached is not None:
-            self._ensure_cache_ignored()
+            assert self.cache_root is not None
+            ensure_cache_ignored(self.cache_root)
             atomic_write(cached, gzip.compress(json.dumps(data, separators=(",", ":")).encode(), mtime=0))
         return facts_from_json(data)
 
@@ -209,14 +218,6 @@ class Renderer:
         if self.cache_dir is None:
             return None
         return self.cache_dir / page_hash[:2] / f"{page_hash}.json.gz"
-
-    def _ensure_cache_ignored(self) -> None:
-        # A `.gitignore` of `*` inside the cache folder keeps it out of git without
-        # touching any tracked file of the corpus (a hook must not change tracked files).
-        assert self.cache_root is not None
-        ignore = self.cache_root / CACHE_DIR / ".gitignore"
-        if not ignore.exists():
-            atomic_write(ignore, b"# Rendered-page cache of `corpus vectorize`; safe to delete.\n*\n")
 
     def _render(self, page_path: Path, marked_html: bytes) -> dict[str, Any]:
         from playwright.sync_api import Error as PlaywrightError

@@ -18,8 +18,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from corpus.errors import BadInput, CorpusError
+from corpus.samples.atomic import atomic_write
 
 JS_RULESET_NAME = "rulesets.js"
 JS_DIR = Path(__file__).parent / "js"
@@ -68,8 +70,12 @@ def node_path() -> str:
     return node
 
 
-def load_js_ruleset(path: Path) -> JsRuleset:
-    """Bundle `path` and read its trainees; CorpusError naming the file on any failure."""
+def load_js_ruleset(path: Path, cache_dir: Path | None = None) -> JsRuleset:
+    """Bundle `path` and read its trainees; CorpusError naming the file on any failure.
+
+    With `cache_dir`, a bundle is kept there and used again while every file that
+    went into it (the ruleset, its imports, fathom-web, the harness) is unchanged.
+    """
     path = Path(path)
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -79,7 +85,47 @@ def load_js_ruleset(path: Path) -> JsRuleset:
         raise CorpusError(f"{path}: cannot read the ruleset: {e.strerror}") from None
     if not (JS_DIR / "node_modules" / "fathom-web").is_dir() or not (JS_DIR / "node_modules" / "esbuild").is_dir():
         raise CorpusError(f"fathom-web is not installed for JavaScript rulesets: {SETUP_HINT}")
-    # Run next to the ruleset so esbuild's messages name it as the user does.
+    cached = None if cache_dir is None else cache_dir / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]}.json"
+    answer = _from_cache(cached)
+    if answer is None:
+        answer = _bundle(path)
+        if cached is not None:
+            answer["inputHashes"] = {p: _file_hash(Path(p)) for p in answer["inputs"]}
+            atomic_write(cached, json.dumps(answer).encode())
+    trainees = {
+        name: JsTrainee(
+            name,
+            list(info["featureNames"]),
+            tuple(info["viewport"]) if info["viewport"] else None,
+            str(info["vectorType"]),
+            bool(info["customIsTarget"]),
+        )
+        for name, info in answer["trainees"].items()
+    }
+    return JsRuleset(path, digest, answer["code"], trainees)
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _from_cache(cached: Path | None) -> dict[str, Any] | None:
+    """A cached bundle whose every input file still has the bytes it was made from."""
+    if cached is None or not cached.is_file():
+        return None
+    try:
+        answer = json.loads(cached.read_bytes())
+        fresh = all(_file_hash(Path(p)) == h for p, h in answer["inputHashes"].items())
+    except (OSError, ValueError, KeyError, AttributeError):
+        return None  # a damaged entry is made again
+    return answer if fresh else None
+
+
+def _bundle(path: Path) -> dict[str, Any]:
+    """Run js/bundle.mjs on Node: the bundle, its input files and the trainees."""    # Run next to the ruleset so esbuild's messages name it as the user does.
     result = subprocess.run(
         [node_path(), str(JS_DIR / "bundle.mjs"), str(path.resolve())],
         cwd=path.resolve().parent, capture_output=True, text=True,
@@ -94,14 +140,4 @@ def load_js_ruleset(path: Path) -> JsRuleset:
         where = "" if message.startswith(path.name + ":") else f"{path}: "
         prefix = f"{path.parent}/" if not where and str(path.parent) not in ("", ".") else ""
         raise CorpusError(f"{prefix}{where}{message}")
-    trainees = {
-        name: JsTrainee(
-            name,
-            list(info["featureNames"]),
-            tuple(info["viewport"]) if info["viewport"] else None,
-            str(info["vectorType"]),
-            bool(info["customIsTarget"]),
-        )
-        for name, info in answer["trainees"].items()
-    }
-    return JsRuleset(path, digest, answer["code"], trainees)
+    return answer

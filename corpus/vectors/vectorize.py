@@ -26,6 +26,7 @@ from typing import Any
 from corpus.check.rubric import load_rubric
 from corpus.errors import BadInput, CorpusError
 from corpus.progress import progress as show_progress
+from corpus.render.facts import CACHE_DIR, ensure_cache_ignored
 from corpus.samples.tree import SAMPLES_DIR, SETS, set_samples
 from corpus.vectors.planner import old_vectors, plan_pages
 from corpus.vectors.jsruleset import JS_RULESET_NAME, is_js_ruleset, load_js_ruleset
@@ -64,12 +65,13 @@ class PreparedRuleset:
 
 
 def prepare_ruleset(
-    path: Path, trainee: str, rubric_viewport: tuple[int, int], *, firefox: bool, delay: float
+    root: Path, path: Path, trainee: str, rubric_viewport: tuple[int, int], *, firefox: bool, delay: float
 ) -> PreparedRuleset:
     if not is_js_ruleset(path):
         ruleset = load_ruleset(path)
         return PreparedRuleset(ruleset.hash, ruleset.get(trainee).feature_names, rubric_viewport)
-    js = load_js_ruleset(path)
+    ensure_cache_ignored(root)
+    js = load_js_ruleset(path, root / CACHE_DIR / "js")
     spec = js.get(trainee)
     viewport = spec.viewport or rubric_viewport
     run = JsRun(js.code, trainee, viewport, firefox, delay)
@@ -124,7 +126,7 @@ def update_vectors(
     root = Path(root)
     ruleset_path = Path(ruleset_path) if ruleset_path is not None else default_ruleset_path(root)
     out = Path(out) if out is not None else default_vectors_path(root, set_name, trainee)
-    ruleset = prepare_ruleset(ruleset_path, trainee, load_rubric(root).viewport, firefox=firefox, delay=delay)
+    ruleset = prepare_ruleset(root, ruleset_path, trainee, load_rubric(root).viewport, firefox=firefox, delay=delay)
 
     samples = set_samples(root, set_name)
     if pages is not None:

@@ -98,10 +98,13 @@ try {
         format: 'iife',
         target: 'es2020',
         logLevel: 'silent',
+        metafile: true,
         plugins: [sandbox],
     });
     const code = built.outputFiles[0].text;
-    result = {code, trainees: describe(code)};
+    // Every file that went into the bundle, so a cached bundle can be checked.
+    const inputs = Object.keys(built.metafile.inputs).map(p => resolve(process.cwd(), p));
+    result = {code, inputs, trainees: describe(code)};
 } catch (e) {
     if (e.errors && e.errors.length) {
         result = {error: oneLine(e.errors[0])};
