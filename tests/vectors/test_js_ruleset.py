@@ -58,11 +58,26 @@ PAGES = {
 <form action="signin" name="login"><input type="hidden" name="action" value="x"><input name="name">
 <input type="password" autofocus autocomplete="current-password" data-fathom="firefox"></form>
 </body></html>""",
+    "testing/8.html": """<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy"
+content="default-src 'none'; img-src 'self' data: https:"></head><body>
+<img id="own" src="resources/8/logo.png"><img id="other" src="resources/9/logo.png">
+<img id="up" src="../training/resources/2/logo.png"><img id="web" src="https://example.com/logo.png">
+</body></html>""",
     # unused: rules that throw, or return a non-number, on one page only.
     "unused/5.html": "<html><body><input id=boom></body></html>",
     "unused/6.html": "<html><body><input id=fine></body></html>",
     "unused/7.html": "<html><body><input id=str></body></html>",
 }
+
+
+def tiny_png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def markup(tag: str) -> str:
@@ -77,6 +92,10 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path = root / "samples" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+    png = tiny_png()
+    for folder in ("testing/resources/8", "testing/resources/9", "training/resources/2"):
+        (root / "samples" / folder).mkdir(parents=True, exist_ok=True)
+        (root / "samples" / folder / "logo.png").write_bytes(png)
     shutil.copy(HERE / "rulesets.js", root / "rulesets.js")
     shutil.copytree(HERE / "helpers", root / "helpers")
     return root
@@ -167,6 +186,14 @@ def test_firefox_emulation_and_its_opposite(root: Path) -> None:
     # Chromium as it is: scrolled to [autofocus], "current-password", the controls shadow.
     chromium = nodes(vectors(root, "testing", "firefox", firefox=False), "4.html")
     assert [n["features"] for n in chromium] == [[0, 0, 0, 0]]
+
+
+def test_only_the_page_and_its_own_resources_are_served(root: Path) -> None:
+    # Its own resources folder loads; another page's folder, a path out of the set's
+    # resources for this page, and the web are refused (the CSP would allow them all).
+    got = nodes(vectors(root, "testing", "images"), "8.html")
+    assert [(n["markup"].split('"')[1], n["features"]) for n in got] == [
+        ("own", [1]), ("other", [0]), ("up", [0]), ("web", [0])]
 
 
 def test_a_rule_that_throws_or_returns_a_non_number_fails_its_page_only(root: Path, corpus_cli) -> None:

@@ -78,6 +78,16 @@ trainees.set('fragile', {
     ]),
 });
 
+// Which images loaded: the sandbox serves a page's own resources and nothing else.
+trainees.set('images', {
+    coeffs: new Map([['loaded', 1]]),
+    rulesetMaker: () => ruleset([
+        rule(dom('img'), type('images')),
+        rule(type('images'), score(fnode => fnode.element.complete && fnode.element.naturalWidth > 0 ? 1 : 0), {name: 'loaded'}),
+        rule(type('images'), out('images')),
+    ]),
+});
+
 // element() matches the root passed to against(); FathomFox passes the document.
 trainees.set('page', {
     coeffs: new Map([['always', 1]]),
