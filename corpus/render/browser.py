@@ -121,27 +121,27 @@ class SampleBrowser:
             context.close()
 
     @contextmanager
-    def tab(self, javascript: bool = False, timeout_ms: float | None = None) -> Iterator[SampleTab]:
-        """One context and page shown sample after sample: far cheaper than `open` per sample."""
-        context = self._new_context(javascript)
+    def _context(self, javascript: bool, viewport: Viewport | None, timeout_ms: float | None) -> Iterator[object]:
+        context = self._new_context(javascript, viewport)
         try:
             if timeout_ms is not None:
                 context.set_default_timeout(timeout_ms)
-            yield SampleTab(self, context)
+            yield context
         finally:
             context.close()
+
+    @contextmanager
+    def tab(self, javascript: bool = False, timeout_ms: float | None = None) -> Iterator[SampleTab]:
+        """One context and page shown sample after sample: far cheaper than `open` per sample."""
+        with self._context(javascript, None, timeout_ms) as context:
+            yield SampleTab(self, context)
 
     @contextmanager
     def set_tab(self, viewport: Viewport, timeout_ms: float | None = None) -> Iterator[SetTab]:
         """A tab with JavaScript on (the page's own CSP still applies) that shows pages of
         a set at `LOCAL_ORIGIN/<path relative to the set>`, as FathomFox saw them."""
-        context = self._new_context(True, viewport)
-        try:
-            if timeout_ms is not None:
-                context.set_default_timeout(timeout_ms)
+        with self._context(True, viewport, timeout_ms) as context:
             yield SetTab(self, context)
-        finally:
-            context.close()
 
     def _answer(self, route, page_path: Path, html: bytes | None = None) -> None:
         url = route.request.url
