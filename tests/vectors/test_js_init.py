@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -30,6 +31,15 @@ def test_init_js_scaffolds_rulesets_js_and_vectorize_uses_it(tmp_path: Path, git
     assert node["isTarget"] is True
     assert (features["isPasswordField"], features["autocompleteSaysNew"], features["idOrClassSaysNew"]) == (1, 1, 1)
     assert (features["formSaysLogin"], features["formHasSeveralPasswordFields"]) == (0, 0)
+
+    # Training on a folder vectorizes it with the same rulesets.js (here: nothing changed).
+    (root / "samples" / "training" / "n2.html").write_text('<html><body><input type="text" name="q"></body></html>')
+    result = corpus_cli("train", "samples/training", "--trainee", "new-password", "--ruleset", "rulesets.js",
+                        "-i", "5", "-q", cwd=root)
+    assert result.returncode == 0, result.stderr
+    model = json.loads((root / "models" / "new-password.json").read_text())
+    assert [name for name, _ in model["coeffs"]] == names
+    assert model["provenance"]["rulesetHash"] == hashlib.sha256((root / "rulesets.js").read_bytes()).hexdigest()
 
 
 def test_a_missing_npm_install_is_one_line_saying_to_run_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
