@@ -113,8 +113,10 @@ def nodes(data: dict, filename: str) -> list[dict]:
 
 
 def test_dom_note_score_out_visibility_viewport_csp_noscript_form_action_and_markup(root: Path) -> None:
-    data = vectors(root, "training", "password")
+    data = vectors(root, "training", "password", timings=True)
     assert data["header"]["featureNames"] == ["visible", "isPassword", "named", "viewport", "scriptRan", "formAction"]
+    # `time`: whole milliseconds around the ruleset's run, summed over the frames.
+    assert all(type(p["time"]) is int and p["time"] >= 0 for p in data["pages"])
     assert data["header"]["rulesetHash"] == hashlib.sha256((HERE / "rulesets.js").read_bytes()).hexdigest()
     assert [p["filename"] for p in data["pages"]] == ["1.html", "2.html"]
     # JavaScript is on, so <noscript> holds text, not an input; the page's CSP blocked its
