@@ -44,7 +44,8 @@ def _set_name(root: Path, arg: str) -> str:
               help="Wait this long after each page loads before running the ruleset (fathom's --delay).")
 @click.option("--emulate-firefox/--no-emulate-firefox", "firefox", default=True, show_default=True,
               help="JavaScript rulesets: show rules what FathomFox saw in Firefox where Chromium differs "
-                   "(input.autocomplete, no scroll to [autofocus]); turn off if you ship to Chromium.")
+                   "(forms' real action/name beside controls named so, input.autocomplete, no scroll to "
+                   "[autofocus]); turn off if you ship to Chromium.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report per set.")
 @click.pass_context
 @reports_errors
