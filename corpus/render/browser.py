@@ -194,6 +194,7 @@ class SetTab:
     def __init__(self, browser: SampleBrowser, context) -> None:  # context: playwright BrowserContext
         self._browser = browser
         self._current: tuple[Path, Path] | None = None  # (set folder, page)
+        self._shown = False  # the top document of the current page has been answered
         context.route("**/*", self._answer)
         self.page = context.new_page()
 
@@ -201,12 +202,21 @@ class SetTab:
         """Load `page_path` (inside `set_dir`) and return the Playwright page."""
         set_dir, page_path = set_dir.resolve(), page_path.resolve()
         self._current = (set_dir, page_path)
+        self._shown = False
         relpath = page_path.relative_to(set_dir).as_posix()
         self.page.goto(f"{LOCAL_ORIGIN}/{quote(relpath)}", wait_until="load")
         return self.page
 
     def _answer(self, route) -> None:
-        served = None if self._current is None else _served_from_set(*self._current, route.request.url)
+        request = route.request
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            if self._shown:
+                # Saved pages hold <meta http-equiv=refresh> and the like: "204 No
+                # Content" keeps the tab on the sample instead of an error page or a loop.
+                route.fulfill(status=204, body=b"")
+                return
+            self._shown = True
+        served = None if self._current is None else _served_from_set(*self._current, request.url)
         if served is None:
             self._browser.refused.append(route.request.url)
             route.abort("blockedbyclient")

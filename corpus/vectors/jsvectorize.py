@@ -19,6 +19,9 @@ from corpus.errors import CorpusError
 from corpus.render.browser import RenderError, Viewport, launch
 from corpus.vectors.vectorfile import NodeVector, PageVectors
 
+# Bump when how pages are shown changes (serving, emulation), so vector files made
+# the old way are redone; what the harness does is in the bundle's hash already.
+VECTORIZER_VERSION = 2
 PAGE_TIMEOUT_MS = 60_000  # a page that has not loaded by then is reported, not waited on forever
 
 

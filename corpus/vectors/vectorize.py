@@ -30,7 +30,7 @@ from corpus.render.facts import CACHE_DIR, ensure_cache_ignored
 from corpus.samples.tree import SAMPLES_DIR, SETS, set_samples
 from corpus.vectors.planner import old_vectors, plan_pages
 from corpus.vectors.jsruleset import JS_RULESET_NAME, is_js_ruleset, load_js_ruleset
-from corpus.vectors.jsvectorize import JsRun
+from corpus.vectors.jsvectorize import VECTORIZER_VERSION, JsRun
 from corpus.vectors.ruleset import RULESET_NAME, load_ruleset
 from corpus.vectors.vectorfile import (
     VectorFile,
@@ -75,7 +75,7 @@ def prepare_ruleset(
     spec = js.get(trainee)
     viewport = spec.viewport or rubric_viewport
     run = JsRun(js.code, trainee, viewport, firefox, delay)
-    inputs = json.dumps([js.bundle_hash, trainee, list(viewport), firefox]).encode()
+    inputs = json.dumps([VECTORIZER_VERSION, js.bundle_hash, trainee, list(viewport), firefox]).encode()
     return PreparedRuleset(js.hash, spec.feature_names, viewport, run, hashlib.sha256(inputs).hexdigest())
 
 

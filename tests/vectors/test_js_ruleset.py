@@ -63,6 +63,10 @@ content="default-src 'none'; img-src 'self' data: https:"></head><body>
 <img id="own" src="resources/8/logo.png"><img id="other" src="resources/9/logo.png">
 <img id="up" src="../training/resources/2/logo.png"><img id="web" src="https://example.com/logo.png">
 </body></html>""",
+    "testing/9.html": """<html><head><meta http-equiv="refresh" content="0;url=https://example.com/"></head><body>
+<form action="signin" name="login"><input type="password" data-fathom="firefox"></form></body></html>""",
+    "testing/10.html": """<html><head><meta http-equiv="refresh" content="0;url=10.html?again"></head><body>
+<form action="signin" name="login"><input type="password"></form></body></html>""",
     # unused: rules that throw, or return a non-number, on one page only.
     "unused/5.html": "<html><body><input id=boom></body></html>",
     "unused/6.html": "<html><body><input id=fine></body></html>",
@@ -203,6 +207,14 @@ def test_only_the_page_and_its_own_resources_are_served(root: Path) -> None:
     got = nodes(vectors(root, "testing", "images"), "8.html")
     assert [(n["markup"].split('"')[1], n["features"]) for n in got] == [
         ("own", [1]), ("other", [0]), ("up", [0]), ("web", [0])]
+
+
+def test_a_meta_refresh_neither_leaves_the_saved_page_nor_reloads_it(root: Path) -> None:
+    # With a wait after load the refresh surely fires; the tab stays on the sample:
+    # its field is found (top of the page, no autocomplete, the form's action and name).
+    data = vectors(root, "testing", "firefox", delay=1.0)
+    assert [(n["isTarget"], n["features"]) for n in nodes(data, "9.html")] == [(True, [0, 1, 1, 1])]
+    assert [(n["isTarget"], n["features"]) for n in nodes(data, "10.html")] == [(False, [0, 1, 1, 1])]
 
 
 def test_a_rule_that_throws_or_returns_a_non_number_fails_its_page_only(root: Path, corpus_cli) -> None:
