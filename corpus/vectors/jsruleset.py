@@ -125,7 +125,8 @@ def _from_cache(cached: Path | None) -> dict[str, Any] | None:
 
 
 def _bundle(path: Path) -> dict[str, Any]:
-    """Run js/bundle.mjs on Node: the bundle, its input files and the trainees."""    # Run next to the ruleset so esbuild's messages name it as the user does.
+    """Run js/bundle.mjs on Node: the bundle, its input files and the trainees."""
+    # Run next to the ruleset, so esbuild names files relative to the ruleset's folder.
     result = subprocess.run(
         [node_path(), str(JS_DIR / "bundle.mjs"), str(path.resolve())],
         cwd=path.resolve().parent, capture_output=True, text=True,
@@ -136,8 +137,10 @@ def _bundle(path: Path) -> dict[str, Any]:
         detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise CorpusError(f"{path}: bundling the ruleset failed: {detail}") from None
     if "error" in answer:
-        message = answer["error"]
-        where = "" if message.startswith(path.name + ":") else f"{path}: "
-        prefix = f"{path.parent}/" if not where and str(path.parent) not in ("", ".") else ""
-        raise CorpusError(f"{prefix}{where}{message}")
+        first_line = str(answer["error"]).splitlines()[0] if answer["error"] else "unknown error"
+        if answer.get("file"):
+            where = f"{path.parent / answer['file']}:{answer['line']}:{answer['column']}"
+        else:
+            where = str(path)
+        raise CorpusError(f"{where}: {first_line}")
     return answer

@@ -1,7 +1,8 @@
 // Bundle a Fathom rulesets.js with corpus's in-page harness into one script, and
 // describe its trainees. Run by corpus/vectors/jsbundle.py as
 //     node bundle.mjs RULESETS_JS
-// It prints one JSON object on stdout: {"code": ..., "trainees": {...}} or {"error": "..."}.
+// It prints one JSON object on stdout: {"code", "inputs", "trainees"}, or {"error"} with
+// "file", "line" and "column" (from 1; file relative to the working directory) where known.
 //
 // npm's fathom-web ships ES modules as *.mjs whose relative imports have no
 // extension; esbuild left to its defaults would pick the CommonJS *.js files, so
@@ -55,9 +56,9 @@ const sandbox = {
     },
 };
 
-function oneLine(message) {
-    const where = message.location ? `${message.location.file}:${message.location.line}:${message.location.column + 1}: ` : '';
-    return `${where}${message.text}`;
+function located(message) {
+    const at = message.location;
+    return at ? {error: message.text, file: at.file, line: at.line, column: at.column + 1} : {error: message.text};
 }
 
 function describe(code) {
@@ -107,7 +108,7 @@ try {
     result = {code, inputs, trainees: describe(code)};
 } catch (e) {
     if (e.errors && e.errors.length) {
-        result = {error: oneLine(e.errors[0])};
+        result = located(e.errors[0]);
     } else {
         result = {error: String(e && e.message || e).split('\n')[0]};
     }
