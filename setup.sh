@@ -11,6 +11,9 @@ command -v git-lfs >/dev/null || packages+=(git-lfs)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || packages+=(fonts-dejavu-core)
 python3 -c 'import venv, ensurepip' 2>/dev/null || packages+=(python3 python3-venv)
+# Node.js and npm run JavaScript rulesets (fathom-web, bundled by esbuild).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "setup: installing ${packages[*]}" >&2
   apt-get update -qq
@@ -21,6 +24,8 @@ fi
 # The CPU build of torch first, so resolving the package never pulls a multi-GB CUDA build.
 .venv/bin/pip install -q --disable-pip-version-check torch==2.13.0
 .venv/bin/pip install -q --disable-pip-version-check -e '.[train,test]'
+# fathom-web and esbuild, exactly as corpus/vectors/js/package-lock.json pins them.
+(cd corpus/vectors/js && npm ci --no-audit --no-fund --loglevel=error)
 echo "setup: installed; corpus is .venv/bin/corpus" >&2
 
 if [ "${1:-}" != "--no-demo" ]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a bundled demo corpus: generate saved pages, build a corpus in git,
-# split it, commit through the hooks, vectorize, train and test, and train an image model.
+# split it, commit through the hooks, vectorize (Python and JavaScript rulesets), train and
+# test, and train an image model.
 # Everything happens in demo/work/ (regenerated on each run; git ignores it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -51,6 +52,17 @@ corpus train samples/training -a samples/validation --trainee new-password -i 20
 
 step "corpus test on the testing set with the trained model"
 corpus test samples/testing models/new-password.json --trainee new-password
+
+step "corpus vectorize with Fathom's own JavaScript ruleset (rulesets.js in headless Chromium, as FathomFox)"
+corpus init --js . >/dev/null  # adds the example rulesets.js beside rulesets.py
+corpus vectorize training --trainee new-password --ruleset rulesets.js -o "$work/training_js.json" -j 2
+python - "$work/training_js.json" <<'PY'
+import json, sys
+data = json.load(open(sys.argv[1]))
+nodes = [n for p in data["pages"] for n in p["nodes"]]
+print(f"{len(data['pages'])} pages, {len(nodes)} candidates, {sum(n['isTarget'] for n in nodes)} targets; "
+      f"features: {', '.join(data['header']['featureNames'])}")
+PY
 
 step "corpus crops: element images of labeled buttons and of other links (headless Chromium)"
 corpus crops training validation testing --types button --candidates a --other link -o "$work/crops"

@@ -38,17 +38,24 @@ def staged_pages(root: Path, set_name: str) -> list[str]:
 def main(root: Path, files: list[Path]) -> int:
     del files  # every set with a vector file is checked: deletions never reach a hook's file list
     updated = []
+    failed = []
     try:
         for set_name, trainee in tracked_vector_files(root):
             report = update_vectors(root, set_name, trainee, pages=staged_pages(root, set_name))
+            failed += report.failed
             if report.changed:
                 updated.append((report, f"{VECTORS_DIR}/{set_name}_{trainee}.json"))
     except CorpusError as e:
         print(f"corpus-vectorize: {e}")
         return 1
+    for failure in failed:
+        print(f"corpus-vectorize: {failure.message}")
     for report, relpath in updated:
         print(f"corpus-vectorize: updated {relpath} ({len(report.vectorized)} pages vectorized, "
               f"{len(report.removed)} removed)")
+    if failed:
+        print(f"corpus-vectorize: {len(failed)} page(s) could not be vectorized; fix them and commit again")
+        return 1
     if updated:
         print("corpus-vectorize: add the updated vector files (git add vectors/) and commit again")
         return 1

@@ -11,14 +11,14 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.check import drift
 from corpus.check.findings import Finding
 from corpus.check.labels import Problem, check_labels, parse_page
 from corpus.check.rubric import Rubric, RubricError, load_rubric, rubric_path
-from corpus.errors import BadInput
+from corpus.errors import BadInput, CorpusError
 from corpus.extract.references import Reference, resource_references
 from corpus.samples import lfs
 from corpus.samples.hookwiring import hooks_installed
@@ -31,6 +31,7 @@ from corpus.samples.tree import (
     is_page_name,
     resolve_samples,
 )
+from corpus.vectors.ruleset import RULESET_NAME, load_ruleset
 
 __all__ = ["Finding", "check_paths", "hooks_installed"]
 
@@ -74,7 +75,7 @@ def check_paths(
     findings: list[Finding] = []
     rubric: Rubric | None
     try:
-        rubric = load_rubric(root)
+        rubric = with_trainee_targets(load_rubric(root), root)
     except RubricError as e:
         findings.append(Finding(_rel(root, e.path), e.line, e.message))
         rubric = None
@@ -93,6 +94,20 @@ def check_paths(
     if drift:
         findings += drift_findings(root, scope.samples)
     return sorted(set(findings))
+
+
+def with_trainee_targets(rubric: Rubric, root: Path) -> Rubric:
+    """The rubric, plus the label values rulesets.py's trainees count as targets of a
+    declared type (`targets=["new", "confirm"]`); a ruleset that does not load adds none
+    (vectorize reports why)."""
+    if not (root / RULESET_NAME).is_file():
+        return rubric
+    try:
+        aliases = load_ruleset(root / RULESET_NAME).target_aliases()
+    except CorpusError:
+        return rubric
+    usable = {label: name for label, name in aliases.items() if name in rubric.types and label not in rubric.types}
+    return replace(rubric, target_aliases=usable) if usable else rubric
 
 
 def resolve_scope(root: Path, paths: Iterable[Path], lenient: bool = False) -> Scope:

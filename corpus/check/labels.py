@@ -77,6 +77,7 @@ def check_labels(rubric: Rubric, doc: etree._Element, negative: bool | None) -> 
                                                 "fix or remove the label before committing"))
             continue
         targets.append(label)
+        value = rubric.target_aliases.get(value, value)  # e.g. "confirm" counts as "new-password"
         label_type = rubric.types.get(value)
         if label_type is None:
             problems.append(Problem(label.line, _unknown_type_message(value, list(rubric.types))))

@@ -60,6 +60,8 @@ class Rubric:
     viewport: tuple[int, int] = DEFAULT_VIEWPORT
     types: dict[str, LabelType] = field(default_factory=dict)
     path: Path | None = None
+    # Label values a trainee counts as targets of a type (filled in by `corpus check`).
+    target_aliases: dict[str, str] = field(default_factory=dict)
 
 
 def rubric_path(root: Path) -> Path:

@@ -17,18 +17,21 @@ SET_CHOICE = click.Choice(SETS)
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--js", is_flag=True,
+              help="Scaffold a Fathom rulesets.js (JavaScript, as FathomFox runs it) instead of rulesets.py.")
 @click.option("--json", "as_json", is_flag=True, help="Print {root, created} as JSON.")
 @click.pass_context
 @reports_errors
-def init(ctx: click.Context, directory: Path | None, as_json: bool) -> None:
+def init(ctx: click.Context, directory: Path | None, js: bool, as_json: bool) -> None:
     """Make DIR (default: here) a corpus repository, or repair one.
 
-    Creates the samples/ sets and rubric, the Git LFS rule for resources, and the
-    hooks (Git LFS's first, then pre-commit's). Never touches a sample.
+    Creates the samples/ sets and rubric, an example ruleset, the Git LFS rule for
+    resources, and the hooks (Git LFS's first, then pre-commit's). Never touches a
+    sample.
     """
     from corpus.samples.init import init_corpus
 
-    report = init_corpus(directory or Path.cwd())
+    report = init_corpus(directory or Path.cwd(), js=js)
     if as_json:
         echo_json({"root": str(report.root), "created": report.created})
         return

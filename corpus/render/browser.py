@@ -15,13 +15,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from corpus.errors import CorpusError
 from corpus.samples.tree import RESOURCES_DIR
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 SAMPLE_ORIGIN = "http://sample.corpus.invalid"
+# Where `fathom train` served a set to FathomFox: pages at `<origin>/<path relative to
+# the set>`, so form actions and relative links resolve as they did there. Only
+# request routing answers it; nothing listens on the port.
+LOCAL_ORIGIN = "http://localhost:8000"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # we run as root in CI; the page is sandboxed by the routing below
@@ -45,6 +49,10 @@ def chromium_path() -> str:
             f"{path}: Chromium not found (Debian: apt-get install chromium, or set CORPUS_CHROMIUM)"
         )
     return path
+
+
+class RenderError(CorpusError):
+    """One page could not be rendered (the browser itself works)."""
 
 
 @dataclass(frozen=True)
@@ -80,9 +88,10 @@ class SampleBrowser:
         self.viewport = viewport
         self.refused: list[str] = []  # URLs the sandbox refused, for diagnostics
 
-    def _new_context(self, javascript: bool):
+    def _new_context(self, javascript: bool, viewport: Viewport | None = None):
+        viewport = viewport or self.viewport
         return self._browser.new_context(
-            viewport={"width": self.viewport.width, "height": self.viewport.height},
+            viewport={"width": viewport.width, "height": viewport.height},
             device_scale_factor=1,
             java_script_enabled=javascript,
             reduced_motion="reduce",
@@ -112,15 +121,27 @@ class SampleBrowser:
             context.close()
 
     @contextmanager
-    def tab(self, javascript: bool = False, timeout_ms: float | None = None) -> Iterator[SampleTab]:
-        """One context and page shown sample after sample: far cheaper than `open` per sample."""
-        context = self._new_context(javascript)
+    def _context(self, javascript: bool, viewport: Viewport | None, timeout_ms: float | None) -> Iterator[object]:
+        context = self._new_context(javascript, viewport)
         try:
             if timeout_ms is not None:
                 context.set_default_timeout(timeout_ms)
-            yield SampleTab(self, context)
+            yield context
         finally:
             context.close()
+
+    @contextmanager
+    def tab(self, javascript: bool = False, timeout_ms: float | None = None) -> Iterator[SampleTab]:
+        """One context and page shown sample after sample: far cheaper than `open` per sample."""
+        with self._context(javascript, None, timeout_ms) as context:
+            yield SampleTab(self, context)
+
+    @contextmanager
+    def set_tab(self, viewport: Viewport, timeout_ms: float | None = None) -> Iterator[SetTab]:
+        """A tab with JavaScript on (the page's own CSP still applies) that shows pages of
+        a set at `LOCAL_ORIGIN/<path relative to the set>`, as FathomFox saw them."""
+        with self._context(True, viewport, timeout_ms) as context:
+            yield SetTab(self, context)
 
     def _answer(self, route, page_path: Path, html: bytes | None = None) -> None:
         url = route.request.url
@@ -161,6 +182,66 @@ class SampleTab:
             route.abort("blockedbyclient")
             return
         self._browser._answer(route, *self._current)
+
+
+class SetTab:
+    """One page of a set at a time, served from `LOCAL_ORIGIN` (see `SampleBrowser.set_tab`).
+
+    Only the page and its own resources folder are answered; every other request
+    is refused and recorded in the browser's `refused`.
+    """
+
+    def __init__(self, browser: SampleBrowser, context) -> None:  # context: playwright BrowserContext
+        self._browser = browser
+        self._current: tuple[Path, Path] | None = None  # (set folder, page)
+        self._html: bytes | None = None  # bytes shown in place of the page's own
+        self._shown = False  # the top document of the current page has been answered
+        context.route("**/*", self._answer)
+        self.page = context.new_page()
+
+    def show(self, set_dir: Path, page_path: Path, html: bytes | None = None) -> object:
+        """Load `page_path` (inside `set_dir`; `html` replacing its bytes) and return the Playwright page."""
+        set_dir, page_path = set_dir.resolve(), page_path.resolve()
+        self._current = (set_dir, page_path)
+        self._html = html
+        self._shown = False
+        relpath = page_path.relative_to(set_dir).as_posix()
+        self.page.goto(f"{LOCAL_ORIGIN}/{quote(relpath)}", wait_until="load")
+        return self.page
+
+    def _answer(self, route) -> None:
+        request = route.request
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            if self._shown:
+                # Saved pages hold <meta http-equiv=refresh> and the like: "204 No
+                # Content" keeps the tab on the sample instead of an error page or a loop.
+                route.fulfill(status=204, body=b"")
+                return
+            self._shown = True
+        served = None if self._current is None else _served_from_set(*self._current, request.url)
+        if served is None:
+            self._browser.refused.append(route.request.url)
+            route.abort("blockedbyclient")
+            return
+        if served == self._current[1]:
+            body = served.read_bytes() if self._html is None else self._html
+            route.fulfill(status=200, body=body, headers={"content-type": "text/html"})
+            return
+        route.fulfill(status=200, body=served.read_bytes(), headers={"content-type": _content_type(served)})
+
+
+def _served_from_set(set_dir: Path, page_path: Path, url: str) -> Path | None:
+    """The page itself, or a file in its own resources folder; None for anything else."""
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}" != LOCAL_ORIGIN:
+        return None
+    candidate = (set_dir / unquote(parts.path).lstrip("/")).resolve()
+    if candidate == page_path:
+        return page_path
+    allowed = (page_path.parent / RESOURCES_DIR / page_path.stem).resolve()
+    if candidate.is_file() and candidate.is_relative_to(allowed):
+        return candidate
+    return None
 
 
 def _content_type(path: Path) -> str:

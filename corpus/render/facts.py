@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from corpus.errors import CorpusError
-from corpus.render.browser import SampleBrowser, Viewport, launch
+from corpus.render.browser import RenderError, SampleBrowser, Viewport, launch
 from corpus.samples.atomic import atomic_write
 from corpus.vectors.ruleset import Box, Rendered
 
@@ -191,14 +190,23 @@ def facts_from_json(data: dict[str, Any]) -> PageFacts:
     return PageFacts(float(data["width"]), float(data["height"]), elements)
 
 
+def ensure_cache_ignored(cache_root: Path) -> None:
+    """Keep `<cache_root>/.corpus-cache/` out of git with a `.gitignore` of `*` inside it,
+    touching no tracked file of the corpus (a hook must not change tracked files)."""
+    ignore = cache_root / CACHE_DIR / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, b"# Caches of `corpus vectorize` (renders, ruleset bundles); safe to delete.\n*\n")
+
+
 class Renderer:
     """Rendered facts for pages: from the cache, else from one lazily started Chromium.
 
     One per process; `close()` (or `with`) shuts the browser down if it was started.
     """
 
-    def __init__(self, viewport: Viewport, cache_root: Path | None) -> None:
+    def __init__(self, viewport: Viewport, cache_root: Path | None, delay: float = 0.0) -> None:
         self.viewport = viewport
+        self.delay = delay  # seconds to wait after load before reading facts (fathom's --delay)
         self.cache_dir = (
             None
             if cache_root is None
@@ -229,7 +237,8 @@ class Renderer:
                 pass  # a damaged cache entry is rendered again
         data = self._render(page_path, marked_html)
         if cached is not None:
-            self.ensure_cache_ignored()
+            assert self.cache_root is not None
+            ensure_cache_ignored(self.cache_root)
             atomic_write(cached, gzip.compress(json.dumps(data, separators=(",", ":")).encode(), mtime=0))
         return facts_from_json(data)
 
@@ -244,14 +253,6 @@ class Renderer:
             return None
         return self.cache_dir / page_hash[:2] / f"{page_hash}.json.gz"
 
-    def ensure_cache_ignored(self) -> None:
-        # A `.gitignore` of `*` inside the cache folder keeps it out of git without
-        # touching any tracked file of the corpus (a hook must not change tracked files).
-        assert self.cache_root is not None
-        ignore = self.cache_root / CACHE_DIR / ".gitignore"
-        if not ignore.exists():
-            atomic_write(ignore, b"# Rendered-page cache of `corpus vectorize`; safe to delete.\n*\n")
-
     def _render(self, page_path: Path, marked_html: bytes) -> dict[str, Any]:
         from playwright.sync_api import Error as PlaywrightError
 
@@ -259,10 +260,12 @@ class Renderer:
             if self._tab is None:
                 self._tab = self._stack.enter_context(self.browser().tab(timeout_ms=RENDER_TIMEOUT_MS))
             page = self._tab.show(page_path, html=for_browser(marked_html))
+            if self.delay > 0:
+                page.wait_for_timeout(self.delay * 1000)
             data = json.loads(page.evaluate(_FACTS_SCRIPT, [MARK, list(STYLE_PROPERTIES)]))
         except PlaywrightError as e:
             first = (str(e).strip().splitlines() or ["unknown error"])[0]
-            raise CorpusError(f"{page_path}: rendering failed: {first}") from None
+            raise RenderError(f"{page_path}: rendering failed: {first}") from None
         self.renders += 1
         return data
 

@@ -19,6 +19,8 @@ SCAFFOLD = (
     ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
     ("rulesets.py", "rulesets.py"),
 )
+# `init --js`: a Fathom rulesets.js instead of rulesets.py.
+JS_SCAFFOLD = (*SCAFFOLD[:2], ("rulesets.js", "rulesets.js"))
 
 
 @dataclass
@@ -31,8 +33,10 @@ def template_text(name: str) -> str:
     return resources.files("corpus.templates").joinpath(name).read_text(encoding="utf-8")
 
 
-def init_corpus(directory: Path) -> InitReport:
+def init_corpus(directory: Path, js: bool = False) -> InitReport:
+    """Make or repair a corpus; `js` scaffolds a JavaScript rulesets.js, not rulesets.py."""
     gitutil.require_tools()
+    scaffold = JS_SCAFFOLD if js else SCAFFOLD
     directory.mkdir(parents=True, exist_ok=True)
     report = InitReport(directory.resolve())
     root = report.root
@@ -46,7 +50,7 @@ def init_corpus(directory: Path) -> InitReport:
             report.created.append(f"{SAMPLES_DIR}/{set_name}/")
         if not keep.exists():
             keep.touch()
-    for template, relpath in SCAFFOLD:
+    for template, relpath in scaffold:
         target = root / relpath
         if not target.exists():
             atomic_write(target, template_text(template).encode())
@@ -57,7 +61,7 @@ def init_corpus(directory: Path) -> InitReport:
     if migrate_config(root):
         report.created.append(".pre-commit-config.yaml (hooks now run corpus through the clone's launcher)")
     # Stage the scaffold so the first commit carries it; staging never touches samples.
-    gitutil.run(root, "add", "--", ".gitattributes", *(relpath for _, relpath in SCAFFOLD),
+    gitutil.run(root, "add", "--", ".gitattributes", *(relpath for _, relpath in scaffold),
                 *(f"{SAMPLES_DIR}/{s}/.gitkeep" for s in SETS))
     return report
 

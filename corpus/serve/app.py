@@ -36,6 +36,7 @@ from corpus.serve import pages
 from corpus.serve.browser_thread import BrowserThread
 from corpus.serve.nodes import sample_nodes
 from corpus.serve.results import index_rows, load_trainee_model, trained_types
+from corpus.vectors.vectorize import default_ruleset_path
 
 STATIC_DIR = (Path(__file__).parent / "static").resolve()
 TOKEN_HEADER = "x-corpus-token"
@@ -183,10 +184,10 @@ class ViewerApp:
         findings = [f"{f.line}: {f.message}" for f in check_paths(self.root, [sample.path])]
         nodes: list[dict[str, Any]] = []
         error = None
-        if trainee is not None and (self.root / "rulesets.py").is_file():
+        if trainee is not None and default_ruleset_path(self.root).is_file():
             model = load_trainee_model(self.root, trainee)
             try:
-                found = self.browser.run(lambda r: sample_nodes(self.root, sample, trainee, model, r, self.viewport))
+                found = self.browser.run(lambda browsers: sample_nodes(self.root, sample, trainee, model, browsers, self.viewport))
                 nodes = [n.to_json() for n in found]
             except CorpusError as e:
                 error = str(e)
@@ -252,7 +253,7 @@ class ViewerApp:
             if not row.errors:
                 continue
             sample = Sample(self.root, set_name, row.name)
-            nodes = self.browser.run(lambda r, s=sample: sample_nodes(self.root, s, trainee, model, r, self.viewport))
+            nodes = self.browser.run(lambda browsers, s=sample: sample_nodes(self.root, s, trainee, model, browsers, self.viewport))
             found += [{"set": set_name, "name": row.name, **n.to_json()} for n in nodes
                       if n.outcome in ("FP", "FN", "pruned") and n.element is not None]
         return found

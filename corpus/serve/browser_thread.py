@@ -14,39 +14,64 @@ from pathlib import Path
 from typing import TypeVar
 
 from corpus.render.browser import Viewport
-from corpus.render.facts import MARK, Renderer, for_browser, mark_elements
+from corpus.render.facts import (
+    MARK,
+    Renderer,
+    ensure_cache_ignored,
+    for_browser,
+    mark_elements,
+)
 from corpus.samples.atomic import atomic_write
 from corpus.samples.tree import Sample
+from corpus.vectors.jsvectorize import JsPageVectorizer, JsRun
 
 T = TypeVar("T")
 CROPS_DIR = Path(".corpus-cache") / "viewer-crops"
 CROP_PAD = 8  # px of context around the element
 
 
+class Browsers:
+    """The browsers of the viewer, each started on first use: a `Renderer` for Python
+    rulesets and crops, and one JavaScript vectorizer per ruleset bundle."""
+
+    def __init__(self, root: Path, viewport: Viewport) -> None:
+        self.renderer = Renderer(viewport, root)
+        self._js: dict[str, JsPageVectorizer] = {}
+
+    def js_vectorizer(self, run: JsRun, key: str) -> JsPageVectorizer:
+        if key not in self._js:
+            for old in self._js.values():  # a changed ruleset: one browser is enough
+                old.close()
+            self._js = {key: JsPageVectorizer(run)}
+        return self._js[key]
+
+    def close(self) -> None:
+        self.renderer.close()
+        for vectorizer in self._js.values():
+            vectorizer.close()
+
+
 class BrowserThread:
-    """Owns one `Renderer` (and so one Chromium); runs callables on its thread."""
+    """Owns the viewer's `Browsers`; runs callables on its one thread."""
 
     def __init__(self, root: Path, viewport: Viewport) -> None:
         self.root = root
         self.viewport = viewport
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="corpus-browser")
-        self._renderer: Renderer | None = None
+        self._browsers: Browsers | None = None
 
-    def run(self, work: Callable[[Renderer], T]) -> T:
-        """Run `work(renderer)` on the browser thread and return its result (or raise its error)."""
+    def run(self, work: Callable[[Browsers], T]) -> T:
+        """Run `work(browsers)` on the browser thread and return its result (or raise its error)."""
         return self._executor.submit(self._call, work).result()
 
-    def _call(self, work: Callable[[Renderer], T]) -> T:
-        if self._renderer is None:
-            self._renderer = Renderer(self.viewport, self.root)
-        return work(self._renderer)
+    def _call(self, work: Callable[[Browsers], T]) -> T:
+        if self._browsers is None:
+            self._browsers = Browsers(self.root, self.viewport)
+        return work(self._browsers)
 
     def close(self) -> None:
-        def stop(renderer: Renderer) -> None:
-            renderer.close()
-
-        if self._renderer is not None:
-            self.run(stop)
+        if self._browsers is not None:
+            self.run(lambda browsers: browsers.close())
         self._executor.shutdown(wait=True)
 
     def crop(self, sample: Sample, element: int) -> bytes:
@@ -58,8 +83,8 @@ class BrowserThread:
         if cached.is_file():
             return cached.read_bytes()
 
-        def take(renderer: Renderer) -> bytes:
-            with renderer.browser().open(sample.path, html=for_browser(mark_elements(html))) as page:
+        def take(browsers: Browsers) -> bytes:
+            with browsers.renderer.browser().open(sample.path, html=for_browser(mark_elements(html))) as page:
                 box = page.locator(f'[{MARK}="{element}"]').first.bounding_box()
                 if box is None or box["width"] <= 0 or box["height"] <= 0:
                     return b""  # not rendered (hidden, or made of nothing)
@@ -67,10 +92,10 @@ class BrowserThread:
                         "width": box["width"] + 2 * CROP_PAD, "height": box["height"] + 2 * CROP_PAD}
                 return page.screenshot(clip=clip, full_page=True)
 
-        def take_and_keep(renderer: Renderer) -> bytes:
-            png = take(renderer)
+        def take_and_keep(browsers: Browsers) -> bytes:
+            png = take(browsers)
             if png:
-                renderer.ensure_cache_ignored()
+                ensure_cache_ignored(self.root)
                 atomic_write(cached, png)
             return png
 

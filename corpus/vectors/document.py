@@ -138,8 +138,9 @@ def vectorize_elements(doc: PageDocument, trainee: Trainee) -> list[tuple[Any, N
     """Candidates (`dom`, kept by `when`) in document order, then pruned targets,
     each with the lxml element it came from."""
     selector = CSSSelector(trainee.dom, translator="html")
+    target_set = {e for e in doc.elements if doc.labels.get(e) in trainee.target_labels}
+    # Pruned targets are only those of the trainee's own type, as in FathomFox.
     targets = [e for e in doc.elements if doc.labels.get(e) == trainee.name]
-    target_set = set(targets)
     nodes: list[tuple[Any, NodeVector]] = []
     kept: set[Any] = set()
     for element in selector(doc.root):

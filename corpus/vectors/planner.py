@@ -23,13 +23,18 @@ def old_vectors(out: Path, full: bool) -> VectorFile | None:
 
 
 def plan_pages(
-    current: dict[str, str], old: VectorFile | None, ruleset_hash: str, feature_names: list[str]
+    current: dict[str, str],
+    old: VectorFile | None,
+    ruleset_hash: str,
+    feature_names: list[str],
+    inputs_hash: str | None = None,
 ) -> tuple[dict[str, PageVectors], list[str]]:
     """Which pages can be kept from `old` (by name, or by hash after a rename) and which to do."""
     usable = (
         old is not None
         and old.version == 2
         and old.ruleset_hash == ruleset_hash
+        and old.inputs_hash == inputs_hash
         and old.feature_names == feature_names
     )
     by_name: dict[str, PageVectors] = {}

@@ -80,6 +80,13 @@ class Trainee:
     dom: str
     when: Predicate | None = None
     features: dict[str, Feature] = field(default_factory=dict)
+    # Label values that count as targets (Firefox's new-password trainee counts "new"
+    # and "confirm"); empty means just `name`. Pruned targets are labeled `name` only.
+    targets: tuple[str, ...] = ()
+
+    @property
+    def target_labels(self) -> tuple[str, ...]:
+        return self.targets or (self.name,)
 
     def feature(self, func: Feature | None = None, *, name: str | None = None) -> Any:
         """Decorator adding a feature, named after the function unless `name` is given."""
@@ -106,12 +113,22 @@ class Ruleset:
         self.path: Path | None = None
         self.hash: str = ""
 
-    def trainee(self, name: str, dom: str, when: Predicate | None = None) -> Trainee:
+    def trainee(
+        self, name: str, dom: str, when: Predicate | None = None, targets: Iterable[str] = ()
+    ) -> Trainee:
+        """Declare a type: candidates `dom`, pruning `when`, and the label values that
+        count as its targets (default: its own name)."""
         if name in self.trainees:
             raise ValueError(f"trainee {name!r} is defined twice")
         _check_selector(name, dom)
-        self.trainees[name] = Trainee(name, dom, when)
+        if isinstance(targets, str):
+            raise ValueError(f"trainee {name!r}: targets must be a list of label values, not one string")
+        self.trainees[name] = Trainee(name, dom, when, targets=tuple(targets))
         return self.trainees[name]
+
+    def target_aliases(self) -> dict[str, str]:
+        """Label values other than a trainee's own name that count as its targets."""
+        return {label: t.name for t in self.trainees.values() for label in t.target_labels if label != t.name}
 
     def get(self, name: str) -> Trainee:
         try:

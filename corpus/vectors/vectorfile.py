@@ -48,6 +48,10 @@ class VectorFile:
     page_hashes: dict[str, str] = field(default_factory=dict)
     ruleset_hash: str | None = None
     version: int = WRITE_VERSION
+    # Our own addition to the header (readers ignore it): the identity of everything
+    # else a JavaScript ruleset's vectors depend on (its imported files, fathom-web,
+    # trainee, viewport, emulation), since rulesetHash covers rulesets.js alone.
+    inputs_hash: str | None = None
 
 
 def sha256_file(path: Path) -> str:
@@ -94,6 +98,7 @@ def parse_vectors(data: dict[str, Any]) -> VectorFile:
         page_hashes=dict(header.get("pageHashes") or {}),
         ruleset_hash=header.get("rulesetHash"),
         version=version,
+        inputs_hash=header.get("inputsHash"),
     )
 
 
@@ -120,6 +125,8 @@ def vectors_to_json(vectors: VectorFile) -> dict[str, Any]:
     }
     if vectors.ruleset_hash is not None:
         header["rulesetHash"] = vectors.ruleset_hash
+    if vectors.inputs_hash is not None:
+        header["inputsHash"] = vectors.inputs_hash
     return {"header": header, "pages": pages}
 
 

@@ -8,19 +8,28 @@ or on other pages, which is what makes an incremental run equal a full one.
 
 `time` (ms per page) is written as 0 unless `timings=True`: a measured time
 differs run to run, and a tracked vector file must not change when nothing did.
+
+A ruleset is Python (`rulesets.py`, corpus/vectors/ruleset.py) or a Fathom
+JavaScript file (`rulesets.js`, corpus/vectors/jsruleset.py), told apart by suffix.
+A page that fails is named in one line and left out (so the next run tries it
+again); the others are still written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from corpus.check.rubric import load_rubric
-from corpus.errors import BadInput
+from corpus.errors import BadInput, CorpusError
 from corpus.progress import progress as show_progress
+from corpus.render.facts import CACHE_DIR, ensure_cache_ignored
 from corpus.samples.tree import SAMPLES_DIR, SETS, set_samples
+from corpus.vectors.jsruleset import JS_RULESET_NAME, is_js_ruleset, load_js_ruleset
+from corpus.vectors.jsvectorize import VECTORIZER_VERSION, JsRun
 from corpus.vectors.planner import old_vectors, plan_pages
 from corpus.vectors.ruleset import RULESET_NAME, load_ruleset
 from corpus.vectors.vectorfile import (
@@ -29,13 +38,45 @@ from corpus.vectors.vectorfile import (
     sha256_file,
     vectors_to_json,
 )
-from corpus.vectors.workers import PageTask, RunConfig, run_tasks
+from corpus.vectors.workers import PageFailed, PageTask, RunConfig, run_tasks
 
 VECTORS_DIR = "vectors"
 
 
 def default_vectors_path(root: Path, set_name: str, trainee: str) -> Path:
     return root / VECTORS_DIR / f"{set_name}_{trainee}.json"
+
+
+def default_ruleset_path(root: Path) -> Path:
+    """`rulesets.py` at the root, or `rulesets.js` when that is the only one there."""
+    python, javascript = root / RULESET_NAME, root / JS_RULESET_NAME
+    return javascript if javascript.exists() and not python.exists() else python
+
+
+@dataclass(frozen=True)
+class PreparedRuleset:
+    """A loaded ruleset, reduced to what planning and the workers need."""
+
+    hash: str  # the file's sha256: the vector file's rulesetHash
+    feature_names: list[str]
+    viewport: tuple[int, int]
+    js: JsRun | None = None
+    inputs_hash: str | None = None  # JavaScript only: see VectorFile.inputs_hash
+
+
+def prepare_ruleset(
+    root: Path, path: Path, trainee: str, rubric_viewport: tuple[int, int], *, firefox: bool, delay: float
+) -> PreparedRuleset:
+    if not is_js_ruleset(path):
+        ruleset = load_ruleset(path)
+        return PreparedRuleset(ruleset.hash, ruleset.get(trainee).feature_names, rubric_viewport)
+    ensure_cache_ignored(root)
+    js = load_js_ruleset(path, root / CACHE_DIR / "js")
+    spec = js.get(trainee)
+    viewport = spec.viewport or rubric_viewport
+    run = JsRun(js.code, trainee, viewport, firefox, delay)
+    inputs = json.dumps([VECTORIZER_VERSION, js.bundle_hash, trainee, list(viewport), firefox]).encode()
+    return PreparedRuleset(js.hash, spec.feature_names, viewport, run, hashlib.sha256(inputs).hexdigest())
 
 
 @dataclass
@@ -49,12 +90,14 @@ class VectorizeReport:
     rendered: int = 0  # pages rendered in a browser (the rest came from the cache or needed none)
     full: bool = False  # every page was vectorized (new file, ruleset change, --full)
     changed: bool = False  # the file's bytes changed
+    failed: list[PageFailed] = field(default_factory=list)  # pages left out, with why
 
     def as_json(self) -> dict[str, Any]:
         return {
             "out": str(self.out), "set": self.set_name, "trainee": self.trainee,
             "vectorized": self.vectorized, "kept": len(self.kept), "removed": self.removed,
             "rendered": self.rendered, "full": self.full, "changed": self.changed,
+            "failed": [{"page": f.filename, "error": f.message} for f in self.failed],
         }
 
 
@@ -70,17 +113,20 @@ def update_vectors(
     timings: bool = False,
     progress: bool = False,
     pages: list[str] | None = None,
+    delay: float = 0.0,
+    firefox: bool = True,
 ) -> VectorizeReport:
     """(Re)vectorize one set incrementally; see `vectorize_set`. `pages` limits the
-    set to those names (the hook passes what git's index holds)."""
+    set to those names (the hook passes what git's index holds). Pages that fail
+    are in the report's `failed` and left out of the file."""
     if set_name not in SETS:
         raise BadInput(f"{set_name}: not a set (expected one of: {', '.join(SETS)})")
+    if delay < 0:
+        raise BadInput(f"--delay must not be negative (got {delay})")
     root = Path(root)
-    ruleset_path = Path(ruleset_path) if ruleset_path is not None else root / RULESET_NAME
+    ruleset_path = Path(ruleset_path) if ruleset_path is not None else default_ruleset_path(root)
     out = Path(out) if out is not None else default_vectors_path(root, set_name, trainee)
-    ruleset = load_ruleset(ruleset_path)
-    spec = ruleset.get(trainee)
-    viewport = load_rubric(root).viewport
+    ruleset = prepare_ruleset(root, ruleset_path, trainee, load_rubric(root).viewport, firefox=firefox, delay=delay)
 
     samples = set_samples(root, set_name)
     if pages is not None:
@@ -90,18 +136,26 @@ def update_vectors(
     paths = {s.name: s.path for s in samples}
 
     old = old_vectors(out, full)
-    keep, todo = plan_pages(current, old, ruleset.hash, spec.feature_names)
-    report = VectorizeReport(out, set_name, trainee, vectorized=todo, kept=sorted(keep), full=not keep and bool(todo))
+    keep, todo = plan_pages(current, old, ruleset.hash, ruleset.feature_names, ruleset.inputs_hash)
+    report = VectorizeReport(out, set_name, trainee, kept=sorted(keep), full=not keep and bool(todo))
     if old is not None:
         report.removed = sorted(set(old.page_hashes) - set(current))
 
-    config = RunConfig(ruleset_path.resolve(), ruleset.hash, trainee, viewport, root.resolve(), timings)
+    config = RunConfig(
+        ruleset_path.resolve(), ruleset.hash, trainee, ruleset.viewport, root.resolve(), timings,
+        delay=delay, set_dir=(root / SAMPLES_DIR / set_name).resolve(), js=ruleset.js,
+    )
     tasks = [PageTask(name, paths[name], current[name], f"{SAMPLES_DIR}/{set_name}/{name}") for name in todo]
     with show_progress(f"vectorizing {set_name} for {trainee}", len(tasks), progress) as advance:
-        done, report.rendered = run_tasks(config, tasks, jobs, advance)
+        results, report.rendered = run_tasks(config, tasks, jobs, advance)
+    done = [r for r in results if not isinstance(r, PageFailed)]
+    report.failed = sorted((r for r in results if isinstance(r, PageFailed)), key=lambda f: f.filename)
+    report.vectorized = sorted(p.filename for p in done)
+    for failure in report.failed:  # left out, so the next run tries them again
+        del current[failure.filename]
 
     page_vectors = [p if timings else replace(p, time=0) for p in [*keep.values(), *done]]
-    vectors = VectorFile(spec.feature_names, page_vectors, dict(current), ruleset.hash)
+    vectors = VectorFile(ruleset.feature_names, page_vectors, dict(current), ruleset.hash, inputs_hash=ruleset.inputs_hash)
     before = out.read_bytes() if out.exists() else None
     dump_if_changed(vectors, out, before)
     report.changed = before != out.read_bytes()
@@ -126,15 +180,26 @@ def vectorize_set(
     full: bool = False,
     timings: bool = False,
     progress: bool = False,
+    delay: float = 0.0,
+    firefox: bool = True,
 ) -> Path:
     """Incrementally (re)vectorize `samples/<set_name>` for `trainee` and return the file.
 
-    The ruleset defaults to `<root>/rulesets.py`, the file to
-    `<root>/vectors/<set_name>_<trainee>.json`. Only pages whose bytes changed are
-    vectorized again, unless the ruleset changed (then all are, from the render
-    cache). A failing rule raises CorpusError naming rule, page and element, and
-    leaves the old file untouched. Callers that change the corpus hold writer_lock.
+    The ruleset defaults to `<root>/rulesets.py` (or `rulesets.js` if it is the
+    only one), the file to `<root>/vectors/<set_name>_<trainee>.json`. Only pages
+    whose bytes changed are vectorized again, unless the ruleset changed (then all
+    are, from the render cache). `delay` waits that many seconds after each page
+    loads; `firefox` (JavaScript rulesets) emulates what FathomFox saw in Firefox.
+    If pages fail, the others are written and CorpusError says how many failed and
+    why the first did. Callers that change the corpus hold writer_lock.
     """
-    return update_vectors(
-        root, set_name, trainee, ruleset_path, out, jobs, full=full, timings=timings, progress=progress
-    ).out
+    report = update_vectors(
+        root, set_name, trainee, ruleset_path, out, jobs,
+        full=full, timings=timings, progress=progress, delay=delay, firefox=firefox,
+    )
+    if report.failed:
+        raise CorpusError(
+            f"{len(report.failed)} page(s) of {set_name} could not be vectorized (the others are in "
+            f"{report.out}); first: {report.failed[0].message}"
+        )
+    return report.out

@@ -10,6 +10,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,22 @@ def says_new(node):
     return contains_any(node.id, ["new"])
 '''
 
+JS_RULESET = """
+import {dom, out, rule, ruleset, score, type} from 'fathom-web';
+
+const trainees = new Map();
+trainees.set('new-password', {
+    coeffs: new Map([['is_password', 4], ['says_new', 2]]),
+    rulesetMaker: () => ruleset([
+        rule(dom('input'), type('new-password')),
+        rule(type('new-password'), score(f => f.element.getAttribute('type') === 'password' ? 1 : 0), {name: 'is_password'}),
+        rule(type('new-password'), score(f => f.element.id.includes('new') ? 1 : 0), {name: 'says_new'}),
+        rule(type('new-password'), out('new-password')),
+    ]),
+});
+export default trainees;
+"""
+
 # A signup form (its new-password field labeled) beside a login form: with the model
 # below, the login field scores sigmoid(4 - 3) = 0.73, a false positive at cutoff 0.5;
 # the labeled field sigmoid(4 + 2 - 3) = 0.95, a true positive; the text field 0.05.
@@ -49,17 +66,9 @@ SIGNUP = (
 LOGIN = b"<!DOCTYPE html><html><head><title>login</title></head><body><form><input type=password id=pw></form></body></html>"
 
 
-@pytest.fixture
-def served(corpus_root: Path, commit) -> Iterator[tuple[Path, str]]:
-    """A corpus with vectors and a model, and `corpus serve` running on it."""
-    root = corpus_root
-    (root / "rulesets.py").write_text(RULESET)
-    (root / "samples/training/1.html").write_bytes(SIGNUP)
-    (root / "samples/training/n2.html").write_bytes(LOGIN)
-    network = linear_network([("is_password", 4.0), ("says_new", 2.0)], -3.0)
-    save_model(ModelFile(network, trainee="new-password"), root / "models/new-password.json")
-    update_vectors(root, "training", "new-password")
-    commit(root, "a small corpus")
+@contextmanager
+def viewer(root: Path) -> Iterator[str]:
+    """`corpus serve` running on the corpus at `root`; yields its URL."""
     exe = Path(sys.executable).parent / "corpus"
     server = subprocess.Popen([str(exe), "serve", "--port", "0"], cwd=root, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
@@ -67,10 +76,29 @@ def served(corpus_root: Path, commit) -> Iterator[tuple[Path, str]]:
         line = server.stdout.readline()
         found = re.search(r"http://127\.0\.0\.1:\d+/", line)
         assert found, f"no URL from corpus serve: {line!r} {server.stderr.read() if server.poll() is not None else ''}"
-        yield root, found.group()
+        yield found.group()
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def make_corpus(root: Path, commit) -> None:
+    """Two pages, vectors and a model with a known false positive (see SIGNUP)."""
+    (root / "rulesets.py").write_text(RULESET)
+    (root / "samples/training/1.html").write_bytes(SIGNUP)
+    (root / "samples/training/n2.html").write_bytes(LOGIN)
+    network = linear_network([("is_password", 4.0), ("says_new", 2.0)], -3.0)
+    save_model(ModelFile(network, trainee="new-password"), root / "models/new-password.json")
+    update_vectors(root, "training", "new-password")
+    commit(root, "a small corpus")
+
+
+@pytest.fixture
+def served(corpus_root: Path, commit) -> Iterator[tuple[Path, str]]:
+    """A corpus with vectors and a model, and `corpus serve` running on it."""
+    make_corpus(corpus_root, commit)
+    with viewer(corpus_root) as url:
+        yield corpus_root, url
 
 
 @pytest.fixture
@@ -190,3 +218,19 @@ def test_only_files_inside_the_corpus_are_served(served, tmp_path: Path):
                  ".git/config", "samples/../../secret.txt", "%2e%2e/secret.txt"):
         status, body = request(url + path)
         assert status == 404 and b"not yours" not in body, path
+
+
+def test_the_same_rules_in_javascript_give_the_same_view(corpus_root: Path, commit):
+    make_corpus(corpus_root, commit)
+    sample = "api/sample/training/1.html?trainee=new-password"
+    with viewer(corpus_root) as url:
+        python = json.loads(request(url + sample)[1])
+    (corpus_root / "rulesets.py").unlink()
+    (corpus_root / "rulesets.js").write_text(JS_RULESET)
+    with viewer(corpus_root) as url:
+        javascript = json.loads(request(url + sample)[1])
+    assert javascript["nodesError"] is None
+    shown = lambda data: [(n["element"], n["outcome"], round(n["score"], 6)) for n in data["nodes"]]  # noqa: E731
+    assert shown(javascript) == shown(python)
+    assert [n["outcome"] for n in python["nodes"]] == ["TN", "TP", "FP"]
+    assert all('data-corpus-i' not in n["markup"] for n in javascript["nodes"])

@@ -11,7 +11,8 @@ import pytest
 from corpus.errors import BadInput, CorpusError
 from corpus.ruleset import linear_scale, load_ruleset, ruleset_hash, sigmoid
 from corpus.samples.init import template_text
-from corpus.vectors.vectorize import update_vectors
+from corpus.vectors.vectorfile import load_vectors
+from corpus.vectors.vectorize import update_vectors, vectorize_set
 
 
 def write(path: Path, text: str) -> Path:
@@ -89,8 +90,9 @@ def dom_facts(node):
         ("return float('nan')", "returned nan (float)"),
     ],
 )
-def test_a_bad_rule_names_rule_page_and_element_and_writes_nothing(tmp_path: Path, body: str, shown: str) -> None:
+def test_a_bad_rule_names_rule_page_and_element_and_the_other_pages_are_written(tmp_path: Path, body: str, shown: str) -> None:
     write(tmp_path / "samples" / "training" / "1.html", "<html><body><input id=ok><p><input id=bad></p></body></html>")
+    write(tmp_path / "samples" / "training" / "2.html", "<html><body><input id=ok></body></html>")
     write(tmp_path / "rulesets.py", f'''
 from corpus.ruleset import Ruleset
 ruleset = Ruleset()
@@ -106,10 +108,16 @@ def picky(node):
         return 0.5
     {body}
 ''')
-    with pytest.raises(CorpusError) as caught:
-        update_vectors(tmp_path, "training", "new-password")
-    message = str(caught.value)
+    report = update_vectors(tmp_path, "training", "new-password")
+    assert [f.filename for f in report.failed] == ["1.html"]
+    message = report.failed[0].message
     assert message.startswith("samples/training/1.html: rule `picky` of trainee `new-password`")
     assert shown in message
     assert message.endswith('on <input id="bad"> (/html/body/p/input)')
-    assert not (tmp_path / "vectors").exists()
+    written = load_vectors(report.out)
+    # The failed page is left out (so the next run tries it again); the other is there.
+    assert [p.filename for p in written.pages] == ["2.html"]
+    assert list(written.page_hashes) == ["2.html"]
+    assert written.pages[0].nodes[0].features == [1.0, 0.5]
+    with pytest.raises(CorpusError, match=r"1 page\(s\) of training could not be vectorized.*rule `picky`"):
+        vectorize_set(tmp_path, "training", "new-password")

@@ -1,0 +1,146 @@
+"""Fathom rulesets written in JavaScript (`rulesets.js`), as FathomFox runs them.
+
+The file is an ES module importing `fathom-web` and ending in `export default
+trainees` (a Map from trainee id to `{coeffs, viewportSize, vectorType,
+rulesetMaker, isTarget}`). `load_js_ruleset` bundles it with the in-page harness
+(`js/harness.mjs`) by esbuild, through `js/bundle.mjs` on Node, and reads each
+trainee's declarations; the bundle is what the browser workers evaluate.
+
+fathom-web and esbuild come from npm, pinned by `js/package-lock.json` and
+installed by `./setup.sh` (`npm ci`); nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus.errors import BadInput, CorpusError
+from corpus.samples.atomic import atomic_write
+
+JS_RULESET_NAME = "rulesets.js"
+JS_DIR = Path(__file__).parent / "js"
+SETUP_HINT = "run ./setup.sh (it installs Node.js and runs `npm ci` in corpus/vectors/js)"
+
+
+@dataclass(frozen=True)
+class JsTrainee:
+    """One trainee as the JavaScript file declares it."""
+
+    name: str
+    feature_names: list[str]  # coeffs.keys(), in order: the vector file's featureNames
+    viewport: tuple[int, int] | None  # viewportSize; None: the rubric's viewport
+    vector_type: str  # the Fathom type whose fnodes are vectorized (defaults to the id)
+    custom_is_target: bool  # the trainee defines isTarget(fnode)
+
+
+@dataclass
+class JsRuleset:
+    path: Path
+    hash: str  # sha256 of the rulesets.js bytes, as FathomFox's header.rulesetHash
+    code: str  # the bundle: fathom-web, the user's modules and the harness in one script
+    trainees: dict[str, JsTrainee] = field(default_factory=dict)
+
+    def get(self, name: str) -> JsTrainee:
+        try:
+            return self.trainees[name]
+        except KeyError:
+            known = ", ".join(sorted(self.trainees)) or "none"
+            raise BadInput(f"{self.path}: no trainee {name!r} (its default export defines: {known})") from None
+
+    @property
+    def bundle_hash(self) -> str:
+        """Identity of everything the browser runs: the file, its own imports, fathom-web, the harness."""
+        return hashlib.sha256(self.code.encode()).hexdigest()
+
+
+def is_js_ruleset(path: Path) -> bool:
+    return Path(path).suffix.lower() in (".js", ".mjs")
+
+
+def node_path() -> str:
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        raise CorpusError(f"Node.js not found, which JavaScript rulesets need: {SETUP_HINT}")
+    return node
+
+
+def load_js_ruleset(path: Path, cache_dir: Path | None = None) -> JsRuleset:
+    """Bundle `path` and read its trainees; CorpusError naming the file on any failure.
+
+    With `cache_dir`, a bundle is kept there and used again while every file that
+    went into it (the ruleset, its imports, fathom-web, the harness) is unchanged.
+    """
+    path = Path(path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: no ruleset file (`corpus init --js` scaffolds an example {JS_RULESET_NAME})") from None
+    except OSError as e:
+        raise CorpusError(f"{path}: cannot read the ruleset: {e.strerror}") from None
+    if not (JS_DIR / "node_modules" / "fathom-web").is_dir() or not (JS_DIR / "node_modules" / "esbuild").is_dir():
+        raise CorpusError(f"fathom-web is not installed for JavaScript rulesets: {SETUP_HINT}")
+    cached = None if cache_dir is None else cache_dir / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]}.json"
+    answer = _from_cache(cached)
+    if answer is None:
+        answer = _bundle(path)
+        if cached is not None:
+            answer["inputHashes"] = {p: _file_hash(Path(p)) for p in answer["inputs"]}
+            atomic_write(cached, json.dumps(answer).encode())
+    trainees = {
+        name: JsTrainee(
+            name,
+            list(info["featureNames"]),
+            tuple(info["viewport"]) if info["viewport"] else None,
+            str(info["vectorType"]),
+            bool(info["customIsTarget"]),
+        )
+        for name, info in answer["trainees"].items()
+    }
+    return JsRuleset(path, digest, answer["code"], trainees)
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _from_cache(cached: Path | None) -> dict[str, Any] | None:
+    """A cached bundle whose every input file still has the bytes it was made from."""
+    if cached is None or not cached.is_file():
+        return None
+    try:
+        answer = json.loads(cached.read_bytes())
+        fresh = all(_file_hash(Path(p)) == h for p, h in answer["inputHashes"].items())
+    except (OSError, ValueError, KeyError, AttributeError):
+        return None  # a damaged entry is made again
+    return answer if fresh else None
+
+
+def _bundle(path: Path) -> dict[str, Any]:
+    """Run js/bundle.mjs on Node: the bundle, its input files and the trainees."""
+    # Run next to the ruleset, so esbuild names files relative to the ruleset's folder.
+    result = subprocess.run(
+        [node_path(), str(JS_DIR / "bundle.mjs"), str(path.resolve())],
+        cwd=path.resolve().parent, capture_output=True, text=True,
+    )
+    try:
+        answer = json.loads(result.stdout)
+    except ValueError:
+        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise CorpusError(f"{path}: bundling the ruleset failed: {detail}") from None
+    if "error" in answer:
+        first_line = str(answer["error"]).splitlines()[0] if answer["error"] else "unknown error"
+        if answer.get("file"):
+            where = f"{path.parent / answer['file']}:{answer['line']}:{answer['column']}"
+        else:
+            where = str(path)
+        raise CorpusError(f"{where}: {first_line}")
+    return answer

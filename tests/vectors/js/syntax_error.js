@@ -1,0 +1,3 @@
+import {ruleset} from 'fathom-web';
+const trainees = new Map(;
+export default trainees;
