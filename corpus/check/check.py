@@ -152,7 +152,7 @@ def _check_page_job(job: tuple[Rubric | None, Sample]) -> PageReport:
 
 def check_page(rubric: Rubric | None, sample: Sample) -> PageReport:
     """Everything that can be said about one page from its own bytes."""
-    from corpus.extract.extract import has_inline_data
+    from corpus.extract.survey import has_inline_data
 
     try:
         data = sample.path.read_bytes()

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.errors import CorpusError, escape_line
 from corpus.progress import progress
 from corpus.samples.lock import writer_lock
 from corpus.samples.tree import resolve_samples
@@ -31,16 +32,20 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     `corpus inline` undoes this byte for byte. Malformed data URLs are left in
     place and reported as FILE:OFFSET: MESSAGE; the exit status is then 1.
     """
-    from corpus.extract.extract import extract_sample
+    from corpus.extract.extract import ExtractResult, Problem, extract_sample
+    from corpus.extract.store import Writers
 
     root = corpus_root(ctx)
     samples = resolve_samples(root, paths)
     report = []
     problems = []
-    with writer_lock(root), progress("extracting", len(samples), not as_json) as advance:
+    with writer_lock(root), Writers() as writers, progress("extracting", len(samples), not as_json) as advance:
         for sample in samples:
             advance(1)
-            result = extract_sample(sample)
+            try:
+                result = extract_sample(sample, writers=writers)
+            except CorpusError as e:  # one page's trouble never stops the others
+                result = ExtractResult(False, [], [Problem(sample.path, 0, str(e).removeprefix(f"{sample.path}: "))])
             problems += result.problems
             report.append({
                 "page": sample.relpath,
@@ -56,8 +61,9 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
             click.echo(f"extracted {r['page']}: {len(r['resources'])} resource(s)")
         click.echo(f"{len(changed)} of {len(report)} page(s) extracted")
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(escape_line(str(problem)), err=True)
     if problems:
+        click.echo(f"{len(problems)} problem(s) in {len({p.path for p in problems})} page(s)", err=True)
         sys.exit(1)
 
 
@@ -77,14 +83,23 @@ def inline(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     root = corpus_root(ctx)
     samples = resolve_samples(root, paths)
     inlined = []
+    failed = []
     with writer_lock(root), progress("inlining", len(samples), not as_json) as advance:
         for sample in samples:
             advance(1)
-            if inline_sample(sample):
-                inlined.append(sample.relpath)
+            try:
+                if inline_sample(sample):
+                    inlined.append(sample.relpath)
+            except CorpusError as e:  # one page's trouble never stops the others
+                failed.append(escape_line(str(e)))
     if as_json:
         echo_json({"inlined": inlined, "pages": len(samples)})
     else:
         for page in inlined:
             click.echo(f"inlined {page}")
         click.echo(f"{len(inlined)} of {len(samples)} page(s) inlined")
+    for message in failed:
+        click.echo(message, err=True)
+    if failed:
+        click.echo(f"{len(failed)} page(s) could not be inlined", err=True)
+        sys.exit(1)

@@ -25,14 +25,22 @@ except ImportError:  # pragma: no cover - same results, about ten times slower
 WHITESPACE = b" \t\n\r\f"
 LOOKBEHIND = 64
 
-_CANDIDATE_HTML = re.compile(rb"[dD][aA][tT][aA]:|<[bB][aA][sS][eE](?=[\s/>])|<[mM][eE][tT][aA](?=[\s/>])")
-_CANDIDATE_CSS = re.compile(rb"[dD][aA][tT][aA]:")
-_TOKEN = rb"[^;,\s\"'()<>\\]"
-_HEADER = re.compile(rb"[dD][aA][tT][aA]:(" + _TOKEN + rb"{0,127})((?:;" + _TOKEN + rb"{0,127}){0,16}),")
+# `data\:` is how CSS may spell the colon (an escape); browsers read it as `data:`.
+_DATA = rb"(?<![A-Za-z0-9_\-.+])[dD][aA][tT][aA](?:\\)?:"
+_CANDIDATE_HTML = re.compile(_DATA + rb"|<[bB][aA][sS][eE](?=[\s/>])|<[mM][eE][tT][aA](?=[\s/>])")
+_CANDIDATE_CSS = re.compile(_DATA)
+HEADER_LIMIT = 256  # bytes between `data:` and its comma, at most (real headers are < 100)
+# Bytes no header holds: they end the URL in every context the scanner knows.
+_NOT_IN_HEADER = re.compile(rb"[\"'<>()\\`]")
+# A header with whitespace must still look like a media type (`text/html; charset=x`):
+# prose such as `data: 1, 2` is not a URL.
+_MEDIA_TYPE_LIKE = re.compile(rb"(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+)?(?:;.*)?\Z", re.DOTALL)
+_BASE64_PARAM = re.compile(rb";\x20*base64\Z", re.IGNORECASE)
+URL_STRIPPED = b"\t\n\r"  # the URL parser drops these anywhere in a URL
 # What precedes a URL decides where it ends. Leftmost alternative wins in a search,
 # so `url("` beats the bare quote and `srcset="` beats `="`.
 _CONTEXT = re.compile(
-    rb"""(?:(?P<url>url\(\s*(?P<url_quote>["']|&quot;)?)
+    rb"""(?:(?P<url>url\((?:\s|&\#(?:9|10|13|x[9aAdD]);)*(?P<url_quote>["']|&quot;)?(?:\s|&\#(?:9|10|13|x[9aAdD]);)*)
           |(?P<srcset>srcset\s*=\s*(?P<srcset_quote>["']))
           |(?P<attr>=\s*(?P<attr_quote>["'])?)
           |(?P<string>["']|&quot;))\Z""",
@@ -54,7 +62,9 @@ class DataURL:
 
 
 @dataclass(frozen=True)
-class Truncated:
+class Leftover:
+    """Something that looks like a data URL but cannot be extracted: it stays, and is reported."""
+
     offset: int
     message: str
 
@@ -71,7 +81,7 @@ class CspContent:
     end: int
 
 
-Found = DataURL | Truncated | BaseTag | CspContent
+Found = DataURL | Leftover | BaseTag | CspContent
 
 
 def _is_space(byte: int) -> bool:
@@ -79,11 +89,27 @@ def _is_space(byte: int) -> bool:
 
 
 def _header(buf, start: int) -> tuple[int, str, bool] | None:
-    m = _HEADER.match(buf, start)
-    if m is None:
+    """Where the payload of the data URL at `start` begins, its media type, and whether it is base64.
+
+    Follows the fetch standard's data: URL processor: the header is everything up to
+    the first comma, tabs and newlines dropped, stripped of ASCII whitespace; it is
+    base64 when it ends in `;` + spaces + `base64` (any case). Unlike the standard,
+    a header must fit in HEADER_LIMIT bytes and hold no quote or bracket, so that a
+    `data:` in prose or a broken URL never swallows the markup after it.
+    """
+    colon = buf.find(b":", start, start + 6) + 1
+    comma = buf.find(b",", colon, colon + HEADER_LIMIT)
+    if colon == 0 or comma == -1:
         return None
-    params = m.group(2).split(b";")
-    return m.end(), m.group(1).decode("ascii", "replace"), params[-1].strip().lower() == b"base64"
+    header = bytes(buf[colon:comma])
+    if _NOT_IN_HEADER.search(header):
+        return None
+    header = header.translate(None, URL_STRIPPED).strip(WHITESPACE)
+    if any(space in header for space in b" \f") and not _MEDIA_TYPE_LIKE.match(header):
+        return None
+    base64 = _BASE64_PARAM.search(header)
+    mime = header[:base64.start()].rstrip(b" ") if base64 else header
+    return comma + 1, mime.decode("ascii", "replace"), base64 is not None
 
 
 def _data_url(buf, start: int, end: int, html_escaped: bool) -> DataURL | None:
@@ -151,14 +177,18 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
                     yield CspContent(start + content.start(group), start + content.end(group))
             continue
         context = _CONTEXT.search(bytes(buf[max(0, start - LOOKBEHIND):start]))
-        if context is None or _header(buf, start) is None:
+        header = _header(buf, start)
+        if context is None or header is None:
+            if header is not None and header[2]:  # base64 data where no URL can be: say so
+                yield Leftover(start, "base64 data URL where the scanner expects no URL (not in an "
+                                      "attribute, url() or quotes)")
             pos = start + 5
             continue
         if context.group("srcset"):
             quote = context.group("srcset_quote")
             value_end = buf.find(quote, start)
             if value_end == -1:
-                yield Truncated(start, f"truncated data URL: no closing {quote.decode()} for the srcset")
+                yield Leftover(start, f"truncated data URL: no closing {quote.decode()} for the srcset")
                 pos = start + 5
                 continue
             yield from _srcset(buf, start, value_end)
@@ -180,7 +210,7 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
         else:
             end = buf.find(terminator, start)
             if end == -1:
-                yield Truncated(start, f"truncated data URL: no closing {terminator.decode()}")
+                yield Leftover(start, f"truncated data URL: no closing {terminator.decode()}")
                 pos = start + 5
                 continue
         url = _data_url(buf, start, end, html_escaped)

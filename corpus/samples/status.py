@@ -40,7 +40,7 @@ class CorpusStatus:
 
 
 def corpus_status(root: Path, rubric: Rubric) -> CorpusStatus:
-    from corpus.extract.extract import has_inline_data
+    from corpus.extract.survey import has_inline_data
 
     sets = {}
     for set_name in SETS:

@@ -1,0 +1,57 @@
+"""`crossorigin` and `integrity` on tags whose data URLs extraction moves out.
+
+A saved page keeps them from the live site. Once `<link rel=stylesheet
+crossorigin href="data:...">` points at a file, Chromium opening the page from
+disk refuses the stylesheet (a CORS request to a file:// URL fails), and an
+`integrity` hash made for the live file blocks it too; so extraction drops both
+from `<link>`, `<img>` and `<script>` tags that hold a data URL (the manifest
+records each drop so `inline` puts it back).
+
+Found without parsing: both words are rare, so the page is searched for them (a
+C-speed `find`), and only around each hit is the enclosing tag looked at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+NAMES = (b"crossorigin", b"integrity")
+_TAG_NAME = re.compile(rb"<(?:link|img|script)[\s/]", re.IGNORECASE)
+# The attribute with the whitespace before it, so the tag stays tidy.
+_ATTRIBUTE = re.compile(rb"""\s+(?:crossorigin|integrity)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?(?=[\s/>])""",
+                        re.IGNORECASE)
+_WHITESPACE = b" \t\n\r\f"
+_DATA = re.compile(rb"[dD][aA][tT][aA]:")
+
+
+def _hits(buf, word: bytes) -> Iterator[int]:
+    """Offsets of the word as pages spell it (`crossorigin`, `crossOrigin`, `CROSSORIGIN`)."""
+    for variant in (word, word.upper(), b"crossOrigin" if word == NAMES[0] else word):
+        pos = buf.find(variant)
+        while pos != -1:
+            yield pos
+            pos = buf.find(variant, pos + 1)
+
+
+def stale_attributes(buf) -> list[tuple[int, int]]:
+    """Spans (start, end) of `crossorigin`/`integrity` attributes to drop, in page order."""
+    spans: set[tuple[int, int]] = set()
+    for word in NAMES:
+        for hit in _hits(buf, word):
+            start = hit - 1
+            if start < 0 or buf[start] not in _WHITESPACE:
+                continue
+            while start > 0 and buf[start - 1] in _WHITESPACE:
+                start -= 1
+            attribute = _ATTRIBUTE.match(buf, start)
+            if attribute is None:
+                continue
+            tag_start = buf.rfind(b"<", 0, start)
+            if tag_start == -1 or buf.find(b">", tag_start, start) != -1 or not _TAG_NAME.match(buf, tag_start):
+                continue
+            tag_end = buf.find(b">", attribute.end())
+            if tag_end == -1 or _DATA.search(buf, tag_start, tag_end) is None:
+                continue
+            spans.add((attribute.start(), attribute.end()))
+    return sorted(spans)
