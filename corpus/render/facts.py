@@ -99,15 +99,6 @@ def mark_elements(html: bytes) -> bytes:
     return b"".join(out)
 
 
-_META_REFRESH = re.compile(rb"""(<meta\b[^>]*?http-equiv\s*=\s*["']?)refresh""", re.IGNORECASE)
-
-
-def for_browser(marked_html: bytes) -> bytes:
-    """The marked page as the browser gets it: a `<meta http-equiv=refresh>` would navigate
-    away (to a refused URL) before the facts are read, so it is switched off."""
-    return _META_REFRESH.sub(rb"\1x-corpus-no-refresh", marked_html)
-
-
 # --- facts ------------------------------------------------------------------------------
 
 
@@ -225,7 +216,7 @@ class Renderer:
             if self._browser is None:
                 self._browser = self._stack.enter_context(launch(self.viewport))
                 self._tab = self._stack.enter_context(self._browser.tab(timeout_ms=RENDER_TIMEOUT_MS))
-            page = self._tab.show(page_path, html=for_browser(marked_html))
+            page = self._tab.show(page_path, html=marked_html)  # the sandbox switches refresh off
             data = json.loads(page.evaluate(_FACTS_SCRIPT, [MARK, list(STYLE_PROPERTIES)]))
         except PlaywrightError as e:
             first = (str(e).strip().splitlines() or ["unknown error"])[0]
