@@ -34,7 +34,7 @@ HEADER_LIMIT = 256  # bytes between `data:` and its comma, at most (real headers
 _NOT_IN_HEADER = re.compile(rb"[\"'<>()\\`]")
 # A header with whitespace must still look like a media type (`text/html; charset=x`):
 # prose such as `data: 1, 2` is not a URL.
-_MEDIA_TYPE_LIKE = re.compile(rb"(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+)?(?:;.*)?\Z", re.DOTALL)
+_MEDIA_TYPE_LIKE = re.compile(rb"(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+)?[ \f]*(?:;.*)?\Z", re.DOTALL)
 _BASE64_PARAM = re.compile(rb";\x20*base64\Z", re.IGNORECASE)
 URL_STRIPPED = b"\t\n\r"  # the URL parser drops these anywhere in a URL
 # What precedes a URL decides where it ends. Leftmost alternative wins in a search,
@@ -104,8 +104,9 @@ def _header(buf, start: int) -> tuple[int, str, bool] | None:
     header = bytes(buf[colon:comma])
     if _NOT_IN_HEADER.search(header):
         return None
+    spaced = header.translate(None, WHITESPACE) != header
     header = header.translate(None, URL_STRIPPED).strip(WHITESPACE)
-    if any(space in header for space in b" \f") and not _MEDIA_TYPE_LIKE.match(header):
+    if spaced and not _MEDIA_TYPE_LIKE.match(header):
         return None
     base64 = _BASE64_PARAM.search(header)
     mime = header[:base64.start()].rstrip(b" ") if base64 else header

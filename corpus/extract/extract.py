@@ -324,8 +324,9 @@ def manifest_files(manifest: Manifest) -> set[str]:
 
 
 def refuse_symlinked_resources(sample: Sample) -> None:
-    """A resources folder (or `resources/`) that is a symbolic link would send writes, and the
-    browser's reads, anywhere on the machine: refuse the sample."""
-    for folder in (sample.resources_dir.parent, sample.resources_dir):
-        if folder.is_symlink():
-            raise CorpusError(f"{folder}: is a symbolic link; resources must be a real folder inside the set")
+    """A page or resources folder (or `resources/`) that is a symbolic link would send writes,
+    and the browser's reads, anywhere on the machine: refuse the sample (`check` reports it)."""
+    for path in (sample.path, sample.resources_dir.parent, sample.resources_dir):
+        if path.is_symlink():
+            raise CorpusError(f"{path}: is a symbolic link; samples and their resources must be real "
+                              "files and folders inside the set")

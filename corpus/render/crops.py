@@ -35,6 +35,7 @@ from typing import Any
 from PIL import Image
 
 from corpus.errors import BadInput, CorpusError, escape_line
+from corpus.extract.extract import refuse_symlinked_resources
 from corpus.samples.atomic import atomic_write
 from corpus.samples.tree import SAMPLES_DIR, Sample, iter_resource_files
 
@@ -175,7 +176,14 @@ def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
 
     todo = []
     for sample in samples:
-        digest = content_hash(sample)
+        try:
+            refuse_symlinked_resources(sample)
+            digest = content_hash(sample)
+        except (CorpusError, OSError) as e:  # this page only: say so, and go on with the others
+            report.failed.append(escape_line(str(e) if isinstance(e, CorpusError) else f"{sample.path}: {e}"))
+            if on_page:
+                on_page(sample)
+            continue
         entry = pages.get(page_key(sample))
         if entry is not None and entry["sha256"] == digest:
             report.unchanged += 1
