@@ -202,12 +202,20 @@ def _reference_findings(sample: Sample, references: list[Reference], staged: set
                        "(a sample is served only its own resources)")
         elif staged is not None and where not in staged:
             message = f"refers to resource `{ref.url}`, which is not staged: `git add {where}`"
-        elif staged is None and not (sample.set_dir / ref.target).is_file():
+        elif staged is None and not _is_file(sample.set_dir / ref.target):
             message = f"refers to missing resource `{ref.url}`"
         else:
             continue
         findings.append(Finding(Path(sample.relpath), ref.line, message))
     return findings
+
+
+def _is_file(path: Path) -> bool:
+    """`path.is_file()`, False for names the OS refuses (a segment over 255 bytes: ENAMETOOLONG)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _staged_resources(root: Path, samples: list[Sample]) -> set[str]:

@@ -140,6 +140,6 @@ def real_page() -> bytes:
         f'<img crossOrigin src="data:image/png;base64,{b64(red)}" srcset="data:image/png;base64,{b64(red)} 1x, '
         f'data:image/png;base64,{b64(red)} 2x">\n'
         f'<div class="green" style="background-image: url(&quot;data:image/png;base64,{wrapped}&quot;)"></div>\n'
-        f'<div class="banner">\xff</div><img src="resources/1/{LONG_SEGMENT}.png">\n'
+        f'<div class="banner">\xff</div><img src="images/{LONG_SEGMENT}.png">\n'
     )
     return freeze_dry_page(body, head).replace(b"\xc3\xbf", b"\xff\xfe")

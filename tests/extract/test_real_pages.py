@@ -177,3 +177,14 @@ def test_empty_pages_and_symlinks_never_stop_a_whole_run(corpus_root: Path, corp
     again = corpus_cli("extract", cwd=corpus_root)
     assert again.returncode == 0, again.stderr
     assert "1 of 3 page(s) extracted" in again.stdout
+
+
+def test_check_reports_a_reference_with_a_name_too_long_for_the_os(corpus_root: Path):
+    from tests.extract.pages import LONG_SEGMENT
+
+    write_sample(corpus_root, freeze_dry_page(f'<img src="resources/1/{LONG_SEGMENT}.png">'), "n1.html", "training")
+    write_sample(corpus_root, freeze_dry_page(f'<img src="resources/n2/{LONG_SEGMENT}.png">'), "n2.html", "training")
+    findings = [str(f) for f in check_paths(corpus_root, [])]
+    assert any(f.startswith("samples/training/n1.html:7: refers to `resources/1/xxx") and "outside" in f
+               for f in findings)
+    assert any(f.startswith("samples/training/n2.html:7: refers to missing resource") for f in findings)
