@@ -27,7 +27,8 @@ _DATA = re.compile(rb"[dD][aA][tT][aA]:")
 
 def _hits(buf, word: bytes) -> Iterator[int]:
     """Offsets of the word as pages spell it (`crossorigin`, `crossOrigin`, `CROSSORIGIN`)."""
-    for variant in (word, word.upper(), b"crossOrigin" if word == NAMES[0] else word):
+    spellings = {word, word.upper(), word.replace(b"origin", b"Origin")}
+    for variant in spellings:
         pos = buf.find(variant)
         while pos != -1:
             yield pos

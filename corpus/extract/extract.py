@@ -314,7 +314,8 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
     finally:
         pieces = edits = None  # let go of the views into the map before it closes
     remove_orphans(sample.resources_dir, manifest_files(manifest))
-    resources = sorted({sample.resources_dir / name for name in walk_files(manifest.layers[-1].edits)})
+    folder = sample.resources_dir
+    resources = [folder / name for name in sorted(set(walk_files(manifest.layers[-1].edits)))]
     return ExtractResult(True, resources, run.problems)
 
 

@@ -94,7 +94,7 @@ def _load_syncfs() -> Callable[[int], int] | None:
 _SYNCFS = _load_syncfs()
 
 
-def sync_files(directory: Path, files: list[Path]) -> None:
+def sync_files(directory: Path, files: list[str]) -> None:
     """Make `files` (all in `directory`) and the folder's entries durable: files first, then the folder.
 
     With syncfs(2) that is one system call per page instead of one fsync per file
@@ -117,7 +117,7 @@ def sync_files(directory: Path, files: list[Path]) -> None:
         os.close(fd)
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_file(path: str, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
         view = memoryview(data)
@@ -143,7 +143,7 @@ class Writers:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def submit(self, batch: list[tuple[Path, bytes]]) -> Future[None]:
+    def submit(self, batch: list[tuple[str, bytes]]) -> Future[None]:
         size = sum(len(data) for _, data in batch)
         with self._pending_changed:
             while self._pending and self._pending + size > MAX_PENDING_BYTES:
@@ -153,7 +153,7 @@ class Writers:
             self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="corpus-extract")
         return self._pool.submit(self._write, batch, size)
 
-    def _write(self, batch: list[tuple[Path, bytes]], size: int) -> None:
+    def _write(self, batch: list[tuple[str, bytes]], size: int) -> None:
         try:
             for path, data in batch:
                 _write_file(path, data)
@@ -174,14 +174,15 @@ class ResourceStore:
     def __init__(self, directory: Path, checkpoint: Checkpoint | None = None,
                  writers: Writers | None = None) -> None:
         self.directory = directory
+        self._folder = os.fspath(directory)
         self.names: set[str] = set()
-        self.created: list[Path] = []  # files this run wrote (or began to write)
+        self.created: list[str] = []  # files this run wrote (or began to write)
         self._created_dirs: list[Path] = []
         self._checkpoint = checkpoint
         self._own_writers = writers is None
         self._writers = writers or Writers()
         self._futures: list[Future[None]] = []
-        self._batch: list[tuple[Path, bytes]] = []
+        self._batch: list[tuple[str, bytes]] = []
         self._batch_bytes = 0
         self._existing: set[str] | None = None  # the folder's names, listed once
 
@@ -192,7 +193,7 @@ class ResourceStore:
             self.names.add(name)
             if self._existing is None:
                 self._existing = self._make_directory()
-            path = self.directory / name
+            path = os.path.join(self._folder, name)  # a str: a Path per resource adds up
             if not (name in self._existing and self._holds(path, name)):
                 self.created.append(path)
                 self._batch.append((path, data))
@@ -224,7 +225,10 @@ class ResourceStore:
         if self._own_writers:
             self._writers.close()
         for path in self.created:
-            path.unlink(missing_ok=True)
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
         for directory in reversed(self._created_dirs):
             try:
                 directory.rmdir()
@@ -232,10 +236,11 @@ class ResourceStore:
                 pass
 
     @staticmethod
-    def _holds(path: Path, name: str) -> bool:
+    def _holds(path: str, name: str) -> bool:
         """Whether a file found under `name` holds that content (a crash may have cut it short)."""
         try:
-            return name_matches(name, path.read_bytes())
+            with open(path, "rb") as f:
+                return name_matches(name, f.read())
         except OSError:
             return False
 
