@@ -317,9 +317,15 @@ def decode_base64(payload, html_escaped: bool = False) -> tuple[bytes, Spelling]
         loose = unquote_to_bytes(loose)
     if html_escaped and b"&" in loose:
         loose = unescape_html(loose)
-    loose = loose.translate(None, WHITESPACE).rstrip(b"=")
+    # The fetch standard's forgiving-base64 decode: whitespace goes; one or two `=` may
+    # end a length that is a multiple of 4; missing padding is fine; nothing else.
+    loose = loose.translate(None, WHITESPACE)
+    if len(loose) % 4 == 0 and loose.endswith(b"="):
+        loose = loose[:-2] if loose.endswith(b"==") else loose[:-1]
     if len(loose) % 4 == 1:
         raise Malformed("base64 payload of impossible length (truncated?)")
+    if b"=" in loose:
+        raise Malformed("invalid base64 payload: `=` where no padding may be")
     loose += b"=" * (-len(loose) % 4)
     try:
         decoded = _b64.b64decode(loose, validate=True)

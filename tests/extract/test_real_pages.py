@@ -188,3 +188,21 @@ def test_check_reports_a_reference_with_a_name_too_long_for_the_os(corpus_root: 
     assert any(f.startswith("samples/training/n1.html:7: refers to `resources/1/xxx") and "outside" in f
                for f in findings)
     assert any(f.startswith("samples/training/n2.html:7: refers to missing resource") for f in findings)
+
+
+@pytest.mark.parametrize("payload, expected", [
+    (b"QQ==", b"A"), (b"QQ", b"A"), (b"Q Q\n= =", b"A"), (b"QQ%3D%3D", b"A"), (b"QUJ", b"AB"),
+    (b"QR==", b"A"),  # spare bits are ignored
+    (b"QQ=", None), (b"QQ===", None), (b"QQ==QQ==", None), (b"Q", None), (b"QQ*", None),
+])
+def test_base64_payloads_decode_as_the_fetch_standard_says(payload: bytes, expected: bytes | None):
+    """The forgiving-base64 decode: what decodes is restored exactly, what fails is a leftover."""
+    from corpus.extract.dataurl import Malformed, decode_base64, encode_base64
+
+    if expected is None:
+        with pytest.raises(Malformed):
+            decode_base64(payload)
+        return
+    data, spelling = decode_base64(payload)
+    assert data == expected
+    assert spelling.apply(encode_base64(data)) == payload
