@@ -7,7 +7,7 @@ disk refuses the stylesheet (a CORS request to a file:// URL fails), and an
 from `<link>`, `<img>` and `<script>` tags that hold a data URL (the manifest
 records each drop so `inline` puts it back).
 
-Found without parsing: both words are rare, so the page is searched for them (a
+Found without parsing: both words are rare, so the markup is searched for them (a
 C-speed `find`), and only around each hit is the enclosing tag looked at.
 """
 
@@ -25,21 +25,26 @@ _WHITESPACE = b" \t\n\r\f"
 _DATA = re.compile(rb"[dD][aA][tT][aA]:")
 
 
-def _hits(buf, word: bytes) -> Iterator[int]:
+def _hits(buf, word: bytes, start: int, end: int) -> Iterator[int]:
     """Offsets of the word as pages spell it (`crossorigin`, `crossOrigin`, `CROSSORIGIN`)."""
     spellings = {word, word.upper(), word.replace(b"origin", b"Origin")}
     for variant in spellings:
-        pos = buf.find(variant)
+        pos = buf.find(variant, start, end)
         while pos != -1:
             yield pos
-            pos = buf.find(variant, pos + 1)
+            pos = buf.find(variant, pos + 1, end)
 
 
-def stale_attributes(buf) -> list[tuple[int, int]]:
-    """Spans (start, end) of `crossorigin`/`integrity` attributes to drop, in page order."""
+def stale_attributes(buf, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of `crossorigin`/`integrity` attributes to drop that begin in buf[start:end], in order.
+
+    The extractor asks about the markup between data URLs only, as its scan moves on: the
+    payloads are never read again, and the page is never paged in ahead of the scan.
+    """
+    end = len(buf) if end is None else end
     spans: set[tuple[int, int]] = set()
     for word in NAMES:
-        for hit in _hits(buf, word):
+        for hit in _hits(buf, word, start, end):
             start = hit - 1
             if start < 0 or buf[start] not in _WHITESPACE:
                 continue

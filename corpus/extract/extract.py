@@ -56,7 +56,7 @@ from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import RESOURCES_DIR, Sample
 
 DROP_CONTEXT = 64
-RELEASE_EVERY = 8 * 1024 * 1024  # bytes of the mapped page kept resident, about
+RELEASE_EVERY = 2 * 1024 * 1024  # bytes of the mapped page kept resident, about
 
 
 @dataclass(frozen=True)
@@ -138,9 +138,10 @@ def _extract_document(
     pieces: list = []
     edits: list[Edit] = []
     cursor = 0
-    # Attributes to drop, merged into the scan's order (they never overlap a data URL).
-    drops = stale_attributes(buf) if html_document and depth == 0 else []
-    next_drop = 0
+    # Attributes to drop are looked for in the markup between the scan's finds (they never
+    # overlap a data URL), so they merge into the edits in page order.
+    drops_wanted = html_document and depth == 0
+    searched = 0
 
     def drop(start: int, end: int) -> None:
         nonlocal cursor
@@ -150,17 +151,24 @@ def _extract_document(
         pieces.append(gap)
         cursor = end
 
+    def drop_attributes(upto: int) -> None:
+        nonlocal searched
+        if drops_wanted and upto > searched:
+            for start, end in stale_attributes(buf, searched, upto):
+                if start >= cursor:
+                    drop(start, end)
+            searched = upto
+
     for found in scan(buf, html_document):
-        at = found.offset if isinstance(found, Leftover) else found.start
-        while next_drop < len(drops) and drops[next_drop][0] < at:
-            start, end = drops[next_drop]
-            next_drop += 1
-            if start >= cursor:
-                drop(start, end)
         if isinstance(found, Leftover):
+            drop_attributes(found.offset)
             offset, context = where(found.offset)
             run.problems.append(Problem(run.page, offset, context + found.message))
-        elif isinstance(found, BaseTag):
+            searched = max(searched, found.offset + 1)
+            continue
+        drop_attributes(found.start)
+        searched = max(searched, found.end)
+        if isinstance(found, BaseTag):
             drop(found.start, found.end)
         elif isinstance(found, CspContent):
             old = bytes(view[found.start:found.end])
@@ -177,9 +185,7 @@ def _extract_document(
                 cursor = found.end
         if window is not None:
             window.advance(cursor)
-    for start, end in drops[next_drop:]:
-        if start >= cursor:
-            drop(start, end)
+    drop_attributes(len(buf))
     pieces.append(view[cursor:])
     return pieces, edits
 

@@ -30,7 +30,7 @@ from corpus.samples.atomic import fsync_dir
 
 NAME_HASH_CHARS = 16
 TEMP_PREFIX = ".corpus-"
-MAX_PENDING_BYTES = 32 * 1024 * 1024  # decoded data waiting for the disk, at most
+MAX_PENDING_BYTES = 4 * 1024 * 1024  # decoded data waiting for the disk, at most (it counts in peak memory)
 BATCH_BYTES = 1024 * 1024  # small files go to a writer thread together, up to this much
 BATCH_FILES = 128
 WRITER_THREADS = 4
