@@ -10,10 +10,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from corpus.render.browser import SAMPLE_ORIGIN, Viewport, _served_file, chromium_path, launch
-from corpus.render.facts import Renderer, mark_elements
 from corpus.extract.extract import extract_sample
+from corpus.render.browser import SAMPLE_ORIGIN, Viewport, _served_file, chromium_path
+from corpus.render.facts import Renderer, mark_elements
 from tests.extract.pages import LONG_SEGMENT, b64, freeze_dry_page, png, write_sample
+from tests.hooks.test_hooks import write_resource
 
 BLUE = (30, 30, 200)
 
@@ -25,18 +26,11 @@ def page_with(set_dir: Path, name: str, body: str, head: str = "") -> Path:
     return path
 
 
-def resource(set_dir: Path, rel: str, data: bytes) -> Path:
-    path = set_dir / "resources" / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
-
-
 def test_the_sandbox_serves_only_regular_files_of_the_own_folder_and_never_raises(tmp_path: Path):
     set_dir = tmp_path / "samples" / "training"
     page = page_with(set_dir, "1.html", "")
-    resource(set_dir, "1/a.png", png(BLUE))
-    resource(set_dir, "2/b.png", png(BLUE))
+    write_resource(tmp_path, "training/resources/1/a.png", png(BLUE))
+    write_resource(tmp_path, "training/resources/2/b.png", png(BLUE))
     secret = tmp_path / "secret"
     secret.mkdir()
     (secret / "passwd").write_text("root:x:0:0")
