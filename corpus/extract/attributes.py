@@ -45,16 +45,16 @@ def stale_attributes(buf, start: int = 0, end: int | None = None) -> list[tuple[
     spans: set[tuple[int, int]] = set()
     for word in NAMES:
         for hit in _hits(buf, word, start, end):
-            start = hit - 1
-            if start < 0 or buf[start] not in _WHITESPACE:
+            before = hit - 1  # the attribute begins with the whitespace before its name
+            if before < 0 or buf[before] not in _WHITESPACE:
                 continue
-            while start > 0 and buf[start - 1] in _WHITESPACE:
-                start -= 1
-            attribute = _ATTRIBUTE.match(buf, start)
+            while before > 0 and buf[before - 1] in _WHITESPACE:
+                before -= 1
+            attribute = _ATTRIBUTE.match(buf, before)
             if attribute is None:
                 continue
-            tag_start = buf.rfind(b"<", 0, start)
-            if tag_start == -1 or buf.find(b">", tag_start, start) != -1 or not _TAG_NAME.match(buf, tag_start):
+            tag_start = buf.rfind(b"<", 0, before)
+            if tag_start == -1 or buf.find(b">", tag_start, before) != -1 or not _TAG_NAME.match(buf, tag_start):
                 continue
             tag_end = buf.find(b">", attribute.end())
             if tag_end == -1 or _DATA.search(buf, tag_start, tag_end) is None:

@@ -206,3 +206,22 @@ def test_base64_payloads_decode_as_the_fetch_standard_says(payload: bytes, expec
     data, spelling = decode_base64(payload)
     assert data == expected
     assert spelling.apply(encode_base64(data)) == payload
+
+
+@pytest.mark.parametrize("tag, kept", [
+    ('<img src="DATA" crossorigin>', '<img src="REF">'),
+    ('<img src="DATA"\n   integrity="sha384-x" crossorigin=anonymous/>', '<img src="REF">'),
+    ("<IMG CROSSORIGIN='use-credentials' SRC=\"DATA\">", '<IMG SRC="REF">'),
+    ('<script integrity="sha-1" src="DATA"></script><link crossorigin href="https://x/">',
+     '<script src="REF"></script><link crossorigin href="https://x/">'),  # no data URL: kept
+    ('<video crossorigin poster="DATA"></video>', '<video crossorigin poster="REF"></video>'),
+])
+def test_crossorigin_and_integrity_go_only_where_a_data_url_became_a_file(tmp_path: Path, tag: str, kept: str):
+    url = f"data:image/png;base64,{b64(png((1, 2, 3)))}"
+    original = freeze_dry_page(tag.replace("DATA", url))
+    sample = write_sample(tmp_path, original)
+    extract_sample(sample)
+    page = sample.path.read_bytes()
+    (ref,) = REF.findall(page)
+    assert f"<body>{kept.replace('REF', 'resources/1/' + ref.decode())}</body>".encode() in page
+    assert inline_sample(sample) and sample.path.read_bytes() == original
