@@ -27,8 +27,13 @@ LOOKBEHIND = 64
 
 # `data\:` is how CSS may spell the colon (an escape); browsers read it as `data:`.
 _DATA = rb"(?<![A-Za-z0-9_\-.+])[dD][aA][tT][aA](?:\\)?:"
-_CANDIDATE_HTML = re.compile(_DATA + rb"|<[bB][aA][sS][eE](?=[\s/>])|<[mM][eE][tT][aA](?=[\s/>])")
+# A srcset is taken as a whole, wherever its data URLs sit among its candidates
+# (`srcset="a.png 1x, data:... 2x"`): the scan then reads a page the same way before
+# and after some of its URLs were extracted.
+_CANDIDATE_HTML = re.compile(_DATA + rb"|<[bB][aA][sS][eE](?=[\s/>])|<[mM][eE][tT][aA](?=[\s/>])"
+                             rb"|[sS][rR][cC][sS][eE][tT]\s*=\s*([\"'])")
 _CANDIDATE_CSS = re.compile(_DATA)
+_DATA_IN = re.compile(rb"[dD][aA][tT][aA]:")
 HEADER_LIMIT = 256  # bytes between `data:` and its comma, at most (real headers are < 100)
 # Bytes no header holds: they end the URL in every context the scanner knows.
 _NOT_IN_HEADER = re.compile(rb"[\"'<>()\\`]")
@@ -162,6 +167,17 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
         if m is None:
             return
         start = m.start()
+        if m.lastindex:  # a srcset's opening quote (only HTML documents look for them)
+            quote = m.group(1)
+            value_end = buf.find(quote, m.end())
+            if value_end == -1:
+                if _DATA_IN.search(buf, m.end(), m.end() + LOOKBEHIND):
+                    yield Leftover(m.end(), f"truncated data URL: no closing {quote.decode()} for the srcset")
+                pos = m.end()
+                continue
+            yield from _srcset(buf, m.end(), value_end)
+            pos = value_end
+            continue
         if buf[start] == 0x3C:  # "<": a base or meta tag
             close = buf.find(b">", start)
             if close == -1:

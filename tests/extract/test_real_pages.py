@@ -225,3 +225,14 @@ def test_crossorigin_and_integrity_go_only_where_a_data_url_became_a_file(tmp_pa
     (ref,) = REF.findall(page)
     assert f"<body>{kept.replace('REF', 'resources/1/' + ref.decode())}</body>".encode() in page
     assert inline_sample(sample) and sample.path.read_bytes() == original
+
+
+def test_a_data_url_after_an_ordinary_srcset_candidate_is_extracted(tmp_path: Path):
+    url = f"data:image/png;base64,{b64(png((9, 9, 9)))}"
+    original = freeze_dry_page(f'<img srcset="https://example.com/a-long-name-for-the-small-picture.png 1x,\n'
+                               f'   {url} 2x" imagesrcset=\'{url} 1x\'>')
+    sample = write_sample(tmp_path, original)
+    result = extract_sample(sample)
+    assert result.problems == [] and len(REF.findall(sample.path.read_bytes())) == 2
+    assert extract_sample(sample).changed is False  # read the same way once extracted
+    assert inline_sample(sample) and sample.path.read_bytes() == original
