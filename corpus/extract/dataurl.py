@@ -34,6 +34,7 @@ _CANDIDATE_HTML = re.compile(_DATA + rb"|<[bB][aA][sS][eE](?=[\s/>])|<[mM][eE][t
                              rb"|[sS][rR][cC][sS][eE][tT]\s*=\s*([\"'])")
 _CANDIDATE_CSS = re.compile(_DATA)
 _DATA_IN = re.compile(rb"[dD][aA][tT][aA]:")
+_MARKUP = re.compile(rb"[<>]")
 HEADER_LIMIT = 256  # bytes between `data:` and its comma, at most (real headers are < 100)
 # Bytes no header holds: they end the URL in every context the scanner knows.
 _NOT_IN_HEADER = re.compile(rb"[\"'<>()\\`]")
@@ -229,6 +230,9 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
             if end == -1:
                 yield Leftover(start, f"truncated data URL: no closing {terminator.decode()}")
                 pos = start + 5
+                continue
+            if context.group("string") and _MARKUP.search(buf, start, end):
+                pos = start + 5  # quotes in text around markup (`"data:,<img ...`): no URL
                 continue
         url = _data_url(buf, start, end, html_escaped)
         if url is not None:

@@ -37,3 +37,16 @@ def test_a_page_with_empty_data_urls_commits_through_extract_check_and_lfs_hooks
     assert '"inline_data_pages": []' in status and '"resources_as_lfs_pointers": true' in status
     clean = subprocess.run(["git", "status", "--porcelain"], cwd=corpus_root, capture_output=True, text=True)
     assert clean.stdout == ""
+
+
+def test_an_empty_resource_left_by_an_older_extract_gets_a_hint_that_helps(corpus_root: Path, git):
+    from tests.hooks.test_hooks import LABELED, write_page, write_resource
+
+    write_page(corpus_root, "training/1.html", f'{LABELED}\n<link rel="stylesheet" href="resources/1/e3b0c44298fc1c14.css">')
+    write_resource(corpus_root, "training/resources/1/e3b0c44298fc1c14.css", b"")
+    git(corpus_root, "add", "-A")
+    blocked = commit_with_hooks(corpus_root, "old extraction")
+    assert blocked.returncode != 0 and not head_exists(corpus_root)
+    assert ("samples/training/resources/1/e3b0c44298fc1c14.css:1: an empty resource, which git-lfs never turns "
+            "into a pointer") in blocked.stdout + blocked.stderr
+    assert "--renormalize" not in blocked.stdout + blocked.stderr  # the hint that changed nothing is gone
