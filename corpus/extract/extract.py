@@ -43,7 +43,12 @@ from corpus.extract.manifest import (
     walk_files,
 )
 from corpus.extract.mime import extension, media_type
-from corpus.extract.survey import MAX_NESTING, RECURSE_INTO
+from corpus.extract.survey import (  # the two predicates are re-exported: callers import them from here
+    MAX_NESTING,
+    RECURSE_INTO,
+    has_inline_data,
+    page_has_inline_data,
+)
 from corpus.extract.pagefile import open_page
 from corpus.extract.store import (
     Checkpoint,
@@ -54,6 +59,9 @@ from corpus.extract.store import (
 )
 from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import RESOURCES_DIR, Sample
+
+__all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data", "page_has_inline_data",
+           "refuse_symlinked_resources", "write_pieces"]
 
 DROP_CONTEXT = 64
 RELEASE_EVERY = 2 * 1024 * 1024  # bytes of the mapped page kept resident, about

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import CorpusError
-from corpus.render.browser import Viewport, launch
+from corpus.render.browser import Viewport, launch, without_navigation
 from corpus.samples.atomic import atomic_write
 from corpus.vectors.ruleset import Box, Rendered
 
@@ -97,6 +97,12 @@ def mark_elements(html: bytes) -> bytes:
             pos = n if close is None else close.start()
     out.append(html[copied:])
     return b"".join(out)
+
+
+def for_browser(marked_html: bytes) -> bytes:
+    """The marked page as the browser gets it (the sandbox now does this for every page it
+    serves; kept for callers that show a page some other way)."""
+    return without_navigation(marked_html)
 
 
 # --- facts ------------------------------------------------------------------------------
