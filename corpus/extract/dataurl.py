@@ -162,6 +162,7 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
     """
     candidates = _CANDIDATE_HTML if html_document else _CANDIDATE_CSS
     pos = 0
+    consumed = 0  # the end of the last URL or tag taken: context is never read from inside one
     size = len(buf)
     while True:
         m = candidates.search(buf, pos)
@@ -177,13 +178,13 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
                 pos = m.end()
                 continue
             yield from _srcset(buf, m.end(), value_end)
-            pos = value_end
+            pos = consumed = value_end
             continue
         if buf[start] == 0x3C:  # "<": a base or meta tag
             close = buf.find(b">", start)
             if close == -1:
                 return
-            pos = close + 1
+            pos = consumed = close + 1
             if (buf[start + 1] | 0x20) == ord("b"):
                 yield BaseTag(start, pos)
                 continue
@@ -194,7 +195,9 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
                     group = 1 if content.group(1) is not None else 2
                     yield CspContent(start + content.start(group), start + content.end(group))
             continue
-        context = _CONTEXT.search(bytes(buf[max(0, start - LOOKBEHIND):start]))
+        # Once a URL is extracted its text is gone; reading context from inside it would
+        # make the page read differently before and after.
+        context = _CONTEXT.search(bytes(buf[max(consumed, start - LOOKBEHIND):start]))
         header = _header(buf, start)
         if context is None or header is None:
             if header is not None and header[2]:  # base64 data where no URL can be: say so
@@ -210,7 +213,7 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
                 pos = start + 5
                 continue
             yield from _srcset(buf, start, value_end)
-            pos = value_end
+            pos = consumed = value_end
             continue
         if context.group("url"):
             terminator = context.group("url_quote") or b")"
@@ -237,6 +240,7 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
         url = _data_url(buf, start, end, html_escaped)
         if url is not None:
             yield url
+            consumed = url.end
         pos = max(end, start + 5)
 
 

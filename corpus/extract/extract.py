@@ -64,6 +64,7 @@ __all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data", "pag
            "refuse_symlinked_resources", "write_pieces"]
 
 DROP_CONTEXT = 64
+COPY_GAPS_BELOW = 64 * 1024
 RELEASE_EVERY = 2 * 1024 * 1024  # bytes of the mapped page kept resident, about
 
 
@@ -137,6 +138,13 @@ def _top_level(offset: int) -> tuple[int, str]:
     return offset, ""
 
 
+def _kept(gap: memoryview) -> memoryview | bytes:
+    """A piece of the page kept for the new one: small ones copied now, while their memory
+    pages are fresh, so the map can drop them; real pages hold a thousand small gaps between
+    data URLs, and touching them all again later would page the whole file back in."""
+    return bytes(gap) if len(gap) < COPY_GAPS_BELOW else gap
+
+
 def _extract_document(
     buf, html_document: bool, prefix: str, run: _Run, where: Where = _top_level,
     window: _PageWindow | None = None, depth: int = 0,
@@ -156,7 +164,7 @@ def _extract_document(
         gap = view[cursor:start]
         edits.append({"kind": "drop", "old": text(view[start:end]), "gap": len(gap),
                       "before": text(gap[-DROP_CONTEXT:])})
-        pieces.append(gap)
+        pieces.append(_kept(gap))
         cursor = end
 
     def drop_attributes(upto: int) -> None:
@@ -183,18 +191,18 @@ def _extract_document(
             new = csp_with_self(old)
             if new != old:
                 edits.append({"kind": "csp", "old": text(old), "new": text(new)})
-                pieces += [view[cursor:found.start], new]
+                pieces += [_kept(view[cursor:found.start]), new]
                 cursor = found.end
         elif isinstance(found, DataURL):
             ref, edit = _extract_url(view, found, prefix, run, where, depth)
             if edit is not None:
                 edits.append(edit)
-                pieces += [view[cursor:found.start], ref]
+                pieces += [_kept(view[cursor:found.start]), ref]
                 cursor = found.end
         if window is not None:
             window.advance(cursor)
     drop_attributes(len(buf))
-    pieces.append(view[cursor:])
+    pieces.append(_kept(view[cursor:]))
     return pieces, edits
 
 

@@ -236,3 +236,22 @@ def test_a_data_url_after_an_ordinary_srcset_candidate_is_extracted(tmp_path: Pa
     assert result.problems == [] and len(REF.findall(sample.path.read_bytes())) == 2
     assert extract_sample(sample).changed is False  # read the same way once extracted
     assert inline_sample(sample) and sample.path.read_bytes() == original
+
+
+@pytest.mark.parametrize("body", [
+    b'<img src="data:text/css,">srcset="data:,<img src=\'data:image/png,%00\' alt=x><img src="data:text/css,">',
+    b'srcset="data:,<img src=\'data:text/css,\' alt=x><base <img src="data:text/css,">',
+    b'<img src="data:text/css,">"data:,<img srcset="data:text/css;base64, 1x, data:text/css;base64, 2x">',
+    b'<img src="data:text/css,">url("data:,<img srcset="data:text/css, 1x, data:text/css, 2x">',
+])
+def test_markup_soup_reads_the_same_before_and_after_extraction(tmp_path: Path, body: bytes):
+    """Cases the property test found: extraction must not change how the rest of a page is read."""
+    original = b'<!DOCTYPE html><html><head><meta charset="utf-8">' + body + b"</body></html>"
+    sample = write_sample(tmp_path, original)
+    first = extract_sample(sample)
+    extracted = tree(tmp_path)
+    assert not has_inline_data(sample.path.read_bytes())
+    second = extract_sample(sample)
+    assert not second.changed and tree(tmp_path) == extracted
+    assert {p.message for p in second.problems} <= {p.message for p in first.problems}
+    assert inline_sample(sample) == first.changed and sample.path.read_bytes() == original
