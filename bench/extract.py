@@ -46,26 +46,32 @@ import importlib.util, pathlib, sys
 spec = importlib.util.spec_from_file_location("fathom_extract", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)  # the module alone: fathom_web/__init__ imports torch, sklearn...
-page = pathlib.Path(sys.argv[2])
-html = module.extract_base64_data_from_html_page(page)
-with page.open("w", encoding="utf-8", errors="surrogateescape") as f:  # as its CLI writes it
-    f.write(html)
+for page in sorted(pathlib.Path(sys.argv[2]).glob("*.html")):  # one process for the run, as its CLI
+    html = module.extract_base64_data_from_html_page(page)
+    with page.open("w", encoding="utf-8", errors="surrogateescape") as f:  # as its CLI writes it
+        f.write(html)
 """
 
 OURS = """
 import pathlib, sys
 from corpus.extract.extract import extract_sample
-from corpus.samples.tree import Sample
-result = extract_sample(Sample(pathlib.Path(sys.argv[1]), "unused", "1.html"))
-assert result.changed and not result.problems, result.problems
-print(len(result.resources))
+from corpus.extract.store import Writers
+from corpus.samples.tree import set_samples
+resources = 0
+with Writers() as writers:  # one writer pool for the run, as `corpus extract` has
+    for sample in set_samples(pathlib.Path(sys.argv[1]), "unused"):
+        result = extract_sample(sample, writers=writers)
+        assert result.changed and not result.problems, result.problems
+        resources += len(result.resources)
+print(resources)
 """
 
 INLINE = """
 import pathlib, sys
 from corpus.extract.inline import inline_sample
-from corpus.samples.tree import Sample
-assert inline_sample(Sample(pathlib.Path(sys.argv[1]), "unused", "1.html"))
+from corpus.samples.tree import set_samples
+for sample in set_samples(pathlib.Path(sys.argv[1]), "unused"):
+    assert inline_sample(sample)
 """
 
 
@@ -213,52 +219,56 @@ def timed(command: list[str]) -> tuple[float, int, str]:
     return result["wall"], result["rss"], result["out"]
 
 
-def measure(name: str, source: Path, tmp: Path, old_python: Path, old_module: Path) -> dict[str, float]:
-    """Run the floor, the old tool, ours and inline on copies of `source`; print and return the ratios."""
+def measure(name: str, sources: list[Path], tmp: Path, old_python: Path, old_module: Path) -> dict[str, float]:
+    """Run the floor, the old tool, ours and inline on copies of `sources` (one run each); print the ratios."""
     python = sys.executable
     work = tmp / name
     old_dir = work / "old"
     old_dir.mkdir(parents=True)
-    shutil.copyfile(source, old_dir / "1.html")
     ours_root = work / "ours"
-    (ours_root / "samples" / "unused").mkdir(parents=True)
-    page = ours_root / "samples" / "unused" / "1.html"
-    shutil.copyfile(source, page)
-    size = source.stat().st_size
+    unused = ours_root / "samples" / "unused"
+    unused.mkdir(parents=True)
+    pages = []
+    for i, source in enumerate(sources, 1):
+        shutil.copyfile(source, old_dir / f"{i}.html")
+        shutil.copyfile(source, unused / f"{i}.html")
+        pages.append(unused / f"{i}.html")
+    size = sum(source.stat().st_size for source in sources)
 
-    floor = work / "floor.b64"  # the page's bytes minus everything base64 -d would reject
+    floor = work / "floor.b64"  # the pages' bytes minus everything base64 -d would reject
     keep = bytes(range(256)).translate(None, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-    alphabet_only = source.read_bytes().translate(None, keep)
+    alphabet_only = b"".join(source.read_bytes() for source in sources).translate(None, keep)
     floor.write_bytes(alphabet_only[:len(alphabet_only) // 4 * 4])
     del alphabet_only
     base_wall, base_rss, _ = timed(["sh", "-c", f"base64 -d < '{floor}' > /dev/null"])
     floor_mb = floor.stat().st_size / 1e6
-    old_wall, old_rss, _ = timed([str(old_python), "-c", OLD_TOOL, str(old_module), str(old_dir / "1.html")])
+    old_wall, old_rss, _ = timed([str(old_python), "-c", OLD_TOOL, str(old_module), str(old_dir)])
     our_wall, our_rss, out = timed([python, "-c", OURS, str(ours_root)])
     _, idle_rss, _ = timed([python, "-c", "import corpus.extract.extract, corpus.samples.tree"])
-    extracted = page.stat().st_size
-    files = [p for p in (ours_root / "samples" / "unused" / "resources" / "1").iterdir()]
+    extracted = sum(page.stat().st_size for page in pages)
+    files = [p for p in (unused / "resources").rglob("*") if p.is_file()]
     (work / "sizes").write_text(" ".join(str(p.stat().st_size) for p in files))
     (work / "files").mkdir()
     files_s = float(timed([python, "-c", FILES_FLOOR, str(work / "sizes"), str(work / "files")])[2])
     inline_wall, inline_rss, _ = timed([python, "-c", INLINE, str(ours_root)])
-    if page.read_bytes() != source.read_bytes():
-        sys.exit(f"{name}: inline did not restore the page byte for byte")
+    if any(page.read_bytes() != source.read_bytes() for page, source in zip(pages, sources)):
+        sys.exit(f"{name}: inline did not restore the pages byte for byte")
+    size_per_page = size / len(sources)
 
     mb = size / 1e6
-    print(f"\n== {name} page: {size / MIB:.1f} MiB, {int(out)} resources extracted -> {extracted / 1024:.1f} KiB; "
-          "inline restored it byte for byte")
+    print(f"\n== {name}: {len(sources)} page(s), {size / MIB:.1f} MiB, {int(out)} resources extracted -> "
+          f"{extracted / 1024:.1f} KiB; inline restored them byte for byte")
     print(f"{'':22} {'wall s':>8} {'peak RSS MiB':>13} {'RSS/page':>9} {'MB/s':>8}")
     for label, wall, rss in (("old tool (fathom-web)", old_wall, old_rss), ("corpus extract", our_wall, our_rss),
                              ("corpus inline", inline_wall, inline_rss)):
-        print(f"{label:22} {wall:8.2f} {rss / MIB:13.1f} {rss / size:9.2f} {mb / wall:8.1f}")
+        print(f"{label:22} {wall:8.2f} {rss / MIB:13.1f} {rss / size_per_page:9.2f} {mb / wall:8.1f}")
     print(f"{'base64 -d (floor)':22} {base_wall:8.2f} {base_rss / MIB:13.1f} {'':9} {floor_mb / base_wall:8.1f}")
     print(f"{'writing the files':22} {files_s:8.2f}   ({len(files)} files, the same sizes, then sync)")
-    ratios = {"speedup": old_wall / our_wall, "memory": our_rss / size, "floor": our_wall / base_wall,
+    ratios = {"speedup": old_wall / our_wall, "memory": our_rss / size_per_page, "floor": our_wall / base_wall,
               "floor_with_files": our_wall / (base_wall + files_s)}
     print(f"speed: corpus extract is {ratios['speedup']:.1f}x faster than the old tool (goal >= 25x)")
-    print(f"memory: corpus extract peaks at {ratios['memory']:.2f}x the page size (goal <= 1.00; "
-          f"old tool {old_rss / size:.2f}x); {(our_rss - idle_rss) / size:.2f}x above the "
+    print(f"memory: corpus extract peaks at {ratios['memory']:.2f}x the (largest) page size (goal <= 1.00; "
+          f"old tool {old_rss / size_per_page:.2f}x); {(our_rss - idle_rss) / size_per_page:.2f}x above the "
           f"{idle_rss / MIB:.0f} MiB Python takes with corpus imported")
     print(f"floor: corpus extract takes {ratios['floor']:.2f}x the time of base64 -d over the same base64 "
           f"(goal <= 3; {mb / our_wall:.0f} MB/s of page vs {floor_mb / base_wall:.0f} MB/s of base64)")
@@ -271,6 +281,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mb", type=float, default=200, help="synthetic page size in MiB (default 200)")
     parser.add_argument("--resources", type=int, default=1000, help="resources in the real-like page (default 1000)")
+    parser.add_argument("--pages", type=int, default=8,
+                        help="real-like pages in the corpus-run measurement (default 8; 0 skips it)")
     parser.add_argument("--shape", choices=("both", "synthetic", "real"), default="both")
     parser.add_argument("--dir", type=Path, default=None,
                         help="where to work (default: the system temp folder); e.g. /dev/shm to see the "
@@ -283,10 +295,16 @@ def main() -> None:
         old_python = tmp / "venv" / "bin" / "python"
         if args.shape in ("both", "synthetic"):
             generate_page(tmp / "synthetic.html", int(args.size_mb * MIB))
-            measure("synthetic", tmp / "synthetic.html", tmp, old_python, old_module)
+            measure("synthetic page", [tmp / "synthetic.html"], tmp, old_python, old_module)
         if args.shape in ("both", "real"):
             generate_real_page(tmp / "real.html", args.resources)
-            measure("real-like", tmp / "real.html", tmp, old_python, old_module)
+            measure("real-like page", [tmp / "real.html"], tmp, old_python, old_module)
+            if args.pages:  # a corpus run: fixed costs (start, imports, the writer pool) paid once
+                sources = []
+                for seed in range(args.pages):
+                    sources.append(tmp / f"real-{seed}.html")
+                    generate_real_page(sources[-1], args.resources, seed=100 + seed)
+                measure("real-like corpus run", sources, tmp, old_python, old_module)
 
 
 if __name__ == "__main__":
