@@ -11,3 +11,11 @@ class BadInput(CorpusError):
     """The user asked for something that cannot be done as asked: exit 2."""
 
     exit_code = 2
+
+
+def escape_line(message: str) -> str:
+    """`message` on one line: control characters (a newline from an attribute value, say)
+    written as escapes, so reports stay one line per finding for grep and editors."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)

@@ -44,7 +44,7 @@ def stylesheet(rng: random.Random) -> str:
            "a.btn{display:inline-block;padding:10px 18px;border-radius:6px;color:#fff;"
            "text-decoration:none;margin:6px;font-weight:bold}"
            "p a{color:#1a0dab;text-decoration:underline}")
-    return data_url("text/css", css.encode())
+    return data_url("text/css; charset=utf-8", css.encode())  # real saves space their parameters
 
 
 def button_links(rng: random.Random) -> str:
@@ -93,7 +93,11 @@ def page(index: int, rng: random.Random) -> tuple[str, bool]:
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f'<link rel="original" href="https://demo.example/{kind}/{index}">'
-        f'<link rel="stylesheet" href="{stylesheet(rng)}">'
+        # As real saves have them: crossorigin/integrity kept from the live site, an empty
+        # icon, and now and then a refresh that would navigate away while rendering.
+        f'<link rel="stylesheet" crossorigin="anonymous" integrity="sha384-demo" href="{stylesheet(rng)}">'
+        '<link rel="icon" href="data:;base64,">'
+        + ('<meta http-equiv="refresh" content="0; url=https://demo.example/next">' if index % 4 == 0 else "") +
         f"<title>{kind} {index}</title></head><body>{''.join(body)}</body></html>"
     )
     return html, kind == "signup"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.extract.extract import extract_sample, has_inline_data
+from corpus.extract.extract import extract_sample
+from corpus.extract.survey import has_inline_data
 from corpus.samples.lock import writer_lock
 from corpus.samples.tree import SETS, is_page_name, sample_at
 

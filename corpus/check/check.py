@@ -17,6 +17,7 @@ from pathlib import Path
 from corpus.check import drift
 from corpus.check.findings import Finding
 from corpus.check.labels import Problem, check_labels, parse_page
+from corpus.check.links import link_findings
 from corpus.check.rubric import Rubric, RubricError, load_rubric, rubric_path
 from corpus.errors import BadInput, CorpusError
 from corpus.extract.references import Reference, resource_references
@@ -87,6 +88,7 @@ def check_paths(
     if rubric is not None:
         findings += naming_findings(root, rubric, scope.samples)
     findings += orphan_findings(root, scope)
+    findings += link_findings(root, scope.samples)
     if storage:
         specs = [_rel(root, s.resources_dir).as_posix() for s in scope.samples]
         specs += [f"{SAMPLES_DIR}/{s}/{RESOURCES_DIR}" for s in scope.sets] + scope.resources
@@ -167,7 +169,8 @@ def _check_page_job(job: tuple[Rubric | None, Sample]) -> PageReport:
 
 def check_page(rubric: Rubric | None, sample: Sample) -> PageReport:
     """Everything that can be said about one page from its own bytes."""
-    from corpus.extract.extract import has_inline_data
+    from corpus.extract.extract import looks_like_html
+    from corpus.extract.survey import survey
 
     try:
         data = sample.path.read_bytes()
@@ -175,10 +178,16 @@ def check_page(rubric: Rubric | None, sample: Sample) -> PageReport:
         return PageReport([Problem(1, f"cannot read the page: {e.strerror}")], [])
     if not data.strip():
         return PageReport([Problem(1, "empty page")], [])
+    if not looks_like_html(data[:4096]):
+        return PageReport([Problem(1, "not an HTML page (no markup at its start): binary or misnamed?")], [])
     problems = []
-    if _may_hold_data_urls(data) and has_inline_data(data):
-        problems.append(Problem(1, f"page still holds inline data: URLs (extract not run): "
-                                   f"run `corpus extract {sample.relpath}`"))
+    if _may_hold_data_urls(data):
+        found = survey(data)
+        if found.extractable:
+            problems.append(Problem(1, f"page still holds inline data: URLs (extract not run): "
+                                       f"run `corpus extract {sample.relpath}`"))
+        for offset, message in found.leftovers:  # what extract cannot move out: never silent
+            problems.append(Problem(data.count(b"\n", 0, offset) + 1, f"offset {offset}: {message}"))
     doc = parse_page(data)
     if doc is None:
         return PageReport([*problems, Problem(1, "does not parse as HTML")], [])
@@ -208,12 +217,20 @@ def _reference_findings(sample: Sample, references: list[Reference], staged: set
                        "(a sample is served only its own resources)")
         elif staged is not None and where not in staged:
             message = f"refers to resource `{ref.url}`, which is not staged: `git add {where}`"
-        elif staged is None and not (sample.set_dir / ref.target).is_file():
+        elif staged is None and not _is_file(sample.set_dir / ref.target):
             message = f"refers to missing resource `{ref.url}`"
         else:
             continue
         findings.append(Finding(Path(sample.relpath), ref.line, message))
     return findings
+
+
+def _is_file(path: Path) -> bool:
+    """`path.is_file()`, False for names the OS refuses (a segment over 255 bytes: ENAMETOOLONG)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _staged_resources(root: Path, samples: list[Sample]) -> set[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.errors import escape_line
+
 
 @dataclass(frozen=True, order=True)
 class Finding:
@@ -13,7 +15,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path.as_posix()}:{self.line}: {self.message}"
+        return escape_line(f"{self.path.as_posix()}:{self.line}: {self.message}")
 
     def to_json(self) -> dict[str, object]:
         return {"path": self.path.as_posix(), "line": self.line, "message": self.message}

@@ -15,7 +15,7 @@ from corpus.cli.common import (
     reports_errors,
     shown_path,
 )
-from corpus.errors import BadInput
+from corpus.errors import BadInput, CorpusError, escape_line
 from corpus.progress import progress
 from corpus.samples.lock import writer_lock
 from corpus.samples.tree import Sample, resolve_samples
@@ -61,8 +61,9 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], preserve_originals: boo
     `corpus inline` undoes extraction byte for byte. Malformed data URLs are left
     in place and reported as FILE:OFFSET: MESSAGE; the exit status is then 1.
     """
-    from corpus.extract.extract import extract_sample
+    from corpus.extract.extract import ExtractResult, Problem, extract_sample
     from corpus.extract.folder import preserve_originals as copy_originals
+    from corpus.extract.store import Writers
 
     root, samples, loose = _pages(paths)
     if samples and preserve_originals:
@@ -75,10 +76,14 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], preserve_originals: boo
     with ExitStack() as stack:
         if samples:
             stack.enter_context(writer_lock(root))
+        writers = stack.enter_context(Writers())
         advance = stack.enter_context(progress("extracting", len(samples) + len(loose), not as_json))
         for sample in samples + loose:
             advance(1)
-            result = extract_sample(sample)
+            try:
+                result = extract_sample(sample, writers=writers)
+            except CorpusError as e:  # one page's trouble never stops the others
+                result = ExtractResult(False, [], [Problem(sample.path, 0, str(e).removeprefix(f"{sample.path}: "))])
             problems += result.problems
             report.append({
                 "page": sample.relpath,
@@ -94,8 +99,9 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], preserve_originals: boo
             click.echo(f"extracted {r['page']}: {len(r['resources'])} resource(s)")
         click.echo(f"{len(changed)} of {len(report)} page(s) extracted")
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(escape_line(str(problem)), err=True)
     if problems:
+        click.echo(f"{len(problems)} problem(s) in {len({p.path for p in problems})} page(s)", err=True)
         sys.exit(1)
 
 
@@ -115,14 +121,18 @@ def inline(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
 
     root, samples, loose = _pages(paths)
     inlined = []
+    failed = []
     with ExitStack() as stack:
         if samples:
             stack.enter_context(writer_lock(root))
         advance = stack.enter_context(progress("inlining", len(samples) + len(loose), not as_json))
         for sample in samples + loose:
             advance(1)
-            if inline_sample(sample):
-                inlined.append(sample.relpath)
+            try:
+                if inline_sample(sample):
+                    inlined.append(sample.relpath)
+            except CorpusError as e:  # one page's trouble never stops the others
+                failed.append(escape_line(str(e)))
     total = len(samples) + len(loose)
     if as_json:
         echo_json({"inlined": inlined, "pages": total})
@@ -130,3 +140,8 @@ def inline(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
         for page in inlined:
             click.echo(f"inlined {page}")
         click.echo(f"{len(inlined)} of {total} page(s) inlined")
+    for message in failed:
+        click.echo(message, err=True)
+    if failed:
+        click.echo(f"{len(failed)} page(s) could not be inlined", err=True)
+        sys.exit(1)

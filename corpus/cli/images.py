@@ -51,7 +51,16 @@ def crops(ctx: click.Context, sets: tuple[str, ...], out_dir: Path, types: tuple
         report = make_crops(samples, out_dir, options, on_page=lambda _sample: advance(1))
     if as_json:
         echo_json(report.to_dict())
-        return
+    else:
+        _print_crop_report(report, out_dir)
+    for line in report.failed:  # one line per page that failed; the others are done
+        click.echo(line, err=True)
+    if report.failed:
+        click.echo(f"{len(report.failed)} page(s) could not be cropped", err=True)
+        sys.exit(1)
+
+
+def _print_crop_report(report, out_dir: Path) -> None:
     click.echo(f"pages: {report.rendered} rendered, {report.unchanged} unchanged, {report.removed} removed")
     written = ", ".join(f"{n} {name}" for name, n in sorted(report.written.items())) or "none"
     click.echo(f"crops written: {written}")

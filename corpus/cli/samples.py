@@ -132,6 +132,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"{'':<11} {s.resource_files} resource files, {s.resource_bytes} bytes")
         if s.inline_data_pages:
             click.echo(f"{'':<11} {len(s.inline_data_pages)} pages still hold inline data: URLs (run corpus extract)")
+        if s.unextracted_data_urls:
+            click.echo(f"{'':<11} {s.unextracted_data_urls} data: URLs extract cannot move out, in "
+                       f"{len(s.unextracted_data_url_pages)} pages (see corpus check)")
     if report.resources_as_lfs_pointers:
         click.echo("resources: all stored as Git LFS pointers")
     else:

@@ -25,14 +25,28 @@ except ImportError:  # pragma: no cover - same results, about ten times slower
 WHITESPACE = b" \t\n\r\f"
 LOOKBEHIND = 64
 
-_CANDIDATE_HTML = re.compile(rb"[dD][aA][tT][aA]:|<[bB][aA][sS][eE](?=[\s/>])|<[mM][eE][tT][aA](?=[\s/>])")
-_CANDIDATE_CSS = re.compile(rb"[dD][aA][tT][aA]:")
-_TOKEN = rb"[^;,\s\"'()<>\\]"
-_HEADER = re.compile(rb"[dD][aA][tT][aA]:(" + _TOKEN + rb"{0,127})((?:;" + _TOKEN + rb"{0,127}){0,16}),")
+# `data\:` is how CSS may spell the colon (an escape); browsers read it as `data:`.
+_DATA = rb"(?<![A-Za-z0-9_\-.+])[dD][aA][tT][aA](?:\\)?:"
+# A srcset is taken as a whole, wherever its data URLs sit among its candidates
+# (`srcset="a.png 1x, data:... 2x"`): the scan then reads a page the same way before
+# and after some of its URLs were extracted.
+_CANDIDATE_HTML = re.compile(_DATA + rb"|<[bB][aA][sS][eE](?=[\s/>])|<[mM][eE][tT][aA](?=[\s/>])"
+                             rb"|[sS][rR][cC][sS][eE][tT]\s*=\s*([\"'])")
+_CANDIDATE_CSS = re.compile(_DATA)
+_DATA_IN = re.compile(rb"[dD][aA][tT][aA]:")
+_MARKUP = re.compile(rb"[<>]")
+HEADER_LIMIT = 256  # bytes between `data:` and its comma, at most (real headers are < 100)
+# Bytes no header holds: they end the URL in every context the scanner knows.
+_NOT_IN_HEADER = re.compile(rb"[\"'<>()\\`]")
+# A header with whitespace must still look like a media type (`text/html; charset=x`):
+# prose such as `data: 1, 2` is not a URL.
+_MEDIA_TYPE_LIKE = re.compile(rb"(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+)?[ \f]*(?:;.*)?\Z", re.DOTALL)
+_BASE64_PARAM = re.compile(rb";\x20*base64\Z", re.IGNORECASE)
+URL_STRIPPED = b"\t\n\r"  # the URL parser drops these anywhere in a URL
 # What precedes a URL decides where it ends. Leftmost alternative wins in a search,
 # so `url("` beats the bare quote and `srcset="` beats `="`.
 _CONTEXT = re.compile(
-    rb"""(?:(?P<url>url\(\s*(?P<url_quote>["']|&quot;)?)
+    rb"""(?:(?P<url>url\((?:\s|&\#(?:9|10|13|x[9aAdD]);)*(?P<url_quote>["']|&quot;)?(?:\s|&\#(?:9|10|13|x[9aAdD]);)*)
           |(?P<srcset>srcset\s*=\s*(?P<srcset_quote>["']))
           |(?P<attr>=\s*(?P<attr_quote>["'])?)
           |(?P<string>["']|&quot;))\Z""",
@@ -54,7 +68,9 @@ class DataURL:
 
 
 @dataclass(frozen=True)
-class Truncated:
+class Leftover:
+    """Something that looks like a data URL but cannot be extracted: it stays, and is reported."""
+
     offset: int
     message: str
 
@@ -71,7 +87,7 @@ class CspContent:
     end: int
 
 
-Found = DataURL | Truncated | BaseTag | CspContent
+Found = DataURL | Leftover | BaseTag | CspContent
 
 
 def _is_space(byte: int) -> bool:
@@ -79,11 +95,28 @@ def _is_space(byte: int) -> bool:
 
 
 def _header(buf, start: int) -> tuple[int, str, bool] | None:
-    m = _HEADER.match(buf, start)
-    if m is None:
+    """Where the payload of the data URL at `start` begins, its media type, and whether it is base64.
+
+    Follows the fetch standard's data: URL processor: the header is everything up to
+    the first comma, tabs and newlines dropped, stripped of ASCII whitespace; it is
+    base64 when it ends in `;` + spaces + `base64` (any case). Unlike the standard,
+    a header must fit in HEADER_LIMIT bytes and hold no quote or bracket, so that a
+    `data:` in prose or a broken URL never swallows the markup after it.
+    """
+    colon = buf.find(b":", start, start + 6) + 1
+    comma = buf.find(b",", colon, colon + HEADER_LIMIT)
+    if colon == 0 or comma == -1:
         return None
-    params = m.group(2).split(b";")
-    return m.end(), m.group(1).decode("ascii", "replace"), params[-1].strip().lower() == b"base64"
+    header = bytes(buf[colon:comma])
+    if _NOT_IN_HEADER.search(header):
+        return None
+    spaced = header.translate(None, WHITESPACE) != header
+    header = header.translate(None, URL_STRIPPED).strip(WHITESPACE)
+    if spaced and not _MEDIA_TYPE_LIKE.match(header):
+        return None
+    base64 = _BASE64_PARAM.search(header)
+    mime = header[:base64.start()].rstrip(b" ") if base64 else header
+    return comma + 1, mime.decode("ascii", "replace"), base64 is not None
 
 
 def _data_url(buf, start: int, end: int, html_escaped: bool) -> DataURL | None:
@@ -129,17 +162,29 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
     """
     candidates = _CANDIDATE_HTML if html_document else _CANDIDATE_CSS
     pos = 0
+    consumed = 0  # the end of the last URL or tag taken: context is never read from inside one
     size = len(buf)
     while True:
         m = candidates.search(buf, pos)
         if m is None:
             return
         start = m.start()
+        if m.lastindex:  # a srcset's opening quote (only HTML documents look for them)
+            quote = m.group(1)
+            value_end = buf.find(quote, m.end())
+            if value_end == -1:
+                if _DATA_IN.search(buf, m.end(), m.end() + LOOKBEHIND):
+                    yield Leftover(m.end(), f"truncated data URL: no closing {quote.decode()} for the srcset")
+                pos = m.end()
+                continue
+            yield from _srcset(buf, m.end(), value_end)
+            pos = consumed = value_end
+            continue
         if buf[start] == 0x3C:  # "<": a base or meta tag
             close = buf.find(b">", start)
             if close == -1:
                 return
-            pos = close + 1
+            pos = consumed = close + 1
             if (buf[start + 1] | 0x20) == ord("b"):
                 yield BaseTag(start, pos)
                 continue
@@ -150,19 +195,25 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
                     group = 1 if content.group(1) is not None else 2
                     yield CspContent(start + content.start(group), start + content.end(group))
             continue
-        context = _CONTEXT.search(bytes(buf[max(0, start - LOOKBEHIND):start]))
-        if context is None or _header(buf, start) is None:
+        # Once a URL is extracted its text is gone; reading context from inside it would
+        # make the page read differently before and after.
+        context = _CONTEXT.search(bytes(buf[max(consumed, start - LOOKBEHIND):start]))
+        header = _header(buf, start)
+        if context is None or header is None:
+            if header is not None and header[2]:  # base64 data where no URL can be: say so
+                yield Leftover(start, "base64 data URL where the scanner expects no URL (not in an "
+                                      "attribute, url() or quotes)")
             pos = start + 5
             continue
         if context.group("srcset"):
             quote = context.group("srcset_quote")
             value_end = buf.find(quote, start)
             if value_end == -1:
-                yield Truncated(start, f"truncated data URL: no closing {quote.decode()} for the srcset")
+                yield Leftover(start, f"truncated data URL: no closing {quote.decode()} for the srcset")
                 pos = start + 5
                 continue
             yield from _srcset(buf, start, value_end)
-            pos = value_end
+            pos = consumed = value_end
             continue
         if context.group("url"):
             terminator = context.group("url_quote") or b")"
@@ -180,12 +231,16 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
         else:
             end = buf.find(terminator, start)
             if end == -1:
-                yield Truncated(start, f"truncated data URL: no closing {terminator.decode()}")
+                yield Leftover(start, f"truncated data URL: no closing {terminator.decode()}")
                 pos = start + 5
+                continue
+            if context.group("string") and _MARKUP.search(buf, start, end):
+                pos = start + 5  # quotes in text around markup (`"data:,<img ...`): no URL
                 continue
         url = _data_url(buf, start, end, html_escaped)
         if url is not None:
             yield url
+            consumed = url.end
         pos = max(end, start + 5)
 
 
@@ -286,9 +341,15 @@ def decode_base64(payload, html_escaped: bool = False) -> tuple[bytes, Spelling]
         loose = unquote_to_bytes(loose)
     if html_escaped and b"&" in loose:
         loose = unescape_html(loose)
-    loose = loose.translate(None, WHITESPACE).rstrip(b"=")
+    # The fetch standard's forgiving-base64 decode: whitespace goes; one or two `=` may
+    # end a length that is a multiple of 4; missing padding is fine; nothing else.
+    loose = loose.translate(None, WHITESPACE)
+    if len(loose) % 4 == 0 and loose.endswith(b"="):
+        loose = loose[:-2] if loose.endswith(b"==") else loose[:-1]
     if len(loose) % 4 == 1:
         raise Malformed("base64 payload of impossible length (truncated?)")
+    if b"=" in loose:
+        raise Malformed("invalid base64 payload: `=` where no padding may be")
     loose += b"=" * (-len(loose) % 4)
     try:
         decoded = _b64.b64decode(loose, validate=True)

@@ -18,19 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from corpus.errors import CorpusError
+from corpus.errors import CorpusError, escape_line
+from corpus.extract.attributes import stale_attributes
 from corpus.extract.dataurl import (
     BaseTag,
     CspContent,
     DataURL,
+    Leftover,
     Malformed,
-    Truncated,
     csp_with_self,
     decode_base64,
     decode_plain,
     scan,
 )
 from corpus.extract.manifest import (
+    MANIFEST_NAME,
     Edit,
     Layer,
     Manifest,
@@ -41,18 +43,29 @@ from corpus.extract.manifest import (
     walk_files,
 )
 from corpus.extract.mime import extension, media_type
+from corpus.extract.pagefile import open_page
 from corpus.extract.store import (
     Checkpoint,
     ResourceStore,
+    Writers,
+    remove_orphans,
     remove_stale_temps,
+)
+from corpus.extract.survey import (  # the two predicates are re-exported: callers import them from here
+    MAX_NESTING,
+    RECURSE_INTO,
+    has_inline_data,
+    page_has_inline_data,
 )
 from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import RESOURCES_DIR, Sample
 
-MAX_NESTING = 8
+__all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data", "page_has_inline_data",
+           "refuse_symlinked_resources", "write_pieces"]
+
 DROP_CONTEXT = 64
-RELEASE_EVERY = 8 * 1024 * 1024  # bytes of the mapped page kept resident, about
-RECURSE_INTO = {"text/css": False, "text/html": True}  # media type -> is an HTML document
+COPY_GAPS_BELOW = 64 * 1024
+RELEASE_EVERY = 2 * 1024 * 1024  # bytes of the mapped page kept resident, about
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.offset}: {self.message}"
+        return escape_line(f"{self.path}:{self.offset}: {self.message}")
 
 
 @dataclass
@@ -125,6 +138,13 @@ def _top_level(offset: int) -> tuple[int, str]:
     return offset, ""
 
 
+def _kept(gap: memoryview) -> memoryview | bytes:
+    """A piece of the page kept for the new one: small ones copied now, while their memory
+    pages are fresh, so the map can drop them; real pages hold a thousand small gaps between
+    data URLs, and touching them all again later would page the whole file back in."""
+    return bytes(gap) if len(gap) < COPY_GAPS_BELOW else gap
+
+
 def _extract_document(
     buf, html_document: bool, prefix: str, run: _Run, where: Where = _top_level,
     window: _PageWindow | None = None, depth: int = 0,
@@ -134,32 +154,55 @@ def _extract_document(
     pieces: list = []
     edits: list[Edit] = []
     cursor = 0
+    # Attributes to drop are looked for in the markup between the scan's finds (they never
+    # overlap a data URL), so they merge into the edits in page order.
+    drops_wanted = html_document and depth == 0
+    searched = 0
+
+    def drop(start: int, end: int) -> None:
+        nonlocal cursor
+        gap = view[cursor:start]
+        edits.append({"kind": "drop", "old": text(view[start:end]), "gap": len(gap),
+                      "before": text(gap[-DROP_CONTEXT:])})
+        pieces.append(_kept(gap))
+        cursor = end
+
+    def drop_attributes(upto: int) -> None:
+        nonlocal searched
+        if drops_wanted and upto > searched:
+            for start, end in stale_attributes(buf, searched, upto):
+                if start >= cursor:
+                    drop(start, end)
+            searched = upto
+
     for found in scan(buf, html_document):
-        if isinstance(found, Truncated):
+        if isinstance(found, Leftover):
+            drop_attributes(found.offset)
             offset, context = where(found.offset)
             run.problems.append(Problem(run.page, offset, context + found.message))
-        elif isinstance(found, BaseTag):
-            gap = view[cursor:found.start]
-            edits.append({"kind": "drop", "old": text(view[found.start:found.end]), "gap": len(gap),
-                          "before": text(gap[-DROP_CONTEXT:])})
-            pieces.append(gap)
-            cursor = found.end
+            searched = max(searched, found.offset + 1)
+            continue
+        drop_attributes(found.start)
+        searched = max(searched, found.end)
+        if isinstance(found, BaseTag):
+            drop(found.start, found.end)
         elif isinstance(found, CspContent):
             old = bytes(view[found.start:found.end])
             new = csp_with_self(old)
             if new != old:
                 edits.append({"kind": "csp", "old": text(old), "new": text(new)})
-                pieces += [view[cursor:found.start], new]
+                pieces += [_kept(view[cursor:found.start]), new]
                 cursor = found.end
         elif isinstance(found, DataURL):
             ref, edit = _extract_url(view, found, prefix, run, where, depth)
             if edit is not None:
                 edits.append(edit)
-                pieces += [view[cursor:found.start], ref]
+                pieces += [_kept(view[cursor:found.start]), ref]
                 cursor = found.end
         if window is not None:
             window.advance(cursor)
-    pieces.append(view[cursor:])
+    drop_attributes(len(buf))
+    pieces.append(_kept(view[cursor:]))
     return pieces, edits
 
 
@@ -176,6 +219,10 @@ def _extract_url(
     except Malformed as e:
         offset, context = where(url.start)
         run.problems.append(Problem(run.page, offset, f"{context}malformed data URL left in place: {e}"))
+        return None, None
+    if not content:
+        # Nothing to move out, and an empty file would block every commit (git-lfs never
+        # makes a pointer of an empty file): `data:;base64,` stays as written.
         return None, None
     mime = media_type(url.mime)
     edit: Edit = {"kind": "data", "header": text(view[url.start:url.payload_start])}
@@ -219,101 +266,90 @@ def write_pieces(path: Path, pieces: Iterable, mode: int) -> None:
         raise
 
 
-def _open_page(path: Path):
-    if not path.is_file():
-        raise CorpusError(f"{path}: no such page")
-    f = path.open("rb")
-    size = os.fstat(f.fileno()).st_size
-    buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-    return f, buf
-
-
-def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> ExtractResult:
+def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None,
+                   writers: Writers | None = None) -> ExtractResult:
     """Move every data URL of a sample's page into its resources folder, in place.
 
     Atomic and idempotent; malformed data URLs stay where they are and come back as
     problems. `checkpoint(stage)` is called after each resource ("resource"), before
     the page is replaced ("page") and after ("done"); tests kill the process there.
+    `writers` is the run's pool of writer threads (one per run, shared by its pages).
+    Resource files no manifest layer names (left by an interrupted run) are removed.
     """
     page = sample.path
+    refuse_symlinked_resources(sample)
     manifest = load_manifest(sample) or Manifest(page=sample.name)
     remove_stale_temps(sample.resources_dir)
-    f, buf = _open_page(page)
+    with open_page(page) as buf:
+        return _extract_mapped(sample, buf, manifest, checkpoint, writers)
+
+
+def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpoint | None,
+                    writers: Writers | None) -> ExtractResult:
+    page = sample.path
+    if not buf:
+        return ExtractResult(False)  # an empty page holds nothing to extract; `check` reports it
+    if not looks_like_html(bytes(buf[:4096])):
+        return ExtractResult(False, [], [Problem(page, 0, "not an HTML page; refused")])
+    mode = page.stat().st_mode & 0o7777
+    carried = applied_layers(manifest.layers, page)
+    if len(carried) != len(manifest.layers):  # layers of a run killed before the page was replaced
+        manifest.layers = carried
+        save_manifest(sample, manifest)
+    run = _Run(page, ResourceStore(sample.resources_dir, checkpoint, writers))
+    window = _PageWindow(buf)
+    pieces: list | None = None
+    edits: list[Edit] | None = None
+    replaced = False
     try:
-        if not looks_like_html(bytes(buf[:4096])):
-            return ExtractResult(False, [], [Problem(page, 0, "not an HTML page; refused")])
-        mode = os.fstat(f.fileno()).st_mode & 0o7777
-        manifest.layers = applied_layers(manifest.layers, page)
-        run = _Run(page, ResourceStore(sample.resources_dir, checkpoint))
-        window = _PageWindow(buf)
-        pieces: list | None = None
-        edits: list[Edit] | None = None
-        replaced = False
-        try:
-            pieces, edits = _extract_document(buf, True, reference_prefix(sample), run, window=window)
-            if not edits:
-                run.store.finish()
-                return ExtractResult(False, [], run.problems)
-            window.advance(len(buf), final=True)
+        pieces, edits = _extract_document(buf, True, reference_prefix(sample), run, window=window)
+        if not edits:
             run.store.finish()
-            extracted = hashlib.sha256()
-            for piece in pieces:
-                extracted.update(piece)
-            manifest.layers.append(Layer(
-                original_size=len(buf), original_sha256=window.sha256.hexdigest(),
-                extracted_size=sum(len(p) for p in pieces), extracted_sha256=extracted.hexdigest(),
-                edits=edits,
-            ))
+            remove_orphans(sample.resources_dir, manifest_files(manifest))
+            return ExtractResult(False, [], run.problems)
+        window.advance(len(buf), final=True)
+        run.store.finish()
+        extracted = hashlib.sha256()
+        for piece in pieces:
+            extracted.update(piece)
+        manifest.layers.append(Layer(
+            original_size=len(buf), original_sha256=window.sha256.hexdigest(),
+            extracted_size=sum(len(p) for p in pieces), extracted_sha256=extracted.hexdigest(),
+            edits=edits,
+        ))
+        save_manifest(sample, manifest)
+        if checkpoint is not None:
+            checkpoint("page")
+        write_pieces(page, pieces, mode)
+        replaced = True
+        fsync_dir(page.parent)
+        if checkpoint is not None:
+            checkpoint("done")
+    except BaseException:
+        if replaced:
+            raise  # the extracted page stands, with everything it refers to
+        if manifest.layers and manifest.layers[-1].edits is edits:
+            manifest.layers.pop()  # written, but the page never got it: take it back
             save_manifest(sample, manifest)
-            if checkpoint is not None:
-                checkpoint("page")
-            write_pieces(page, pieces, mode)
-            replaced = True
-            fsync_dir(page.parent)
-            if checkpoint is not None:
-                checkpoint("done")
-        except BaseException:
-            if replaced:
-                raise  # the extracted page stands, with everything it refers to
-            if manifest.layers and manifest.layers[-1].edits is edits:
-                manifest.layers.pop()  # written, but the page never got it: take it back
-                save_manifest(sample, manifest)
-            run.store.rollback()
-            raise
-        finally:
-            pieces = edits = None  # let go of the views into the map before it closes
-        resources = sorted({sample.resources_dir / name for name in walk_files(manifest.layers[-1].edits)})
-        return ExtractResult(True, resources, run.problems)
+        run.store.rollback()
+        raise
     finally:
-        _close(f, buf)
+        pieces = edits = None  # let go of the views into the map before it closes
+    remove_orphans(sample.resources_dir, manifest_files(manifest))
+    folder = sample.resources_dir
+    resources = [folder / name for name in sorted(set(walk_files(manifest.layers[-1].edits)))]
+    return ExtractResult(True, resources, run.problems)
 
 
-def _close(f, buf) -> None:
-    if isinstance(buf, mmap.mmap):
-        try:
-            buf.close()
-        except BufferError:  # a traceback still holds a view; the map goes with it
-            pass
-    f.close()
+def manifest_files(manifest: Manifest) -> set[str]:
+    """Every file a manifest names, in all its layers, and the manifest itself."""
+    return {MANIFEST_NAME, *(name for layer in manifest.layers for name in walk_files(layer.edits))}
 
 
-def has_inline_data(page: bytes) -> bool:
-    """Whether a page still holds a data URL that `extract` would move out."""
-    for found in scan(page, True):
-        if isinstance(found, DataURL):
-            try:
-                if found.base64:
-                    decode_base64(memoryview(page)[found.payload_start:found.end], found.html_escaped)
-                return True
-            except Malformed:
-                continue
-    return False
-
-
-def page_has_inline_data(path: Path) -> bool:
-    """`has_inline_data` for a file, without reading it all into memory."""
-    f, buf = _open_page(path)
-    try:
-        return has_inline_data(buf)  # type: ignore[arg-type]
-    finally:
-        _close(f, buf)
+def refuse_symlinked_resources(sample: Sample) -> None:
+    """A page or resources folder (or `resources/`) that is a symbolic link would send writes,
+    and the browser's reads, anywhere on the machine: refuse the sample (`check` reports it)."""
+    for path in (sample.path, sample.resources_dir.parent, sample.resources_dir):
+        if path.is_symlink():
+            raise CorpusError(f"{path}: is a symbolic link; samples and their resources must be real "
+                              "files and folders inside the set")

@@ -11,7 +11,11 @@ from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.extract.dataurl import Spelling, encode_base64
-from corpus.extract.extract import DROP_CONTEXT, write_pieces
+from corpus.extract.extract import (
+    DROP_CONTEXT,
+    refuse_symlinked_resources,
+    write_pieces,
+)
 from corpus.extract.manifest import (
     Edit,
     applied_layers,
@@ -20,7 +24,7 @@ from corpus.extract.manifest import (
     save_manifest,
     walk_files,
 )
-from corpus.extract.store import name_matches
+from corpus.extract.store import name_matches, remove_orphans
 from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import Sample
 
@@ -96,8 +100,10 @@ def inline_sample(sample: Sample) -> bool:
     The exact inverse of `extract_sample`, even after several extractions. The
     manifest and the files it lists go once the page is back.
     """
+    refuse_symlinked_resources(sample)
     manifest = load_manifest(sample)
     if manifest is None:
+        _remove_folder_if_empty(sample, remove_orphans(sample.resources_dir, set()))
         return False
     page = sample.path
     if not page.is_file():
@@ -118,9 +124,17 @@ def inline_sample(sample: Sample) -> bool:
     save_manifest(sample, manifest)
     for name in sorted(all_files):
         (sample.resources_dir / name).unlink(missing_ok=True)
+    remove_orphans(sample.resources_dir, set())
+    _remove_folder_if_empty(sample, ["the resources"])
+    return changed
+
+
+def _remove_folder_if_empty(sample: Sample, removed: list[str]) -> None:
+    """After files were removed: the sample's folder, and `resources/`, go when empty."""
+    if not removed:
+        return
     for directory in (sample.resources_dir, sample.resources_dir.parent):
         try:
             directory.rmdir()
         except OSError:
             break
-    return changed

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +23,9 @@ from corpus.errors import CorpusError
 from corpus.samples.tree import RESOURCES_DIR
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# Sent with every sample: forms cannot submit anywhere (with scripts off, nothing else
+# but a meta refresh navigates, and `without_navigation` switches that off).
+NO_NAVIGATION_CSP = "form-action 'none'"
 SAMPLE_ORIGIN = "http://sample.corpus.invalid"
 # Where `fathom train` served a set to FathomFox: pages at `<origin>/<path relative to
 # the set>`, so form actions and relative links resolve as they did there. Only
@@ -66,18 +71,69 @@ def sample_url(page_path: Path) -> str:
 
 
 def _served_file(page_path: Path, url: str) -> Path | None:
-    """The file a request may be answered with: the page itself or one of its resources."""
-    parts = urlsplit(url)
-    if f"{parts.scheme}://{parts.netloc}" != SAMPLE_ORIGIN:
+    """The file a request may be answered with: the page itself or one of its resources; None to refuse.
+
+    Only regular files inside the sample's own resources folder are served, reached
+    without passing through any symbolic link (`resources/7 -> /etc` is a hole, not
+    a folder). Never raises: a name the OS refuses (a path segment over 255 bytes,
+    ENAMETOOLONG), a NUL byte or anything odd is simply refused.
+    """
+    try:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != SAMPLE_ORIGIN:
+            return None
+        rel = unquote(parts.path).lstrip("/")
+        if rel == page_path.name:
+            return page_path
+        segments = rel.split("/")
+        if len(segments) < 3 or segments[:2] != [RESOURCES_DIR, page_path.stem]:
+            return None
+        if any(segment in ("", ".", "..") or "\0" in segment for segment in segments):
+            return None
+        return _regular_file_without_links(page_path.parent, segments)
+    except (OSError, ValueError):
         return None
-    rel = unquote(parts.path).lstrip("/")
-    if rel == page_path.name:
-        return page_path
-    allowed = (page_path.parent / RESOURCES_DIR / page_path.stem).resolve()
-    candidate = (page_path.parent / rel).resolve()
-    if candidate.is_file() and candidate.is_relative_to(allowed):
-        return candidate
-    return None
+
+
+def _regular_file_without_links(base: Path, segments: list[str]) -> Path | None:
+    """`base/segments...` when every step is a real folder and the end a regular file (lstat only)."""
+    path = base
+    for i, segment in enumerate(segments):
+        path = path / segment
+        mode = os.lstat(path).st_mode
+        last = i == len(segments) - 1
+        if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
+            return None  # a link, a device, a fifo, or a file where a folder should be
+    # The folders above the set can be links (a corpus on another disk); what the page may
+    # reach must still lie inside its own resources folder once everything is resolved.
+    allowed = (base / segments[0] / segments[1]).resolve()
+    if not path.resolve().is_relative_to(allowed):
+        return None
+    return path
+
+
+def _read_served(path: Path) -> bytes | None:
+    """The bytes of a served file, opened without following a link swapped in meanwhile."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return None
+        return f.read()
+
+
+_META_REFRESH = re.compile(rb"""(<meta\b[^>]*?http-equiv\s*=\s*["']?\s*)refresh""", re.IGNORECASE)
+
+
+def without_navigation(html: bytes) -> bytes:
+    """The page with `<meta http-equiv=refresh>` switched off (renamed), bytes otherwise the same.
+
+    A refresh would navigate away (to a refused URL, or reload the page forever) while
+    the page is measured, and the browser would throw "execution context was destroyed".
+    """
+    return _META_REFRESH.sub(rb"\1x-corpus-no-refresh", html)
 
 
 class SampleBrowser:
@@ -144,17 +200,26 @@ class SampleBrowser:
             yield SetTab(self, context)
 
     def _answer(self, route, page_path: Path, html: bytes | None = None) -> None:
+        """Answer one request from the sample, or refuse it; never raises (a raise would
+        stall the page's load until its timeout)."""
         url = route.request.url
         served = _served_file(page_path, url)
-        if served is None:
+        body = None
+        if served == page_path:
+            page = served.read_bytes() if html is None else html
+            # No navigation away from the sample: a meta refresh is switched off, and
+            # forms may not submit (a refused navigation would replace the page with
+            # an error page, destroying what was being measured).
+            route.fulfill(status=200, body=without_navigation(page),
+                          headers={"content-type": "text/html", "content-security-policy": NO_NAVIGATION_CSP})
+            return
+        if served is not None:
+            body = _read_served(served)
+        if body is None:
             self.refused.append(url)
             route.abort("blockedbyclient")
             return
-        if served == page_path:
-            body = served.read_bytes() if html is None else html
-            route.fulfill(status=200, body=body, headers={"content-type": "text/html"})
-            return
-        route.fulfill(status=200, body=served.read_bytes(), headers={"content-type": _content_type(served)})
+        route.fulfill(status=200, body=body, headers={"content-type": _content_type(served)})
 
 
 class SampleTab:

@@ -34,7 +34,8 @@ from typing import Any
 
 from PIL import Image
 
-from corpus.errors import BadInput, CorpusError
+from corpus.errors import BadInput, CorpusError, escape_line
+from corpus.extract.extract import refuse_symlinked_resources
 from corpus.samples.atomic import atomic_write
 from corpus.samples.tree import SAMPLES_DIR, Sample, iter_resource_files
 
@@ -109,11 +110,12 @@ class CropReport:
     written: Counter[str] = field(default_factory=Counter)  # crops written this run, per class
     skipped: Counter[str] = field(default_factory=Counter)  # elements skipped this run, per reason
     totals: Counter[str] = field(default_factory=Counter)  # crops in DIR afterwards, per class
+    failed: list[str] = field(default_factory=list)  # one line per page that could not be cropped
 
     def to_dict(self) -> dict[str, Any]:
         return {"rendered": self.rendered, "unchanged": self.unchanged, "removed": self.removed,
                 "written": dict(sorted(self.written.items())), "skipped": dict(sorted(self.skipped.items())),
-                "totals": dict(sorted(self.totals.items()))}
+                "totals": dict(sorted(self.totals.items())), "failed": self.failed}
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,14 @@ def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
 
     todo = []
     for sample in samples:
-        digest = content_hash(sample)
+        try:
+            refuse_symlinked_resources(sample)
+            digest = content_hash(sample)
+        except (CorpusError, OSError) as e:  # this page only: say so, and go on with the others
+            report.failed.append(escape_line(str(e) if isinstance(e, CorpusError) else f"{sample.path}: {e}"))
+            if on_page:
+                on_page(sample)
+            continue
         entry = pages.get(page_key(sample))
         if entry is not None and entry["sha256"] == digest:
             report.unchanged += 1
@@ -189,7 +198,15 @@ def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
                 old = pages.pop(page_key(sample), None)
                 if old is not None:
                     _delete_files(out_dir, old["files"])
-                files, skipped = _crop_page(browser, sample, out_dir, options)
+                try:
+                    files, skipped = _crop_page(browser, sample, out_dir, options)
+                except BadInput:
+                    raise  # the options are wrong for every page
+                except CorpusError as e:  # this page only: say so, and go on with the others
+                    report.failed.append(escape_line(str(e)))
+                    if on_page:
+                        on_page(sample)
+                    continue
                 pages[page_key(sample)] = {"sha256": digest, "files": files, "skipped": dict(skipped)}
                 _write_manifest(out_dir, manifest)  # after each page: an interrupted run keeps its work
                 report.rendered += 1
@@ -212,7 +229,10 @@ def _crop_page(browser: Any, sample: Sample, out_dir: Path, options: CropOptions
             crops, skipped = _find_crops(page, options)
             files = _save_crops(out_dir, sample, crops, page, skipped)
     except PlaywrightError as e:
-        raise CorpusError(f"{sample.path}: could not render: {str(e).strip().splitlines()[0]}") from None
+        first = (str(e).strip().splitlines() or ["unknown error"])[0]
+        raise CorpusError(f"{sample.path}: could not render: {first}") from None
+    except OSError as e:  # an unreadable page
+        raise CorpusError(f"{sample.path}: could not render: {e.strerror or e}") from None
     return files, skipped
 
 

@@ -25,7 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from corpus.render.browser import RenderError, SampleBrowser, Viewport, launch
+from corpus.render.browser import (
+    RenderError,
+    SampleBrowser,
+    Viewport,
+    launch,
+    without_navigation,
+)
 from corpus.samples.atomic import atomic_write
 from corpus.vectors.ruleset import Box, Rendered
 
@@ -126,13 +132,10 @@ def mark_elements(html: bytes) -> bytes:
     return b"".join(out)
 
 
-_META_REFRESH = re.compile(rb"""(<meta\b[^>]*?http-equiv\s*=\s*["']?)refresh""", re.IGNORECASE)
-
-
 def for_browser(marked_html: bytes) -> bytes:
-    """The marked page as the browser gets it: a `<meta http-equiv=refresh>` would navigate
-    away (to a refused URL) before the facts are read, so it is switched off."""
-    return _META_REFRESH.sub(rb"\1x-corpus-no-refresh", marked_html)
+    """The marked page as the browser gets it (the sandbox now does this for every page it
+    serves; kept for callers that show a page some other way)."""
+    return without_navigation(marked_html)
 
 
 # --- facts ------------------------------------------------------------------------------
@@ -259,7 +262,7 @@ class Renderer:
         try:
             if self._tab is None:
                 self._tab = self._stack.enter_context(self.browser().tab(timeout_ms=RENDER_TIMEOUT_MS))
-            page = self._tab.show(page_path, html=for_browser(marked_html))
+            page = self._tab.show(page_path, html=marked_html)  # the sandbox switches refresh off
             if self.delay > 0:
                 page.wait_for_timeout(self.delay * 1000)
             data = json.loads(page.evaluate(_FACTS_SCRIPT, [MARK, list(STYLE_PROPERTIES)]))

@@ -25,6 +25,16 @@ _POINTER = re.compile(
     rb"size (0|[1-9][0-9]*)\n"
 )
 RENORMALIZE_HINT = "fix .gitattributes if needed, then `git add --renormalize {path}`"
+EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"  # git's id of the empty file
+# git-lfs leaves an empty file as it is, so renormalizing cannot help: the page must lose it.
+EMPTY_HINT = ("an empty resource, which git-lfs never turns into a pointer (an older extract wrote it): "
+              "run `corpus inline` then `corpus extract` on its page; empty data: URLs now stay in the page")
+
+
+def _content_message(path: str, oid: str, what: str) -> str:
+    if oid == EMPTY_BLOB:
+        return EMPTY_HINT
+    return f"{what} as file content, not as a Git LFS pointer: " + RENORMALIZE_HINT.format(path=path)
 
 
 def is_pointer(blob: bytes) -> bool:
@@ -95,8 +105,7 @@ def check_staged_resources(root: Path, paths: list[str]) -> list[Finding]:
     blobs = staged_blobs(root, paths)
     filtered = lfs_filtered(root, sorted(blobs), cached=True)
     for path in content_blobs(root, blobs):
-        findings.append(Finding(Path(path), 1, "staged as file content, not as a Git LFS pointer: "
-                                + RENORMALIZE_HINT.format(path=path)))
+        findings.append(Finding(Path(path), 1, _content_message(path, blobs[path], "staged")))
     for path, covered in sorted(filtered.items()):
         if not covered:
             findings.append(Finding(Path(path), 1, "resource not covered by the Git LFS rule in .gitattributes "
@@ -123,8 +132,7 @@ def check_resources(root: Path, pathspecs: list[str]) -> list[Finding]:
         return []
     blobs = staged_blobs(root, pathspecs)
     findings = [
-        Finding(Path(path), 1, "committed or staged as file content, not as a Git LFS pointer: "
-                + RENORMALIZE_HINT.format(path=path))
+        Finding(Path(path), 1, _content_message(path, blobs[path], "committed or staged"))
         for path in content_blobs(root, blobs)
     ]
     files = sorted(set(working_files(root, pathspecs)) | set(blobs))

@@ -24,6 +24,8 @@ class SetStatus:
     negative: int = 0
     targets: dict[str, int] = field(default_factory=dict)  # labeled elements per type
     inline_data_pages: list[str] = field(default_factory=list)  # pages still to extract
+    unextracted_data_urls: int = 0  # data URLs extract cannot move out (malformed, truncated...)
+    unextracted_data_url_pages: list[str] = field(default_factory=list)
     resource_files: int = 0
     resource_bytes: int = 0
 
@@ -40,7 +42,7 @@ class CorpusStatus:
 
 
 def corpus_status(root: Path, rubric: Rubric) -> CorpusStatus:
-    from corpus.extract.extract import has_inline_data
+    from corpus.extract.survey import survey
 
     sets = {}
     for set_name in SETS:
@@ -53,8 +55,12 @@ def corpus_status(root: Path, rubric: Rubric) -> CorpusStatus:
             else:
                 status.positive += 1
             targets.update(label_types(data))
-            if has_inline_data(data):
+            found = survey(data)
+            if found.extractable:
                 status.inline_data_pages.append(sample.relpath)
+            if found.leftovers:
+                status.unextracted_data_urls += len(found.leftovers)
+                status.unextracted_data_url_pages.append(sample.relpath)
             for resource in iter_resource_files(sample):
                 status.resource_files += 1
                 status.resource_bytes += resource.stat().st_size

@@ -165,5 +165,5 @@ def find_root(start: Path) -> Path:
 
 
 def iter_resource_files(sample: Sample) -> Iterator[Path]:
-    if sample.resources_dir.is_dir():
-        yield from sorted(p for p in sample.resources_dir.rglob("*") if p.is_file())
+    if sample.resources_dir.is_dir() and not sample.resources_dir.is_symlink():  # never follow a link out
+        yield from sorted(p for p in sample.resources_dir.rglob("*") if p.is_file() and not p.is_symlink())

@@ -219,7 +219,7 @@ def test_drift_lists_exactly_the_pages_labeled_before_the_bump(root: Path, git, 
 def test_fast_data_url_filter_never_hides_what_extract_would_find(before, scheme, colon, quote, payload):
     """The check skips extract's full scan only for pages that cannot hold a data URL."""
     from corpus.check.check import _may_hold_data_urls
-    from corpus.extract.extract import has_inline_data
+    from corpus.extract.survey import has_inline_data
 
     url = f"{scheme}{colon}image/png;base64,{base64.b64encode(payload).decode()}"
     page = f"<html><body>{before}<img src={quote}{url}{quote}></body></html>".encode("utf-8", "surrogatepass")

@@ -90,3 +90,56 @@ def write_sample(root: Path, data: bytes, name: str = "1.html", set_name: str = 
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under samples/, for before/after comparisons."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "samples").rglob("*")) if p.is_file()}
+
+
+# --- shapes real saved pages have (FACTS.md) ---------------------------------------------
+
+LONG_SEGMENT = "x" * 300  # over the 255 bytes a file name may have: ENAMETOOLONG
+
+
+def spaced_data_urls() -> dict[str, bytes]:
+    """Data URLs browsers read (the fetch standard's data: URL processor) that a strict parser
+    misses, keyed by how they are written in the page, with the bytes they hold."""
+    red, blue = png((200, 30, 30)), png((30, 30, 200), (8, 8))
+    html_doc = b"<!doctype html><p>framed</p>"
+    unpadded = b64(blue).rstrip("=")
+    assert unpadded != b64(blue)  # the case must really lack padding
+    return {
+        f"data:text/html; charset=utf-8;base64,{b64(html_doc)}": html_doc,
+        f"data:text/html; charset=iso-8859-1;base64,{b64(b'<p>caf' + bytes([0xe9]) + b'</p>')}":
+            b"<p>caf\xe9</p>",
+        f"data:image/png ; base64,{b64(red)}": red,
+        f"Data:Image/PNG;BASE64,{b64(red)}": red,
+        f"data:image/png;base64,{unpadded}": blue,
+        f"data:img/png;base64,{b64(blue)}": blue,  # odd MIME types from FACTS.md
+        f"data:image/xicon;base64,{b64(red)}": red,
+        f"data:application/octet-stream;base64,{b64(blue)}": blue,
+    }
+
+
+def real_page() -> bytes:
+    """A freeze-dry save with the mess FACTS.md lists: spaced and odd data URL headers, empty
+    data URLs, crossorigin/integrity on inlined stylesheets and images, escaped URLs in CSS,
+    a meta refresh, a 300-byte path segment, and invalid UTF-8."""
+    red = png((200, 30, 30))
+    css = f".banner {{ width: 50px; height: 20px; background: url(data\\:image/png;base64,{b64(red)}); }}\n"
+    imgs = "".join(f'<img alt="{i}" src="{url}">\n' for i, url in enumerate(spaced_data_urls()))
+    wrapped = b64(png((10, 120, 10)))
+    wrapped = "&#10;".join(wrapped[i:i + 60] for i in range(0, len(wrapped), 60))
+    head = (
+        '<meta http-equiv="refresh" content="0; url=https://example.com/next">\n'
+        f'<link rel="stylesheet" crossorigin="anonymous" integrity="sha384-abc" '
+        f'href="data:text/css;base64,{b64(css.encode())}">\n'
+        '<link rel="stylesheet" href="data:text/css,">\n'
+        "<style>.green { width: 10px; height: 10px; background: url(&#10;data:image/png;base64,"
+        f"{b64(png((10, 120, 10)))}) }}</style>\n"
+    )
+    body = (
+        f"{imgs}"
+        '<img src="data:;base64,"><a href="data:">empty</a><iframe src="data:text/html,"></iframe>\n'
+        f'<img crossOrigin src="data:image/png;base64,{b64(red)}" srcset="data:image/png;base64,{b64(red)} 1x, '
+        f'data:image/png;base64,{b64(red)} 2x">\n'
+        f'<div class="green" style="background-image: url(&quot;data:image/png;base64,{wrapped}&quot;)"></div>\n'
+        f'<div class="banner">\xff</div><img src="images/{LONG_SEGMENT}.png">\n'
+    )
+    return freeze_dry_page(body, head).replace(b"\xc3\xbf", b"\xff\xfe")

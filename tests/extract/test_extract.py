@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.extract.extract import extract_sample, has_inline_data, page_has_inline_data
+from corpus.extract.extract import extract_sample
+from corpus.extract.survey import has_inline_data, page_has_inline_data
 from corpus.extract.inline import inline_sample
 from corpus.extract.mime import extension
 from tests.extract.pages import (

@@ -10,7 +10,8 @@ from urllib.parse import quote_from_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus.extract.extract import extract_sample, has_inline_data
+from corpus.extract.extract import extract_sample
+from corpus.extract.survey import has_inline_data
 from corpus.extract.inline import inline_sample
 from tests.extract.pages import FREEZE_DRY_CSP, tree, write_sample
 

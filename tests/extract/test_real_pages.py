@@ -1,0 +1,257 @@
+"""Extract, inline, check and status on pages shaped like real saved pages (FACTS.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corpus.check.check import check_paths
+from corpus.extract.dataurl import scan
+from corpus.extract.extract import extract_sample
+from corpus.extract.inline import inline_sample
+from corpus.extract.survey import has_inline_data, survey
+from tests.extract.pages import (
+    b64,
+    freeze_dry_page,
+    png,
+    real_page,
+    spaced_data_urls,
+    tree,
+    write_sample,
+)
+from tests.extract.test_extract_kill import KILLED_AT
+
+REF = re.compile(rb"resources/1/([0-9a-f]{16}\.[a-z0-9]+)")
+
+
+def resources(sample) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sample.resources_dir.iterdir() if p.name != "manifest.json"}
+
+
+def test_a_real_like_page_extracts_completely_and_inlines_byte_for_byte(tmp_path: Path):
+    original = real_page()
+    sample = write_sample(tmp_path, original)
+    assert survey(original).leftovers == []
+
+    result = extract_sample(sample)
+
+    page = sample.path.read_bytes()
+    assert result.changed and result.problems == []
+    assert not has_inline_data(page) and survey(page).extractable == 0
+    files = resources(sample)
+    # Every spaced, odd-cased, unpadded or odd-typed data URL was read as a browser reads it.
+    for content in spaced_data_urls().values():
+        assert content in files.values()
+    assert all(files.values()), "no 0-byte resource file: git-lfs never makes a pointer of one"
+    # Empty data URLs hold nothing to move: they stay exactly as written.
+    for empty in (b'src="data:;base64,"', b'href="data:"', b'src="data:text/html,"', b'href="data:text/css,"'):
+        assert page.count(empty) == 1
+    # `url(data\:...)` inside an inlined stylesheet, and `url(&#10;data:...)`, were extracted too.
+    (css,) = [data for name, data in files.items() if name.endswith(".css")]
+    assert b"data" not in css and re.search(rb"url\([0-9a-f]{16}\.png\)", css)
+    assert b"url(&#10;resources/1/" in page
+    # crossorigin/integrity went from the tags whose data URL became a file.
+    assert b"crossorigin" not in page.lower() and b"integrity" not in page
+    assert b'<link rel="stylesheet" href="resources/1/' in page
+    assert b"\xff\xfe" in page  # invalid UTF-8 passes through
+
+    assert inline_sample(sample)
+    assert tree(tmp_path) == {sample.relpath: original}
+
+
+@pytest.mark.parametrize("url", list(spaced_data_urls()))
+def test_each_header_shape_alone_is_extracted(tmp_path: Path, url: str):
+    # A srcset splits at whitespace, so browsers read spaced headers only outside one.
+    srcset = "" if " " in url else f'<img srcset="{url} 2x">'
+    original = freeze_dry_page(f'<iframe src="{url}"></iframe><div style="background: url({url})"></div>{srcset}')
+    sample = write_sample(tmp_path, original)
+    assert extract_sample(sample).problems == []
+    page = sample.path.read_bytes()
+    assert len(REF.findall(page)) == (2 if " " in url else 3) and url.encode() not in page
+    assert list(resources(sample).values()) == [spaced_data_urls()[url]]
+    assert inline_sample(sample) and sample.path.read_bytes() == original
+
+
+def test_prose_that_mentions_data_is_not_a_data_url():
+    page = b'<p title="data: 1, 2">metadata: x, y</p><a href="#" data-x="data:a b,c">'
+    assert list(scan(page, True)) == []
+
+
+LEFTOVERS = freeze_dry_page(
+    '<img src="data:image/png;base64,@@@not base64@@@">\n'
+    f"<p>data:image/png;base64,{b64(png((1, 2, 3)))}</p>\n"
+    '<img alt="1\nline" src="data:image/png;base64,AAAA'  # truncated: no closing quote
+)
+
+
+def test_what_cannot_be_extracted_is_reported_by_extract_check_and_status(corpus_root: Path, corpus_cli):
+    sample = write_sample(corpus_root, LEFTOVERS, "n1.html", "training")
+    before = sample.path.read_bytes()
+
+    extracted = corpus_cli("extract", "--json", cwd=corpus_root)
+    assert extracted.returncode == 1
+    lines = extracted.stderr.strip().splitlines()
+    assert lines[-1] == "3 problem(s) in 1 page(s)"
+    offsets = [before.index(b"data:image/png;base64,@"), before.index(b"data:image/png;base64,iVBOR"),
+               before.index(b"data:image/png;base64,AAAA")]
+    for line, offset in zip(lines, offsets):
+        assert line.startswith(f"{sample.path}:{offset}: ")
+    assert "malformed" in lines[0] and "expects no URL" in lines[1] and "truncated" in lines[2]
+    after = sample.path.read_bytes()  # the CSP gained 'self'; every leftover stays as written
+    assert before[offsets[0]:] == after[after.index(b"data:image/png;base64,@"):]
+
+    findings = [str(f) for f in check_paths(corpus_root, [sample.path])]
+    assert len([f for f in findings if "offset" in f]) == 3
+    assert any(f.startswith("samples/training/n1.html:7: offset") and "malformed" in f for f in findings)
+
+    status = json.loads(corpus_cli("status", "--json", cwd=corpus_root).stdout)
+    assert status["sets"]["training"]["unextracted_data_urls"] == 3
+    assert status["sets"]["training"]["unextracted_data_url_pages"] == [sample.relpath]
+    shown = corpus_cli("status", cwd=corpus_root).stdout
+    assert "3 data: URLs extract cannot move out, in 1 pages" in shown
+
+
+def test_check_output_stays_one_line_per_finding(corpus_root: Path, corpus_cli):
+    write_sample(corpus_root, freeze_dry_page('<input data-fathom="new\npass\x1bword">'), "1.html", "training")
+    checked = corpus_cli("check", cwd=corpus_root)
+    assert checked.returncode == 1
+    for line in checked.stdout.splitlines() + checked.stderr.splitlines():
+        assert re.match(r"samples/training/1\.html:\d+: |\d+ problem", line), line
+    assert "new\\npass\\x1bword" in checked.stdout + checked.stderr
+
+
+def test_orphans_of_a_killed_extraction_are_removed_by_inline_and_by_extract(tmp_path: Path):
+    original = real_page()
+    stages: list[str] = []
+    extract_sample(write_sample(tmp_path / "reference", original), stages.append)
+    before_page = stages.index("page") + 1  # resources and manifest written, the page not yet replaced
+    for finisher in (inline_sample, extract_sample):
+        root = tmp_path / finisher.__name__
+        sample = write_sample(root, original)
+        sample.resources_dir.mkdir(parents=True)
+        (sample.resources_dir / "1.png").write_bytes(b"fathom-extract's file")  # not ours: kept
+        child = subprocess.run([sys.executable, "-c", KILLED_AT, str(root), str(before_page)], capture_output=True)
+        assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+        assert sample.path.read_bytes() == original
+        assert any(REF.fullmatch(f"resources/1/{name}".encode()) for name in resources(sample))  # orphans
+
+        finisher(sample)
+        kept = set(resources(sample))
+        if finisher is inline_sample:
+            assert kept == {"1.png"}
+        else:
+            named = {m.decode() for m in REF.findall(sample.path.read_bytes())}
+            manifest = json.loads((sample.resources_dir / "manifest.json").read_text())
+            assert kept == {"1.png"} | {e["file"] for e in manifest["layers"][0]["edits"] if "file" in e} | {
+                c["file"] for e in manifest["layers"][0]["edits"] for c in e.get("children", [])}
+            assert named <= kept
+
+
+def test_empty_pages_and_symlinks_never_stop_a_whole_run(corpus_root: Path, corpus_cli, tmp_path: Path):
+    write_sample(corpus_root, b"", "1.html", "training")
+    good = write_sample(corpus_root, real_page(), "2.html", "training")
+    linked = write_sample(corpus_root, real_page(), "3.html", "training")
+    secret = tmp_path / "elsewhere"
+    secret.mkdir()
+    linked.resources_dir.parent.mkdir(parents=True, exist_ok=True)
+    linked.resources_dir.symlink_to(secret, target_is_directory=True)
+
+    done = corpus_cli("extract", cwd=corpus_root)
+    assert done.returncode == 1
+    report = [line for line in done.stderr.splitlines() if not line.startswith("extracting:")]
+    assert report == [f"{linked.path}:0: {linked.resources_dir}: is a symbolic link; samples and their "
+                      "resources must be real files and folders inside the set", "1 problem(s) in 1 page(s)"]
+    assert not has_inline_data(good.path.read_bytes())
+    assert list(secret.iterdir()) == []  # nothing was written through the link
+    findings = [str(f) for f in check_paths(corpus_root, [])]
+    assert "samples/training/1.html:1: empty page" in findings
+    assert any(f.startswith("samples/training/resources/3:1: symbolic link") for f in findings)
+
+    linked.resources_dir.unlink()
+    again = corpus_cli("extract", cwd=corpus_root)
+    assert again.returncode == 0, again.stderr
+    assert "1 of 3 page(s) extracted" in again.stdout
+
+
+def test_check_reports_a_reference_with_a_name_too_long_for_the_os(corpus_root: Path):
+    from tests.extract.pages import LONG_SEGMENT
+
+    write_sample(corpus_root, freeze_dry_page(f'<img src="resources/1/{LONG_SEGMENT}.png">'), "n1.html", "training")
+    write_sample(corpus_root, freeze_dry_page(f'<img src="resources/n2/{LONG_SEGMENT}.png">'), "n2.html", "training")
+    findings = [str(f) for f in check_paths(corpus_root, [])]
+    assert any(f.startswith("samples/training/n1.html:7: refers to `resources/1/xxx") and "outside" in f
+               for f in findings)
+    assert any(f.startswith("samples/training/n2.html:7: refers to missing resource") for f in findings)
+
+
+@pytest.mark.parametrize("payload, expected", [
+    (b"QQ==", b"A"), (b"QQ", b"A"), (b"Q Q\n= =", b"A"), (b"QQ%3D%3D", b"A"), (b"QUJ", b"AB"),
+    (b"QR==", b"A"),  # spare bits are ignored
+    (b"QQ=", None), (b"QQ===", None), (b"QQ==QQ==", None), (b"Q", None), (b"QQ*", None),
+])
+def test_base64_payloads_decode_as_the_fetch_standard_says(payload: bytes, expected: bytes | None):
+    """The forgiving-base64 decode: what decodes is restored exactly, what fails is a leftover."""
+    from corpus.extract.dataurl import Malformed, decode_base64, encode_base64
+
+    if expected is None:
+        with pytest.raises(Malformed):
+            decode_base64(payload)
+        return
+    data, spelling = decode_base64(payload)
+    assert data == expected
+    assert spelling.apply(encode_base64(data)) == payload
+
+
+@pytest.mark.parametrize("tag, kept", [
+    ('<img src="DATA" crossorigin>', '<img src="REF">'),
+    ('<img src="DATA"\n   integrity="sha384-x" crossorigin=anonymous/>', '<img src="REF">'),
+    ("<IMG CROSSORIGIN='use-credentials' SRC=\"DATA\">", '<IMG SRC="REF">'),
+    ('<script integrity="sha-1" src="DATA"></script><link crossorigin href="https://x/">',
+     '<script src="REF"></script><link crossorigin href="https://x/">'),  # no data URL: kept
+    ('<video crossorigin poster="DATA"></video>', '<video crossorigin poster="REF"></video>'),
+])
+def test_crossorigin_and_integrity_go_only_where_a_data_url_became_a_file(tmp_path: Path, tag: str, kept: str):
+    url = f"data:image/png;base64,{b64(png((1, 2, 3)))}"
+    original = freeze_dry_page(tag.replace("DATA", url))
+    sample = write_sample(tmp_path, original)
+    extract_sample(sample)
+    page = sample.path.read_bytes()
+    (ref,) = REF.findall(page)
+    assert f"<body>{kept.replace('REF', 'resources/1/' + ref.decode())}</body>".encode() in page
+    assert inline_sample(sample) and sample.path.read_bytes() == original
+
+
+def test_a_data_url_after_an_ordinary_srcset_candidate_is_extracted(tmp_path: Path):
+    url = f"data:image/png;base64,{b64(png((9, 9, 9)))}"
+    original = freeze_dry_page(f'<img srcset="https://example.com/a-long-name-for-the-small-picture.png 1x,\n'
+                               f'   {url} 2x" imagesrcset=\'{url} 1x\'>')
+    sample = write_sample(tmp_path, original)
+    result = extract_sample(sample)
+    assert result.problems == [] and len(REF.findall(sample.path.read_bytes())) == 2
+    assert extract_sample(sample).changed is False  # read the same way once extracted
+    assert inline_sample(sample) and sample.path.read_bytes() == original
+
+
+@pytest.mark.parametrize("body", [
+    b'<img src="data:text/css,">srcset="data:,<img src=\'data:image/png,%00\' alt=x><img src="data:text/css,">',
+    b'srcset="data:,<img src=\'data:text/css,\' alt=x><base <img src="data:text/css,">',
+    b'<img src="data:text/css,">"data:,<img srcset="data:text/css;base64, 1x, data:text/css;base64, 2x">',
+    b'<img src="data:text/css,">url("data:,<img srcset="data:text/css, 1x, data:text/css, 2x">',
+])
+def test_markup_soup_reads_the_same_before_and_after_extraction(tmp_path: Path, body: bytes):
+    """Cases the property test found: extraction must not change how the rest of a page is read."""
+    original = b'<!DOCTYPE html><html><head><meta charset="utf-8">' + body + b"</body></html>"
+    sample = write_sample(tmp_path, original)
+    first = extract_sample(sample)
+    extracted = tree(tmp_path)
+    assert not has_inline_data(sample.path.read_bytes())
+    second = extract_sample(sample)
+    assert not second.changed and tree(tmp_path) == extracted
+    assert {p.message for p in second.problems} <= {p.message for p in first.problems}
+    assert inline_sample(sample) == first.changed and sample.path.read_bytes() == original
