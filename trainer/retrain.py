@@ -11,11 +11,11 @@ a committed `training.yaml` at the corpus root:
         learning_rate: 1.0
         pos_weight: null
         layers: []          # hidden layer sizes
-        stop_early: false
-        patience: 1
+        stop_early: true    # fathom 3.7's default
+        patience: 100
         seed: 0
         exclude: []         # rules left out
-        cutoff: 0.5
+        cutoff: null        # null: the best-MCC cutoff on validation
         validation: true    # also vectorize samples/validation and measure on it
         ruleset: rulesets.py
 
@@ -35,6 +35,7 @@ from corpus.errors import CorpusError
 from corpus.samples.lock import writer_lock
 from corpus.samples.tree import set_samples
 from corpus.vectors.vectorfile import load_vectors, sha256_file
+from trainer.guard import judge
 from trainer.modelfile import ModelFile, load_model, model_path, save_model
 from trainer.train import Hyperparameters
 
@@ -46,7 +47,7 @@ EXTRA_KEYS = ("cutoff", "validation", "ruleset")
 class TraineeConfig:
     trainee: str
     hyperparameters: Hyperparameters = field(default_factory=Hyperparameters)
-    cutoff: float = 0.5
+    cutoff: float | None = None  # None: chosen on validation
     validation: bool = True
     ruleset: Path | None = None  # None: the vectorizer's default (rulesets.py at the root)
 
@@ -80,7 +81,7 @@ def _trainee_config(root: Path, name: str, settings: dict[str, Any]) -> TraineeC
     return TraineeConfig(
         trainee=name,
         hyperparameters=hp,
-        cutoff=float(settings.get("cutoff", 0.5)),
+        cutoff=None if settings.get("cutoff") is None else float(settings["cutoff"]),
         validation=bool(settings.get("validation", True)),
         ruleset=root / ruleset if ruleset else None,
     )
@@ -93,6 +94,8 @@ class RetrainResult:
     retrained: bool
     reasons: list[str]  # what differed from the model file; empty when up to date
     model: ModelFile | None = None
+    warnings: list[str] = field(default_factory=list)  # what looks wrong about the new model
+    kept_existing: str | None = None  # why the new model was not written over the old one
 
 
 def retrain(root: Path, trainees: list[str] | None = None, force: bool = False) -> list[RetrainResult]:
@@ -127,8 +130,13 @@ def _retrain_one(root: Path, config: TraineeConfig, force: bool) -> RetrainResul
     trained = train_model(
         files["training"], config.hyperparameters, files.get("validation"), config.cutoff, config.trainee, root
     )
-    save_model(trained.model, out)
-    return RetrainResult(config.trainee, out, True, reasons, trained.model)
+    verdict = judge(trained.model, out, overwrite=force)
+    if verdict.keep_existing is None:
+        save_model(trained.model, out)
+    return RetrainResult(
+        config.trainee, out, verdict.keep_existing is None, reasons, trained.model, verdict.warnings,
+        verdict.keep_existing,
+    )
 
 
 def _differences(out: Path, files: dict[str, Path], ruleset_hash: str | None, config: TraineeConfig) -> list[str]:

@@ -16,7 +16,8 @@ from corpus.cli.extract import extract, inline
 from corpus.cli.images import crops, predict_images, train_images
 from corpus.cli.models import metrics_, retrain
 from corpus.cli.samples import add, init, list_, pick, split, status
-from corpus.cli.train import histogram, test, train
+from corpus.cli.measure import histogram, test
+from corpus.cli.train import train
 from corpus.cli.vectorize import vectorize
 
 
