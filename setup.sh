@@ -20,7 +20,7 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 # The CPU build of torch first, so resolving the package never pulls a multi-GB CUDA build.
 .venv/bin/pip install -q --disable-pip-version-check torch==2.13.0
-.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test,tensorboard]'
 echo "setup: installed; corpus is .venv/bin/corpus" >&2
 
 if [ "${1:-}" != "--no-demo" ]; then

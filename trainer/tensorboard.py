@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from trainer.train import Hyperparameters, IterationHook
+from trainer.hyperparameters import Hyperparameters
+from trainer.train import IterationHook
 
 
 INSTALL_HINT = "pip install 'corpus[tensorboard]'"

@@ -213,7 +213,7 @@ def train(
     from trainer.report import evaluation_to_json
     from trainer.sources import vectors_for
     from trainer.tensorboard import INSTALL_HINT, tensorboard_available, tensorboard_log
-    from trainer.train import Hyperparameters
+    from trainer.hyperparameters import Hyperparameters
 
     if stop_early and validation is None and _given(ctx, "stop_early"):
         raise BadInput("-s/--stop-early needs a validation set (-a VALIDATION) to watch")
