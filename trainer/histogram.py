@@ -81,10 +81,3 @@ def histograms_text(histograms: list[FeatureHistogram]) -> str:
             lines.append(f"  {b.label:<{width}}  {targets}  {others}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
-
-
-def histograms_png(histograms: list[FeatureHistogram], path: Path) -> None:
-    """Draw the histograms into a PNG (trainer/plots.py): axes, counts on every bar, a legend."""
-    from trainer.plots import histograms_plot
-
-    histograms_plot(histograms, path)

@@ -119,14 +119,15 @@ def histogram(
     from dataclasses import asdict
 
     from trainer.dataset import load_dataset
-    from trainer.histogram import feature_histograms, histograms_png, histograms_text
+    from trainer.histogram import feature_histograms, histograms_text
+    from trainer.plots import histograms_plot
     from trainer.sources import vectors_for
 
     vectorizing = vectorize_options(tabs, show_browser)
     dataset = load_dataset(vectors_for(set_, trainee, ruleset, tabs=vectorizing.tabs), features=list(rules) or None)
     histograms = feature_histograms(dataset, buckets)
     if png is not None:
-        histograms_png(histograms, png)
+        histograms_plot(histograms, png)
     if as_json:
         echo_json([asdict(h) for h in histograms])
         return
