@@ -13,7 +13,7 @@ import click
 from corpus import __version__
 from corpus.cli.check import check, hooks
 from corpus.cli.extract import extract, inline
-from corpus.cli.images import crops, predict_images, train_images
+from corpus.cli.images import crops, predict_images, test_images, train_images
 from corpus.cli.models import metrics_, retrain
 from corpus.cli.samples import add, init, list_, pick, split, status
 from corpus.cli.measure import histogram, test
@@ -35,6 +35,6 @@ def main(directory: Path | None) -> None:
 
 for command in (
     init, add, list_, status, pick, split, check, hooks, extract, inline, vectorize,
-    train, test, histogram, retrain, metrics_, crops, train_images, predict_images,
+    train, test, histogram, retrain, metrics_, crops, train_images, predict_images, test_images,
 ):
     main.add_command(command)
