@@ -33,7 +33,9 @@ class RetrainResult:
     kept_existing: str | None = None  # why the new model was not written over the old one
 
 
-def retrain(root: Path, trainees: list[str] | None = None, force: bool = False) -> list[RetrainResult]:
+def retrain(
+    root: Path, trainees: list[str] | None = None, force: bool = False, progress: bool = False
+) -> list[RetrainResult]:
     """Vectorize what changed, then train each trainee whose inputs differ from its model file's."""
     configs = load_training_config(root)
     if trainees:
@@ -45,26 +47,30 @@ def retrain(root: Path, trainees: list[str] | None = None, force: bool = False) 
     results = []
     with writer_lock(root):
         for config in configs.values():
-            results.append(_retrain_one(root, config, force))
+            results.append(_retrain_one(root, config, force, progress))
     return results
 
 
-def _retrain_one(root: Path, config: TraineeConfig, force: bool) -> RetrainResult:
+def _retrain_one(root: Path, config: TraineeConfig, force: bool, progress: bool) -> RetrainResult:
+    from corpus.progress import progress as show_progress
     from corpus.vectors.vectorize import vectorize_set
     from trainer.pipeline import train_model
 
-    files = {"training": vectorize_set(root, "training", config.trainee, config.ruleset)}
+    files = {"training": vectorize_set(root, "training", config.trainee, config.ruleset, progress=progress)}
     if config.validation and set_samples(root, "validation"):
-        files["validation"] = vectorize_set(root, "validation", config.trainee, config.ruleset)
+        files["validation"] = vectorize_set(root, "validation", config.trainee, config.ruleset, progress=progress)
     ruleset_hash = load_vectors(files["training"]).ruleset_hash
 
     out = model_path(root, config.trainee)
     reasons = ["forced"] if force else model_changes(out, files, ruleset_hash, config.recorded())
     if not reasons:
         return RetrainResult(config.trainee, out, False, [])
-    trained = train_model(
-        files["training"], config.hyperparameters, files.get("validation"), config.cutoff, config.trainee, root
-    )
+    label = f"training {config.trainee}"
+    with show_progress(label, config.hyperparameters.iterations, progress) as advance:
+        trained = train_model(
+            files["training"], config.hyperparameters, files.get("validation"), config.cutoff, config.trainee, root,
+            on_iteration=lambda t, loss, validation_loss: advance(1),
+        )
     verdict = judge(trained.model, out, overwrite=force)
     if verdict.keep_existing is None:
         save_model(trained.model, out)

@@ -44,7 +44,7 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, as_json:
     from trainer.retrain import retrain as retrain_models
 
     root = corpus_root(ctx)
-    results = retrain_models(root, list(trainees) or None, force)
+    results = retrain_models(root, list(trainees) or None, force, progress=not as_json)
     if as_json:
         echo_json(
             [
