@@ -45,6 +45,15 @@ class VectorizeOptions:
     show_browser: bool = False
 
 
+# fathom-train's -r: the ruleset that vectorizes folders.
+ruleset_option = click.option(
+    "-r",
+    "--ruleset",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The ruleset for vectorizing folders [default: rulesets.py at the corpus root].",
+)
+
+
 def cache_option(set_name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         f"--{set_name}-cache",

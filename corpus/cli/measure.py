@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from corpus.cli.common import echo_json, reports_errors
-from corpus.cli.fathomopts import FiniteFloat, cache_option, vectorize_options, vectorizing_options
+from corpus.cli.fathomopts import (
+    FiniteFloat,
+    cache_option,
+    ruleset_option,
+    vectorize_options,
+    vectorizing_options,
+)
 
 SET_HELP = "a vector file, or a set folder (samples/<set>) vectorized first, incrementally"
 
@@ -25,12 +31,7 @@ SET_HELP = "a vector file, or a set folder (samples/<set>) vectorized first, inc
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show per-tag results: each target and error with its score.")
 @click.option("--trainee", metavar="TYPE", help="The type, to vectorize a folder [default: the model's].")
-@click.option(
-    "-r",
-    "--ruleset",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The ruleset for vectorizing a folder [default: rulesets.py at the corpus root].",
-)
+@ruleset_option
 @cache_option("testing")
 @vectorizing_options
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers (and per-page results) as JSON.")
@@ -76,12 +77,7 @@ def test(
 @click.command()
 @click.argument("set_", metavar="SET", type=click.Path(exists=True, path_type=Path))
 @click.option("--trainee", metavar="TYPE", help="The type, to vectorize a folder.")
-@click.option(
-    "-r",
-    "--ruleset",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The ruleset for vectorizing a folder [default: rulesets.py at the corpus root].",
-)
+@ruleset_option
 @click.option("--rule", "rules", multiple=True, metavar="RULE", help="Show only this rule (repeatable) [default: all].")
 @click.option(
     "-b",

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
-from corpus.cli.fathomopts import FiniteFloat, cache_option, vectorize_options, vectorizing_options
+from corpus.cli.fathomopts import (
+    FiniteFloat,
+    cache_option,
+    ruleset_option,
+    vectorize_options,
+    vectorizing_options,
+)
 from corpus.errors import BadInput, CorpusError
 from corpus.progress import progress
 
@@ -62,12 +68,7 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
     metavar="TYPE",
     help="The type being trained: names the model file models/TYPE.json and is needed to vectorize folders.",
 )
-@click.option(
-    "-r",
-    "--ruleset",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The ruleset for vectorizing folders [default: rulesets.py at the corpus root].",
-)
+@ruleset_option
 @cache_option("training")
 @cache_option("validation")
 @vectorizing_options
