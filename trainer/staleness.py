@@ -94,6 +94,7 @@ def vector_staleness(root: Path, configs: dict[str, TraineeConfig]) -> list[Stal
     """Each `vectors/<set>_<type>.json` against the set's pages and the ruleset now."""
     folder = root / VECTORS_DIR
     out = []
+    hashes: dict[str, dict[str, str]] = {}  # per set, computed once however many trainees it has
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         m = VECTOR_FILE.match(path.name)
         if not m:
@@ -107,7 +108,9 @@ def vector_staleness(root: Path, configs: dict[str, TraineeConfig]) -> list[Stal
             entry.reasons.append(f"unreadable: {' '.join(str(e).split())}")
             continue
         recorded = header.get("pageHashes") or {}
-        current = {sample.name: sha256_file(sample.path) for sample in set_samples(root, set_name)}
+        if set_name not in hashes:
+            hashes[set_name] = {sample.name: sha256_file(sample.path) for sample in set_samples(root, set_name)}
+        current = hashes[set_name]
         added = sorted(set(current) - set(recorded))
         removed = sorted(set(recorded) - set(current))
         changed = sorted(name for name in set(current) & set(recorded) if current[name] != recorded[name])
