@@ -76,7 +76,7 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
     "-s/-S",
     "--stop-early/--no-early-stopping",
     default=True,
-    show_default=True,
+    show_default="--stop-early",
     help="Stop when validation loss rises and keep the weights of its lowest point (fathom 3.7's "
     "default; needs -a, else every iteration runs).",
 )

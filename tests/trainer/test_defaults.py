@@ -179,3 +179,24 @@ def test_comment_without_tensorboard_says_so(tmp_path, corpus_cli):
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert "-c: tensorboard is not installed" in result.stderr and "corpus[tensorboard]" in result.stderr
+
+
+def test_loss_curves_go_to_tensorboard_runs_named_by_the_comment(tmp_path, corpus_cli):
+    from trainer.tensorboard import INSTALL_HINT, tensorboard_available
+
+    assert tensorboard_available(), f"tensorboard is part of the install ({INSTALL_HINT}; ./setup.sh does it)"
+    training, validation, _ = _sets(tmp_path, pages=10)
+    result = corpus_cli("train", str(training), "-a", str(validation), "-i", "20", "-q", "-c", "firstTry",
+                        cwd=tmp_path)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    runs = [run for run in (tmp_path / "runs").iterdir() if run.name.endswith(",firstTry")]
+    assert len(runs) == 1
+    events = list(runs[0].glob("events.out.tfevents.*"))
+    assert events and events[0].stat().st_size > 100  # the scalars were written
+
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    accumulator = EventAccumulator(str(runs[0]))
+    accumulator.Reload()
+    assert set(accumulator.Tags()["scalars"]) == {"loss", "validation_loss"}
+    assert len(accumulator.Scalars("loss")) >= 1
