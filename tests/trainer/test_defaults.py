@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -171,8 +172,6 @@ def test_comment_without_tensorboard_says_so(tmp_path, corpus_cli):
     blocker = tmp_path / "no-tensorboard"
     (blocker / "tensorboard").mkdir(parents=True)
     (blocker / "tensorboard" / "__init__.py").write_text("raise ImportError('tensorboard is not installed')\n")
-    import os
-
     exe = Path(shutil.which("corpus") or "corpus")
     env = {**os.environ, "PYTHONPATH": str(blocker)}
     result = subprocess.run([str(exe), "train", str(training), "-i", "5", "-q", "-c", "try1"], cwd=tmp_path,
