@@ -47,10 +47,11 @@ git lfs ls-files | wc -l | xargs echo "LFS files:"
 step "corpus vectorize (Python ruleset over the DOM, Fathom vector format)"
 corpus vectorize training validation testing --trainee new-password
 
-step "corpus train training -a validation (logistic regression, as fathom-train)"
-corpus train samples/training -a samples/validation --trainee new-password -i 200 -q
+step "corpus train training -a validation (fathom's model; early stopping on; cutoff chosen on validation)"
+corpus train samples/training -a samples/validation --trainee new-password -i 200 -q --plot "$work/training.png"
+echo "loss and precision-recall curves: $work/training.png"
 
-step "corpus test on the testing set with the trained model"
+step "corpus test on the testing set with the trained model (its cutoff, chosen on validation)"
 corpus test samples/testing models/new-password.json --trainee new-password
 
 step "corpus vectorize with Fathom's own JavaScript ruleset (rulesets.js in headless Chromium, as FathomFox)"
@@ -64,11 +65,20 @@ print(f"{len(data['pages'])} pages, {len(nodes)} candidates, {sum(n['isTarget'] 
       f"features: {', '.join(data['header']['featureNames'])}")
 PY
 
-step "corpus crops: element images of labeled buttons and of other links (headless Chromium)"
-corpus crops training validation testing --types button --candidates a --other link -o "$work/crops"
+step "corpus status: a page edited after training makes the vectors and the model stale"
+echo "<!-- edited -->" >> "$(ls samples/training/*.html | head -n 1)"
+corpus status | tail -n 8
+git checkout -q -- samples/training
 
-step "corpus train-images: the button-or-link CNN (small and quick for the demo)"
+step "corpus crops: element images of labeled buttons and of other links (headless Chromium)"
+corpus crops training validation --types button --candidates a --other link -o "$work/crops"
+corpus crops testing --types button --candidates a --other link -o "$work/crops-testing"
+
+step "corpus train-images: the button-or-link CNN (small and quick for the demo; keeps its best epoch)"
 corpus train-images "$work/crops" -o "$work/image-model" --size 64 --epochs 4 --batch-size 16
+
+step "corpus test-images on the testing set's crops"
+corpus test-images "$work/image-model" "$work/crops-testing"
 
 step "corpus predict-images"
 corpus predict-images "$work/image-model" $(ls "$work"/crops/button/*.png | head -n 2) $(ls "$work"/crops/link/*.png | head -n 2)

@@ -41,7 +41,9 @@ def main(root: Path, files: list[Path]) -> int:
     failed = []
     try:
         for set_name, trainee in tracked_vector_files(root):
-            report = update_vectors(root, set_name, trainee, pages=staged_pages(root, set_name))
+            # progress=True: pre-commit has no terminal, so this prints plain
+            # `vectorizing ...: n/N` lines (corpus/progress.py) and a long commit is not silent.
+            report = update_vectors(root, set_name, trainee, pages=staged_pages(root, set_name), progress=True)
             failed += report.failed
             if report.changed:
                 updated.append((report, f"{VECTORS_DIR}/{set_name}_{trainee}.json"))

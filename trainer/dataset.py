@@ -64,6 +64,7 @@ def dataset_from_vectors(
     rows = [node.features for page in vectors.pages for node in page.nodes if not node.pruned]
     labels = [node.is_target for page in vectors.pages for node in page.nodes if not node.pruned]
     full = np.array(rows, dtype=np.float32).reshape(len(rows), len(names))
+    _refuse_non_finite(full, vectors, names, source)
     return Dataset(
         feature_names=wanted,
         x=np.ascontiguousarray(full[:, columns]),
@@ -72,3 +73,25 @@ def dataset_from_vectors(
         columns=columns,
         source=source,
     )
+
+
+def _refuse_non_finite(x: np.ndarray, vectors: VectorFile, names: list[str], source: str) -> None:
+    """BadInput naming file, page and rule for the first value that is not a finite float32.
+
+    One NaN, or one 1e308 (infinite once in float32), turns every weight into NaN
+    after a single step; refusing the file is the only way to a usable model.
+    """
+    bad = ~np.isfinite(x)
+    if not bad.any():
+        return
+    row, column = (int(i) for i in np.argwhere(bad)[0])
+    seen = 0
+    for page in vectors.pages:  # rows follow pages, then their unpruned nodes
+        candidates = [node for node in page.nodes if not node.pruned]
+        if row < seen + len(candidates):
+            value = candidates[row - seen].features[column]
+            raise BadInput(
+                f"{source}: page {page.filename}: rule {names[column]}: {value!r} is not a finite number "
+                f"(rules must score in [0, 1]; {int(bad.sum())} such value(s) in the file)"
+            )
+        seen += len(candidates)

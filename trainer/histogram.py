@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from io import BytesIO
-from pathlib import Path
 
 import numpy as np
 
-from corpus.samples.atomic import atomic_write
 from trainer.dataset import Dataset
 
 BAR_WIDTH = 24
@@ -83,34 +80,3 @@ def histograms_text(histograms: list[FeatureHistogram]) -> str:
             lines.append(f"  {b.label:<{width}}  {targets}  {others}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
-
-
-def histograms_png(histograms: list[FeatureHistogram], path: Path) -> None:
-    """Draw one panel per rule: paired bars, targets (orange) beside non-targets (blue)."""
-    from PIL import Image, ImageDraw
-
-    panel_height, bar_area, margin, width = 150, 100, 10, 640
-    image = Image.new("RGB", (width, max(1, len(histograms)) * panel_height), "white")
-    draw = ImageDraw.Draw(image)
-    for i, h in enumerate(histograms):
-        top = i * panel_height
-        draw.text(
-            (margin, top + 4),
-            f"{h.name}   orange: {h.targets} targets, blue: {h.non_targets} non-targets",
-            fill="black",
-        )
-        base = top + 20 + bar_area
-        slot = (width - 2 * margin) / max(1, len(h.buckets))
-        for j, b in enumerate(h.buckets):
-            left = margin + j * slot
-            for k, (count, total, color) in enumerate(
-                ((b.targets, h.targets, "#e8710a"), (b.non_targets, h.non_targets, "#1a73e8"))
-            ):
-                height = round(bar_area * (count / total if total else 0))
-                x0 = left + 2 + k * (slot - 4) / 2
-                draw.rectangle([x0, base - height, x0 + (slot - 4) / 2 - 1, base], fill=color)
-            draw.text((left + 2, base + 2), b.label, fill="black")
-        draw.line([margin, base, width - margin, base], fill="gray")
-    buffer = BytesIO()
-    image.save(buffer, format="PNG")
-    atomic_write(Path(path), buffer.getvalue())

@@ -2,7 +2,10 @@
 
 Every target counts once: a pruned target (no candidate selector picked it)
 never reaches the model and is always a false negative. Rates whose
-denominator is zero are reported as 0, with no interval.
+denominator is zero are reported as 0, with no interval. Intervals are Wilson
+score intervals: unlike the normal approximation they stay honest at rates of
+0 and 1 on few tags (Wald gives (0, 0) for 0 errors out of 5). MCC is
+undefined (None) when the set lacks targets or non-targets.
 """
 
 from __future__ import annotations
@@ -53,20 +56,29 @@ def confusion_at(y: np.ndarray, scores: np.ndarray, cutoff: float, pruned: int) 
     )
 
 
-def wald_interval(rate: float, n: int) -> tuple[float, float] | None:
-    """95% normal-approximation interval for a proportion out of n, clipped to [0, 1]."""
+def wilson_interval(rate: float, n: int) -> tuple[float, float] | None:
+    """95% Wilson score interval for a proportion `rate` observed out of n."""
     if n == 0:
         return None
-    half = Z_95 * math.sqrt(rate * (1 - rate) / n)
-    return (max(0.0, rate - half), min(1.0, rate + half))
+    z2 = Z_95 * Z_95
+    centre = (rate + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z_95 * math.sqrt(rate * (1 - rate) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def ratio(numerator: int, denominator: int) -> float:
     return numerator / denominator if denominator else 0.0
 
 
-def mcc(c: Confusion) -> float:
-    """Matthews correlation: 1 perfect, 0 chance (also when undefined), -1 inverted."""
+def mcc(c: Confusion) -> float | None:
+    """Matthews correlation: 1 perfect, 0 chance, -1 inverted.
+
+    None (undefined) when the set has no targets or no non-targets: then no
+    number measures how well the two are told apart. When both are present but
+    every candidate gets the same call, the limit 0 is used.
+    """
+    if c.positives == 0 or c.negatives == 0:
+        return None
     tp, fp, tn, fn = c.true_positives, c.false_positives, c.true_negatives, c.false_negatives
     denominator = math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
     return (tp * tn - fp * fn) / denominator if denominator else 0.0
@@ -84,10 +96,12 @@ class Metrics:
     precision: float
     recall: float
     f1: float
-    mcc: float
+    mcc: float | None  # None: undefined (the set lacks targets or non-targets)
     confusion: Confusion
-    optimal_cutoff: float  # the cutoff with the best MCC on this set
-    optimal_mcc: float
+    # The cutoff with the best MCC on this very set: hindsight, optimistic on it. A
+    # model's own cutoff is chosen on validation (trainer/pipeline.py).
+    optimal_cutoff: float
+    optimal_mcc: float | None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -114,14 +128,16 @@ def compute_metrics(y: np.ndarray, scores: np.ndarray, pruned: int, cutoff: floa
     recall = ratio(c.true_positives, c.positives)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     best_cutoff, best_mcc = optimal_cutoff(y, scores, pruned)
+    if c.positives == 0 or c.negatives == 0:
+        best_mcc = None
     return Metrics(
         cutoff=cutoff,
         accuracy=accuracy,
-        accuracy_interval=wald_interval(accuracy, c.total),
+        accuracy_interval=wilson_interval(accuracy, c.total),
         false_positive_rate=fpr,
-        false_positive_rate_interval=wald_interval(fpr, c.negatives),
+        false_positive_rate_interval=wilson_interval(fpr, c.negatives),
         false_negative_rate=fnr,
-        false_negative_rate_interval=wald_interval(fnr, c.positives),
+        false_negative_rate_interval=wilson_interval(fnr, c.positives),
         precision=precision,
         recall=recall,
         f1=f1,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ class ModelFile:
     network: Network
     cutoff: float = DEFAULT_CUTOFF
     trainee: str | None = None
+    cutoff_chosen_on: str = "default"  # "validation" (its best MCC), "option" (-t) or "default" (0.5)
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # set name -> Metrics.to_json()
     provenance: dict[str, Any] = field(default_factory=dict)
@@ -58,6 +60,7 @@ def model_to_json(model: ModelFile) -> dict[str, Any]:
         data["features"] = list(net.feature_names)
         data["layers"] = [{"weight": layer.weight, "bias": layer.bias} for layer in net.layers]
     data["cutoff"] = model.cutoff
+    data["cutoffChosenOn"] = model.cutoff_chosen_on
     data["hyperparameters"] = model.hyperparameters
     data["metrics"] = model.metrics
     data["provenance"] = model.provenance
@@ -65,27 +68,60 @@ def model_to_json(model: ModelFile) -> dict[str, Any]:
 
 
 def dumps_model(model: ModelFile) -> str:
-    """Indented JSON, one coefficient per line so the weights paste cleanly into JS."""
+    """Indented JSON, one coefficient per line so the weights paste cleanly into JS.
+
+    Never writes NaN or Infinity: Python's json would, and JavaScript's JSON.parse
+    (and every strict reader) rejects the file.
+    """
+    check_finite(model.network, model.cutoff)
     data = model_to_json(model)
     parts = []
     for key, value in data.items():
-        if key == "coeffs":
-            lines = ",\n    ".join(json.dumps(pair) for pair in value)
-            text = f"[\n    {lines}\n  ]" if value else "[]"
-        else:
-            text = json.dumps(value, indent=2, sort_keys=True).replace("\n", "\n  ")
+        try:
+            if key == "coeffs":
+                lines = ",\n    ".join(json.dumps(pair, allow_nan=False) for pair in value)
+                text = f"[\n    {lines}\n  ]" if value else "[]"
+            else:
+                text = json.dumps(value, indent=2, sort_keys=True, allow_nan=False).replace("\n", "\n  ")
+        except ValueError:
+            raise CorpusError(f"the model's {key!r} holds a number that is not finite") from None
         parts.append(f"  {json.dumps(key)}: {text}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def save_model(model: ModelFile, path: Path) -> None:
-    atomic_write(Path(path), dumps_model(model).encode())
+    """Write atomically; a model that is not finite is refused and nothing is written."""
+    try:
+        text = dumps_model(model)
+    except CorpusError as e:
+        raise CorpusError(f"{path}: {e}; no model written") from None
+    atomic_write(Path(path), text.encode())
+
+
+def check_finite(network: Network, cutoff: float) -> None:
+    """CorpusError unless every weight and bias is a finite number and the cutoff is in [0, 1]."""
+    for i, layer in enumerate(network.layers):
+        rows = [*layer.weight, layer.bias]
+        if not all(math.isfinite(v) for row in rows for v in row):
+            where = "the weights" if network.is_linear else f"layer {i}"
+            raise CorpusError(f"{where} hold a number that is not finite (NaN or infinity)")
+    if not (math.isfinite(cutoff) and 0 <= cutoff <= 1):
+        raise CorpusError(f"the cutoff {cutoff!r} is not a number in [0, 1]")
+
+
+def strict_json(text: str | bytes) -> Any:
+    """json.loads as JSON.parse reads it: the tokens NaN, Infinity and -Infinity are errors."""
+
+    def refuse(token: str) -> Any:
+        raise ValueError(f"{token} is not valid JSON")
+
+    return json.loads(text, parse_constant=refuse)
 
 
 def load_model(path: Path) -> ModelFile:
     """Read a model file (or a file holding only the old tool's weights)."""
     try:
-        data = json.loads(Path(path).read_bytes())
+        data = strict_json(Path(path).read_bytes())
     except (OSError, ValueError) as e:
         raise CorpusError(f"{path}: not a readable model file: {e}") from None
     try:
@@ -112,10 +148,16 @@ def model_from_json(data: Any) -> ModelFile:
         coeffs = [(str(name), float(weight)) for name, weight in data["coeffs"]]
         network = linear_network(coeffs, float(data["bias"]))
     _check_shapes(network)
+    cutoff = float(data.get("cutoff", DEFAULT_CUTOFF))
+    try:
+        check_finite(network, cutoff)
+    except CorpusError as e:
+        raise ValueError(str(e)) from None
     return ModelFile(
         network=network,
-        cutoff=float(data.get("cutoff", DEFAULT_CUTOFF)),
+        cutoff=cutoff,
         trainee=data.get("trainee"),
+        cutoff_chosen_on=str(data.get("cutoffChosenOn", "default")),
         hyperparameters=dict(data.get("hyperparameters") or {}),
         metrics=dict(data.get("metrics") or {}),
         provenance=dict(data.get("provenance") or {}),
@@ -139,7 +181,7 @@ def parse_weights(text: str) -> ModelFile:
     those are accepted too, read as literals and never run.
     """
     try:
-        data = json.loads(text)
+        data = strict_json(text)
     except ValueError:
         try:
             data = ast.literal_eval(text.strip())

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.dataset import Dataset, load_dataset
-from trainer.metrics import Evaluation, evaluate
-from trainer.modelfile import ModelFile, provenance
+from trainer.metrics import Evaluation, compute_metrics, evaluate, optimal_cutoff
+from trainer.model import Network
+from trainer.modelfile import DEFAULT_CUTOFF, ModelFile, provenance
 
 if TYPE_CHECKING:  # torch loads only when training: testing and reports never need it
     from trainer.train import Hyperparameters, IterationHook, TrainingRun
@@ -28,13 +29,18 @@ def train_model(
     training_file: Path,
     hp: Hyperparameters,
     validation_file: Path | None = None,
-    cutoff: float = 0.5,
+    cutoff: float | None = None,
     trainee: str | None = None,
     root: Path | None = None,
     on_iteration: IterationHook | None = None,
 ) -> Trained:
     """Train on one vector file, measure on it and on the validation file, and describe
-    the result as a model file (not yet written anywhere)."""
+    the result as a model file (not yet written anywhere).
+
+    With no `cutoff`, the model's cutoff is the one with the best MCC on the
+    validation set (0.5 without one): chosen on validation, so `corpus test`
+    applies it to testing samples the choice never saw.
+    """
     from trainer.train import train_network
 
     training = load_dataset(training_file, exclude=hp.exclude)
@@ -43,6 +49,7 @@ def train_model(
         # The validation file may list rules in another order; the model's order rules.
         validation = load_dataset(validation_file, features=training.feature_names)
     run = train_network(training, hp, validation, on_iteration)
+    cutoff, chosen_on = choose_cutoff(run.network, validation, cutoff)
     training_eval = evaluate(run.network, training, cutoff)
     validation_eval = evaluate(run.network, validation, cutoff) if validation is not None else None
 
@@ -54,20 +61,34 @@ def train_model(
         metrics["validation"] = validation_eval.metrics.to_json()
         datasets["validation"] = validation
     hyperparameters = hp.to_json()
-    hyperparameters["cutoff"] = cutoff
+    hyperparameters["cutoff"] = cutoff if chosen_on == "option" else None
     model = ModelFile(
         network=run.network,
         cutoff=cutoff,
         trainee=trainee,
+        cutoff_chosen_on=chosen_on,
         hyperparameters=hyperparameters,
         metrics=metrics,
         provenance={
             **provenance(root, files, training.vectors.ruleset_hash),
             "iterationsRun": run.iterations_run,
             "bestIteration": run.best_iteration,
+            "stoppedEarly": run.stopped_early,
         },
     )
     return Trained(model, run, training_eval, validation_eval, datasets)
+
+
+def choose_cutoff(network: Network, validation: Dataset | None, given: float | None) -> tuple[float, str]:
+    """The model's cutoff and where it came from: the option, validation's best MCC, or 0.5."""
+    if given is not None:
+        return given, "option"
+    if validation is not None and len(validation.y):
+        scores = network.scores(validation.x)
+        best, best_mcc = optimal_cutoff(validation.y, scores, validation.pruned_targets)
+        if compute_metrics(validation.y, scores, validation.pruned_targets, best).mcc is not None and best_mcc > 0:
+            return min(1.0, best), "validation"
+    return DEFAULT_CUTOFF, "default"
 
 
 def evaluate_model(model: ModelFile, testing_file: Path, cutoff: float | None = None) -> tuple[Evaluation, Dataset]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from trainer.metrics import Evaluation, Metrics, PageResult
+from trainer.metrics import Confusion, Evaluation, Metrics, PageResult
 from trainer.model import Network
 
 OUTCOME_COLORS = {"TP": "green", "FN": "red", "FP": "red", "pruned": "red"}
@@ -24,7 +24,18 @@ def weights_text(network: Network) -> str:
 
 
 def _interval(interval: tuple[float, float] | None) -> str:
-    return "95% CI: (n/a)" if interval is None else f"95% CI: ({interval[0]:.4f}, {interval[1]:.4f})"
+    if interval is None:
+        return "95% Wilson CI: (n/a)"
+    return f"95% Wilson CI: ({interval[0]:.4f}, {interval[1]:.4f})"
+
+
+def mcc_text(value: float | None, c: Confusion | None = None) -> str:
+    """MCC to 4 places, or why it is undefined (never a misleading 0)."""
+    if value is not None:
+        return f"{value:.4f}"
+    if c is None:
+        return "undefined"
+    return f"undefined (no {'targets' if c.positives == 0 else 'non-targets'})"
 
 
 def metrics_text(title: str, m: Metrics) -> str:
@@ -36,12 +47,18 @@ def metrics_text(title: str, m: Metrics) -> str:
         f"        FPR: {m.false_positive_rate:.4f}   {_interval(m.false_positive_rate_interval)}",
         f"        FNR: {m.false_negative_rate:.4f}   {_interval(m.false_negative_rate_interval)}",
         f"  Precision: {m.precision:.4f}   Recall: {m.recall:.4f}   F1: {m.f1:.4f}",
-        f"        MCC: {m.mcc:.4f}   (best MCC {m.optimal_mcc:.4f} at cutoff {m.optimal_cutoff:.4f})",
+        f"        MCC: {mcc_text(m.mcc, c)}" + _hindsight(m),
         "                     predicted +   predicted -",
         f"      true target  {c.true_positives:>11}   {c.false_negatives:>11}{pruned}",
         f"  true non-target  {c.false_positives:>11}   {c.true_negatives:>11}",
     ]
     return "\n".join(rows)
+
+
+def _hindsight(m: Metrics) -> str:
+    if m.optimal_mcc is None:
+        return ""
+    return f"   (in hindsight, this set's best: MCC {m.optimal_mcc:.4f} at cutoff {m.optimal_cutoff:.4f})"
 
 
 def pages_text(title: str, pages: list[PageResult]) -> str:

@@ -19,8 +19,13 @@ def set_of_folder(folder: Path) -> tuple[Path, str]:
     raise BadInput(f"{folder}: not a set folder (expected samples/<set> or a vector file)")
 
 
-def vectors_for(argument: Path, trainee: str | None, ruleset: Path | None = None) -> Path:
-    """The vector file for `argument`, vectorizing a set folder incrementally when given one."""
+def vectors_for(
+    argument: Path, trainee: str | None, ruleset: Path | None = None, cache: Path | None = None, tabs: int = 1,
+    delay: float = 0.0,
+) -> Path:
+    """The vector file for `argument`, vectorizing a set folder incrementally when given one
+    (into `cache`, default vectors/<set>_<trainee>.json, with `tabs` worker processes,
+    waiting `delay` seconds after each page loads)."""
     if argument.is_file():
         return argument
     if not argument.is_dir():
@@ -31,4 +36,5 @@ def vectors_for(argument: Path, trainee: str | None, ruleset: Path | None = None
 
     root, set_name = set_of_folder(argument)
     with writer_lock(root):
-        return vectorize_set(root, set_name, trainee, ruleset_path=ruleset, progress=True)
+        return vectorize_set(root, set_name, trainee, ruleset_path=ruleset, out=cache, jobs=tabs, progress=True,
+                             delay=delay)

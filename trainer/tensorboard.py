@@ -1,6 +1,8 @@
 """Loss curves for TensorBoard under runs/, when the tensorboard package is installed.
 
-Training never depends on it: without tensorboard there is simply no log.
+Training never depends on it: without tensorboard there is no log, and `-c`
+(a comment for the run's name) says so rather than doing nothing. Install it with
+`pip install 'corpus[tensorboard]'` (setup.sh does).
 """
 
 from __future__ import annotations
@@ -9,17 +11,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from trainer.train import Hyperparameters, IterationHook
+from trainer.hyperparameters import Hyperparameters
+from trainer.train import IterationHook
+
+INSTALL_HINT = "pip install 'corpus[tensorboard]'"
+
+
+def tensorboard_available() -> bool:
+    try:
+        import tensorboard  # noqa: F401  (torch's SummaryWriter needs this package)
+    except ImportError:
+        return False
+    return True
 
 
 @contextmanager
 def tensorboard_log(hp: Hyperparameters, comment: str, logdir: Path | None = None) -> Iterator[IterationHook | None]:
     """Yield a per-iteration hook writing to runs/ (or `logdir`), or None without tensorboard."""
-    try:
-        from torch.utils.tensorboard import SummaryWriter
-    except ImportError:
+    if not tensorboard_available():
         yield None
         return
+    from torch.utils.tensorboard import SummaryWriter
+
     name = f".LR={hp.learning_rate},i={hp.iterations}" + (f",{comment}" if comment else "")
     writer = SummaryWriter(log_dir=str(logdir) if logdir else None, comment=name)
 

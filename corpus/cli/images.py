@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -104,7 +105,8 @@ def train_images(data_dir: Path, model_dir: Path, validation_split: float, seed:
     """Train the button-or-link CNN on DATA_DIR (one subfolder per class) and save a model.
 
     Classes are the subfolder names, sorted. Prints loss and accuracy per epoch, then
-    validation accuracy, precision, recall and the confusion matrix.
+    validation accuracy, precision, recall and the confusion matrix. The weights
+    saved are those of the epoch with the best validation accuracy, not the last.
     """
     from trainer.images.dataset import parse_quality_range
     from trainer.images.metrics import format_report
@@ -118,37 +120,43 @@ def train_images(data_dir: Path, model_dir: Path, validation_split: float, seed:
         **({"workers": workers} if workers is not None else {}),
         **({"device": device} if device else {}),
     )
-    progress = _EpochProgress(epochs, log=(lambda line: click.echo(line, err=True)) if as_json else click.echo)
-    result = train(config, on_batch=progress.batch, on_epoch=progress.epoch)
+    epoch_progress = _EpochProgress(epochs, log=(lambda line: click.echo(line, err=True)) if as_json else click.echo)
+    try:
+        result = train(config, on_batch=epoch_progress.batch, on_epoch=epoch_progress.epoch)
+    finally:
+        epoch_progress.close()
     info = save_model(model_dir, result, git_commit=dataset_commit(data_dir))
     if as_json:
         echo_json(info)
         return
+    click.echo(f"kept the weights of epoch {result.best_epoch} (best validation accuracy)")
     click.echo(format_report(result.validation))
     click.echo(f"model saved to {model_dir}")
 
 
 class _EpochProgress:
-    """A progress bar on stderr through each epoch, then the epoch's figures in one line."""
+    """Progress through all epochs' images on stderr (corpus/progress.py: a bar on a terminal,
+    plain lines in logs), and each epoch's figures in one line."""
 
-    def __init__(self, epochs: int, log) -> None:
+    def __init__(self, epochs: int, log, show: bool = True) -> None:
         self.epochs = epochs
         self.log = log
-        self.bar = None
+        self.show = show
+        self.stack = ExitStack()
+        self.advance = None
 
     def batch(self, epoch: int, images: int, epoch_size: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=epoch_size, label=f"epoch {epoch}/{self.epochs}", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(images)
+        if self.advance is None:  # the split, hence the epoch's size, is known only now
+            self.advance = self.stack.enter_context(progress("training on images", self.epochs * epoch_size, self.show))
+        self.advance(images)
 
     def epoch(self, stats) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
         val = "-" if stats.validation_accuracy is None else f"{stats.validation_accuracy:.3f}"
         self.log(f"epoch {stats.epoch}/{self.epochs}  loss {stats.loss:.4f}  accuracy {stats.accuracy:.3f}  "
                  f"val_accuracy {val}")
+
+    def close(self) -> None:
+        self.stack.close()
 
 
 @click.command(name="predict-images")
@@ -169,3 +177,29 @@ def predict_images(model_dir: Path, images: tuple[Path, ...], as_json: bool) -> 
         click.echo(f"{p.image}\t{p.label}\t{p.probability:.4f}")
 
 
+
+
+@click.command(name="test-images")
+@click.argument("model_dir", metavar="MODEL", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("data_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Accuracy, per-class numbers and the confusion matrix as JSON.")
+@reports_errors
+def test_images(model_dir: Path, data_dir: Path, as_json: bool) -> None:
+    """Measure the image classifier in MODEL on DIR (one subfolder per class, as for train-images).
+
+    Prints accuracy, each class's precision, recall and support, and the confusion
+    matrix. Use images the model never saw (crops of the testing set).
+    """
+    from trainer.images.evaluate import test_images as measure
+    from trainer.images.metrics import format_report
+    from trainer.images.modeldir import load_model
+    from trainer.images.split import list_images
+
+    loaded = load_model(model_dir)
+    total = len(list_images(data_dir).images)
+    with progress("testing images", total, not as_json) as advance:
+        result = measure(loaded, data_dir, on_batch=advance)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    click.echo(format_report(result, title="test"))

@@ -16,12 +16,13 @@ from corpus.cli.check import check, hooks
 from corpus.cli.completion import completion, install_completers
 from corpus.cli.extract import extract, inline
 from corpus.cli.fox import fox
-from corpus.cli.images import crops, predict_images, train_images
+from corpus.cli.images import crops, predict_images, test_images, train_images
 from corpus.cli.label import label
+from corpus.cli.measure import histogram, test
 from corpus.cli.models import metrics_, retrain
 from corpus.cli.samples import add, init, list_, pick, split, status
 from corpus.cli.serve import serve
-from corpus.cli.train import histogram, test, train
+from corpus.cli.train import train
 from corpus.cli.vectorize import vectorize
 
 
@@ -47,7 +48,7 @@ def main(directory: Path | None) -> None:
 
 for command in (
     init, add, list_, status, pick, split, check, hooks, extract, inline, vectorize,
-    train, test, histogram, retrain, metrics_, crops, train_images, predict_images,
+    train, test, histogram, retrain, metrics_, crops, train_images, predict_images, test_images,
     label, serve, fox, completion,
 ):
     main.add_command(command)

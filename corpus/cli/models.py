@@ -15,7 +15,9 @@ from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
     metavar="TYPE",
     help="Retrain only this type (repeatable) [default: every type in training.yaml].",
 )
-@click.option("--force", is_flag=True, help="Train even when nothing changed.")
+@click.option(
+    "--force", is_flag=True, help="Train even when nothing changed, and write the model even when it looks wrong."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @click.pass_context
 @reports_errors
@@ -38,10 +40,11 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, as_json:
           exclude: [someRule]
     (other keys: learning_rate, pos_weight, layers, seed, cutoff, validation, ruleset)
     """
+    from trainer.report import mcc_text
     from trainer.retrain import retrain as retrain_models
 
     root = corpus_root(ctx)
-    results = retrain_models(root, list(trainees) or None, force)
+    results = retrain_models(root, list(trainees) or None, force, progress=not as_json)
     if as_json:
         echo_json(
             [
@@ -51,20 +54,29 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, as_json:
                     "retrained": r.retrained,
                     "reasons": r.reasons,
                     "metrics": r.model.metrics if r.model else None,
+                    "warnings": r.warnings,
+                    "keptExisting": r.kept_existing,
                 }
                 for r in results
             ]
         )
         return
     for r in results:
+        for warning in r.warnings:
+            click.echo(f"corpus: warning: {r.trainee}: {warning}", err=True)
+        if r.kept_existing:
+            click.echo(f"corpus: {r.kept_existing}", err=True)
+            continue
         if not r.retrained:
             click.echo(f"{shown_path(r.model_file, root)}: up to date")
             continue
         assert r.model is not None
         summary = ", ".join(
-            f"{name} accuracy {m['accuracy']:.4f} MCC {m['mcc']:.4f}" for name, m in r.model.metrics.items()
+            f"{name} accuracy {m['accuracy']:.4f} MCC {mcc_text(m['mcc'])}" for name, m in r.model.metrics.items()
         )
         click.echo(f"{shown_path(r.model_file, root)}: retrained ({'; '.join(r.reasons)}): {summary}")
+    if any(r.kept_existing for r in results):
+        ctx.exit(1)
 
 
 @click.command(name="metrics")

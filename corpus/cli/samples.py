@@ -117,14 +117,30 @@ def list_(in_directory: Path, base_dir: Path | None, out_file, show_urls: bool, 
 @reports_errors
 def status(ctx: click.Context, as_json: bool) -> None:
     """Per set: positive and negative pages, targets per type, pages still to extract,
-    resource bytes; whether resources are LFS pointers and the hooks are installed."""
+    resource bytes; whether resources are LFS pointers and the hooks are installed;
+    uncommitted samples and unpushed LFS objects; and, like `dvc status`, vector
+    files and models that are stale, with the reason (pages or ruleset changed since
+    the vectors were written; vectors, ruleset or training.yaml changed since training)."""
     from corpus.samples.status import corpus_status
+    from corpus.samples.unsaved import unsaved_work
+    from trainer.staleness import corpus_staleness
 
     root = corpus_root(ctx)
     report = corpus_status(root, load_rubric(root))
+    unsaved = unsaved_work(root)
+    staleness = corpus_staleness(root)
     if as_json:
-        echo_json(report.to_json())
+        from dataclasses import asdict
+
+        echo_json({**report.to_json(), "unsaved": asdict(unsaved), "staleness": [s.to_json() for s in staleness]})
         return
+    _print_status(report)
+    _print_unsaved(unsaved)
+    for entry in staleness:
+        click.echo(f"{entry.path}: {'stale: ' + '; '.join(entry.reasons) if entry.stale else 'up to date'}")
+
+
+def _print_status(report) -> None:
     for set_name, s in report.sets.items():
         targets = ", ".join(f"{t} {n}" for t, n in s.targets.items()) or "none"
         click.echo(f"{set_name:<11} {s.positive:>5} positive {s.negative:>5} negative   targets: {targets}")
@@ -143,6 +159,24 @@ def status(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"  {path}")
     missing = [name for name, ok in report.hooks.items() if not ok]
     click.echo("hooks: installed" if not missing else f"hooks: missing {', '.join(missing)} (run corpus hooks install)")
+
+
+def _print_unsaved(unsaved) -> None:
+    if unsaved.uncommitted or unsaved.uncommitted_resources:
+        extra = f" (and {unsaved.uncommitted_resources} resource files)" if unsaved.uncommitted_resources else ""
+        click.echo(f"uncommitted samples: {len(unsaved.uncommitted)}{extra}")
+        for line in unsaved.uncommitted:
+            click.echo(f"  {line}")
+    else:
+        click.echo("uncommitted samples: none")
+    if unsaved.remote is None:
+        click.echo("LFS objects: no remote to push to")
+    elif unsaved.unpushed_lfs:
+        click.echo(f"LFS objects not yet pushed to {unsaved.remote}: {len(unsaved.unpushed_lfs)}")
+        for path in unsaved.unpushed_lfs:
+            click.echo(f"  {path}")
+    else:
+        click.echo(f"LFS objects: all pushed to {unsaved.remote}")
 
 
 def _print_moves(moves, as_json: bool, dry_run: bool) -> None:

@@ -16,7 +16,14 @@ from corpus.cli.common import (
     reports_errors,
     shown_path,
 )
-from corpus.errors import CorpusError
+from corpus.cli.fathomopts import (
+    FiniteFloat,
+    cache_option,
+    ruleset_option,
+    vectorize_options,
+    vectorizing_options,
+)
+from corpus.errors import BadInput, CorpusError
 from corpus.progress import progress
 
 if TYPE_CHECKING:
@@ -60,39 +67,40 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
     "validation",
     type=SetOrPath(exists=True, path_type=Path),
     metavar="VALIDATION",
-    help=f"Validation samples ({SET_HELP}): shows overfitting; needed by -s.",
+    help=f"Validation samples ({SET_HELP}): guides early stopping and chooses the cutoff.",
 )
 @click.option(
     "--trainee",
     metavar="TYPE",
     help="The type being trained: names the model file models/TYPE.json and is needed to vectorize folders.",
 )
+@ruleset_option
+@cache_option("training")
+@cache_option("validation")
+@vectorizing_options
 @click.option(
-    "-r",
-    "--ruleset",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The ruleset for vectorizing folders [default: rulesets.py at the corpus root].",
-)
-@click.option(
-    "-s",
-    "--stop-early",
-    is_flag=True,
-    help="Stop when validation loss stops falling and keep the weights of its lowest point.",
+    "-s/-S",
+    "--stop-early/--no-early-stopping",
+    default=True,
+    show_default="--stop-early",
+    help="Stop when validation loss rises and keep the weights of its lowest point (fathom 3.7's "
+    "default; needs -a, else every iteration runs).",
 )
 @click.option(
     "--patience",
     type=click.IntRange(min=1),
-    default=1,
+    default=100,
     show_default=True,
-    help="With -s: iterations without a new lowest validation loss before stopping.",
+    help="With early stopping: iterations without a new lowest validation loss before stopping "
+    "(fathom stops at the first rise: 1).",
 )
 @click.option(
     "-l",
     "--learning-rate",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True),
     default=1.0,
     show_default=True,
-    help="Adam's learning rate. Lower it by 10x if the loss oscillates.",
+    help="Adam's learning rate. Lower it by 10x if the loss oscillates (see --plot).",
 )
 @click.option(
     "-i",
@@ -105,20 +113,25 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
 @click.option(
     "-p",
     "--pos-weight",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True),
     default=None,
     help="Weight of targets in the loss: raise it to trade precision for recall.",
 )
-@click.option("-c", "--comment", default="", help="Appended to the TensorBoard run name (runs/).")
+@click.option(
+    "-c",
+    "--comment",
+    default="",
+    help="Appended to the TensorBoard run name (runs/); needs tensorboard (pip install 'corpus[tensorboard]').",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Hide the per-tag results.")
 @click.option(
     "-t",
     "--confidence-threshold",
     "cutoff",
-    type=click.FloatRange(0, 1),
-    default=0.5,
-    show_default=True,
-    help="Score at which a candidate counts as a target; saved as the model's cutoff.",
+    type=FiniteFloat(0, 1),
+    default=None,
+    help="Score at which a candidate counts as a target, saved as the model's cutoff "
+    "[default: the cutoff with the best MCC on the validation set; 0.5 without one].",
 )
 @click.option(
     "-y",
@@ -145,6 +158,18 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the model file [default: models/TYPE.json when --trainee is given].",
 )
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.png",
+    help="Draw the loss per iteration (kept iteration marked) and the precision-recall curve "
+    "(cutoff marked) into this PNG.",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Write the model even over a better one when this run looks wrong (stopped at once, recalls nothing).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the model and all numbers as JSON.")
 @click.pass_context
 @reports_errors
@@ -154,6 +179,11 @@ def train(
     validation: Path | None,
     trainee: str | None,
     ruleset: Path | None,
+    training_cache: Path | None,
+    validation_cache: Path | None,
+    tabs: int,
+    show_browser: bool,
+    delay: float,
     stop_early: bool,
     patience: int,
     learning_rate: float,
@@ -161,36 +191,50 @@ def train(
     pos_weight: float | None,
     comment: str,
     quiet: bool,
-    cutoff: float,
+    cutoff: float | None,
     layers: tuple[int, ...],
     exclude: tuple[str, ...],
     seed: int,
     output: Path | None,
+    plot: Path | None,
+    overwrite: bool,
     as_json: bool,
 ) -> None:
     """Train a recognizer for one type from TRAINING (a vector file or a set folder).
 
     The model is Fathom's: logistic regression over the ruleset's rule scores
     (optionally with hidden layers), trained with Adam on the summed
-    binary cross-entropy of every candidate node, full batch. Prints the
-    coefficients in the shape a ruleset pastes in, accuracy, FPR, FNR with 95%
-    intervals, precision, recall, MCC, the confusion matrix, the cutoff with the
-    best MCC, and per page the targets and errors with their scores.
+    binary cross-entropy of every candidate node, full batch. As in fathom 3.7,
+    early stopping is on: the weights kept are those of the lowest validation
+    loss. The cutoff is chosen on the validation set and recorded in the model
+    file, so `corpus test` applies it to testing samples it never saw.
 
-    Pruned targets (labeled nodes no candidate selector picked) count as false
-    negatives. With tensorboard installed, loss curves go to runs/ (see them with
-    `tensorboard --logdir runs/`).
+    Prints the coefficients in the shape a ruleset pastes in, accuracy, FPR and
+    FNR with 95% Wilson intervals, precision, recall, MCC, the confusion matrix,
+    and per page the targets and errors with their scores. Pruned targets
+    (labeled nodes no candidate selector picked) count as false negatives. With
+    tensorboard installed, loss curves also go to runs/.
     """
+    from trainer.guard import judge
+    from trainer.hyperparameters import Hyperparameters
     from trainer.modelfile import model_path, model_to_json, save_model
     from trainer.pipeline import train_model
     from trainer.report import evaluation_to_json
     from trainer.sources import vectors_for
-    from trainer.tensorboard import tensorboard_log
-    from trainer.train import Hyperparameters
+    from trainer.tensorboard import INSTALL_HINT, tensorboard_available, tensorboard_log
 
+    if stop_early and validation is None and _given(ctx, "stop_early"):
+        raise BadInput("-s/--stop-early needs a validation set (-a VALIDATION) to watch")
+    if comment and not tensorboard_available():
+        click.echo(f"corpus: warning: -c: tensorboard is not installed, so no run is logged ({INSTALL_HINT})", err=True)
+    vectorizing = vectorize_options(tabs, show_browser, delay)
     root = _root_or_none(ctx)
-    training_file = vectors_for(training, trainee, ruleset)
-    validation_file = vectors_for(validation, trainee, ruleset) if validation is not None else None
+    training_file = vectors_for(training, trainee, ruleset, training_cache, vectorizing.tabs, vectorizing.delay)
+    validation_file = (
+        vectors_for(validation, trainee, ruleset, validation_cache, vectorizing.tabs, vectorizing.delay)
+        if validation is not None
+        else None
+    )
     hp = Hyperparameters(
         learning_rate=learning_rate,
         iterations=iterations,
@@ -207,37 +251,70 @@ def train(
     out = output
     if out is None and trainee is not None:
         out = model_path(root if root is not None else Path.cwd(), trainee)
-    if out is not None:
+    verdict = judge(trained.model, out, overwrite) if out is not None else None
+    if out is not None and verdict is not None and verdict.keep_existing is None:
         save_model(trained.model, out)
+    if plot is not None:
+        _plot(trained, plot)
 
     if as_json:
         data = {
             "model": model_to_json(trained.model),
             "training": evaluation_to_json(trained.training),
-            "modelFile": str(out) if out is not None else None,
+            "modelFile": str(out) if out is not None and verdict and not verdict.keep_existing else None,
             "stoppedEarly": trained.run.stopped_early,
+            "warnings": verdict.warnings if verdict else [],
         }
         if trained.validation is not None:
             data["validation"] = evaluation_to_json(trained.validation)
         echo_json(data)
-        return
-    _print_training(trained, quiet)
-    if out is not None:
-        click.echo(f"\nwrote {shown_path(out, root)}")
+    else:
+        _print_training(trained, quiet)
+        if plot is not None:
+            click.echo(f"\nwrote {shown_path(plot, root)}")
+        if out is not None and verdict is not None and verdict.keep_existing is None:
+            click.echo(f"\nwrote {shown_path(out, root)}")
+    if verdict is not None:
+        for warning in verdict.warnings:
+            click.echo(f"corpus: warning: {warning}", err=True)
+        if verdict.keep_existing:
+            click.echo(f"corpus: {verdict.keep_existing}", err=True)
+            ctx.exit(1)
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    """Whether the user typed the option (not just its default)."""
+    return ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+
+
+def _plot(trained: Trained, path: Path) -> None:
+    from trainer.plots import training_plot
+
+    candidates = {name: len(d.y) for name, d in trained.datasets.items()}
+    shown = "validation" if "validation" in trained.datasets else "training"
+    training_plot(trained.run, candidates, (shown, trained.datasets[shown]), trained.model.cutoff, path)
 
 
 def _print_training(trained: Trained, quiet: bool) -> None:
     from trainer.report import metrics_text, pages_text, timing_text, weights_text
 
-    run = trained.run
+    run, model = trained.run, trained.model
     click.echo(weights_text(run.network))
-    if run.best_iteration is not None:
+    if run.early_stopping and run.best_iteration is not None:
         best = run.best_iteration
         how = f"Stopped early after {run.iterations_run} iterations" if run.stopped_early else "Ran all iterations"
         click.echo(
             f"\n{how}; kept the weights of iteration {best}, "
             f"where validation loss was lowest ({run.validation_loss[best]:.4f})."
         )
+    elif run.early_stopping is False and trained.validation is None and model.hyperparameters.get("stop_early"):
+        click.echo(f"\nNo validation set (-a), so no early stopping: ran all {run.iterations_run} iterations.")
+    chosen = {
+        "validation": "chosen on the validation set (its best MCC); `corpus test` applies it",
+        "option": "given with -t",
+        "default": "the default (no validation set to choose one on)",
+    }[model.cutoff_chosen_on]
+    click.echo(f"\nCutoff {model.cutoff:.4f}: {chosen}.")
     click.echo("\n" + metrics_text("Training", trained.training.metrics))
     if trained.validation is not None:
         click.echo("\n" + metrics_text("Validation", trained.validation.metrics))
@@ -248,109 +325,3 @@ def _print_training(trained: Trained, quiet: bool) -> None:
         click.echo("\n" + pages_text("Training", trained.training.pages))
         if trained.validation is not None:
             click.echo("\n" + pages_text("Validation", trained.validation.pages))
-
-
-@click.command()
-@click.argument("testing", type=SetOrPath(exists=True, path_type=Path))
-@click.argument("model")
-@click.option(
-    "-t",
-    "--confidence-threshold",
-    "cutoff",
-    type=click.FloatRange(0, 1),
-    default=None,
-    help="Score at which a candidate counts as a target [default: the model's cutoff].",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Show per-tag results: each target and error with its score.")
-@click.option("--trainee", metavar="TYPE", help="The type, to vectorize a folder [default: the model's].")
-@click.option(
-    "-r",
-    "--ruleset",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The ruleset for vectorizing a folder [default: rulesets.py at the corpus root].",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the numbers (and per-page results) as JSON.")
-@reports_errors
-def test(
-    testing: Path,
-    model: str,
-    cutoff: float | None,
-    verbose: bool,
-    trainee: str | None,
-    ruleset: Path | None,
-    as_json: bool,
-) -> None:
-    """Measure a trained MODEL on TESTING (a vector file or a set folder).
-
-    MODEL is a model file written by `corpus train`, or the old trainer's weights
-    as a string: '{"coeffs": [["rule", 1.2], ...], "bias": -3.4}'. Testing
-    samples are burned once measured: fold them into training afterwards.
-    """
-    from trainer.modelfile import load_model_or_weights
-    from trainer.pipeline import evaluate_model
-    from trainer.report import evaluation_to_json, metrics_text, pages_text
-    from trainer.sources import vectors_for
-
-    loaded = load_model_or_weights(model)
-    testing_file = vectors_for(testing, trainee or loaded.trainee, ruleset)
-    evaluation, _ = evaluate_model(loaded, testing_file, cutoff)
-    if as_json:
-        echo_json(evaluation_to_json(evaluation))
-        return
-    click.echo(metrics_text("Testing", evaluation.metrics))
-    if verbose:
-        click.echo("\n" + pages_text("Testing", evaluation.pages))
-
-
-@click.command()
-@click.argument("set_", metavar="SET", type=SetOrPath(exists=True, path_type=Path))
-@click.option("--trainee", metavar="TYPE", help="The type, to vectorize a folder.")
-@click.option(
-    "-r",
-    "--ruleset",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The ruleset for vectorizing a folder [default: rulesets.py at the corpus root].",
-)
-@click.option("--rule", "rules", multiple=True, metavar="RULE", help="Show only this rule (repeatable) [default: all].")
-@click.option(
-    "-b",
-    "--buckets",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Buckets for rules with values other than 0 and 1.",
-)
-@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the histograms into this PNG.")
-@click.option("--json", "as_json", is_flag=True, help="Print the bucket counts as JSON.")
-@reports_errors
-def histogram(
-    set_: Path,
-    trainee: str | None,
-    ruleset: Path | None,
-    rules: tuple[str, ...],
-    buckets: int,
-    png: Path | None,
-    as_json: bool,
-) -> None:
-    """Per rule, how its scores on SET split between targets and non-targets.
-
-    SET is a vector file or a set folder. Each class is shown as shares of its
-    own size: a rule whose two bars look alike does not tell targets apart.
-    Pruned targets have no scores and are not shown.
-    """
-    from dataclasses import asdict
-
-    from trainer.dataset import load_dataset
-    from trainer.histogram import feature_histograms, histograms_png, histograms_text
-    from trainer.sources import vectors_for
-
-    dataset = load_dataset(vectors_for(set_, trainee, ruleset), features=list(rules) or None)
-    histograms = feature_histograms(dataset, buckets)
-    if png is not None:
-        histograms_png(histograms, png)
-    if as_json:
-        echo_json([asdict(h) for h in histograms])
-        return
-    click.echo(histograms_text(histograms))
-    if png is not None:
-        click.echo(f"\nwrote {png}")

@@ -324,7 +324,9 @@ def launch(viewport: Viewport = Viewport()) -> Iterator[SampleBrowser]:
         raise CorpusError("playwright is not installed (pip install playwright)") from None
     executable = chromium_path()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        # `--show-browser` (corpus/cli/fathomopts.py) sets CORPUS_SHOW_BROWSER for the worker processes.
+        headless = os.environ.get("CORPUS_SHOW_BROWSER") != "1"
+        browser = playwright.chromium.launch(executable_path=executable, headless=headless, args=CHROMIUM_ARGS)
         try:
             yield SampleBrowser(browser, viewport)
         finally:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from corpus.extract.extract import extract_sample
-from corpus.extract.survey import has_inline_data, page_has_inline_data
 from corpus.extract.inline import inline_sample
 from corpus.extract.mime import extension
+from corpus.extract.survey import has_inline_data, page_has_inline_data
 from tests.extract.pages import (
     b64,
     font_bytes,

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.extract.extract import extract_sample
-from corpus.extract.survey import has_inline_data
 from corpus.extract.inline import inline_sample
+from corpus.extract.survey import has_inline_data
 from tests.extract.pages import FREEZE_DRY_CSP, tree, write_sample
 
 # Markup-ish noise: the bytes that matter to the scanner, letters, and invalid UTF-8.

@@ -51,6 +51,7 @@ def test_hook_updates_tracked_vectors_and_asks_for_them_to_be_added(corpus_root:
     failed = commit_with_hooks(root, "edit a page")
     assert failed.returncode != 0
     assert "corpus-vectorize: updated vectors/training_new-password.json (1 pages vectorized" in failed.stdout
+    assert "vectorizing training for new-password: 1/1" in failed.stdout  # progress, not silence
     assert "git add vectors/" in failed.stdout
     assert git(root, "diff", "--name-only").split() == ["vectors/training_new-password.json"]
     assert filenames(root) == ["1.html", "n2.html"]

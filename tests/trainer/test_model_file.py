@@ -46,17 +46,21 @@ def test_train_writes_a_model_that_test_reads_back_with_the_same_numbers(tmp_pat
 
     data = json.loads(model.read_text())
     assert [name for name, _ in data["coeffs"]] == [f"rule{i}" for i in range(8)]
-    assert isinstance(data["bias"], float) and data["cutoff"] == 0.5
+    # The cutoff is chosen on validation (its best MCC) and recorded, never 0.5 by habit.
+    assert isinstance(data["bias"], float) and data["cutoffChosenOn"] == "validation"
+    assert data["cutoff"] == report["validation"]["metrics"]["optimal_cutoff"] == report["validation"]["metrics"]["cutoff"]
     assert data["hyperparameters"]["iterations"] == 200
     assert data["provenance"]["vectors"]["training"]["sha256"] and data["metrics"]["validation"]["mcc"] is not None
 
     tested = corpus_cli("test", str(validation), str(model), "--json", cwd=tmp_path)
     assert tested.returncode == 0, tested.stderr
-    assert json.loads(tested.stdout) == report["validation"]
+    tested_report = json.loads(tested.stdout)
+    assert tested_report.pop("cutoffChosenOn") == "validation"
+    assert tested_report == report["validation"]
 
-    # The weights alone, as the old trainer printed them, give the same counts too.
+    # The weights alone, as the old trainer printed them, give the same counts too (at the same cutoff).
     weights = json.dumps({"coeffs": data["coeffs"], "bias": data["bias"]})
-    again = corpus_cli("test", str(validation), weights, "--json", cwd=tmp_path)
+    again = corpus_cli("test", str(validation), weights, "-t", str(data["cutoff"]), "--json", cwd=tmp_path)
     assert json.loads(again.stdout)["metrics"]["confusion"] == report["validation"]["metrics"]["confusion"]
 
 
@@ -64,7 +68,7 @@ def test_text_reports_show_metrics_and_per_tag_results(tmp_path: Path, corpus_cl
     training, validation = _vector_files(tmp_path)
     result = corpus_cli("train", str(training), "-a", str(validation), "-i", "50", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for expected in ('{"coeffs": [', "Training: ", "Validation: ", "MCC:", "95% CI", "per-tag results", "pruned"):
+    for expected in ('{"coeffs": [', "Training: ", "Validation: ", "MCC:", "95% Wilson CI", "per-tag results", "pruned"):
         assert expected in result.stdout
     quiet = corpus_cli("train", str(training), "-i", "50", "-q", "-t", "0.3", cwd=tmp_path)
     assert "per-tag results" not in quiet.stdout and "cutoff 0.3000" in quiet.stdout

@@ -112,3 +112,30 @@ def test_metrics_of_a_revision_without_models_and_bad_revisions(corpus_root: Pat
     assert bad.returncode == 2 and "no-such-rev" in bad.stderr
     no_config = corpus_cli("retrain", cwd=corpus_root)
     assert no_config.returncode == 1 and "training.yaml" in no_config.stderr
+
+
+def test_fathom_train_options_for_folders(corpus_root: Path, corpus_cli, monkeypatch) -> None:
+    _make_samples(corpus_root)
+    caches = corpus_root / "caches"
+    trained = corpus_cli(
+        "train", "samples/training", "-a", "samples/validation", "--trainee", "new-password", "-i", "50", "-q",
+        "--training-cache", "caches/tr.json", "--validation-cache", "caches/va.json", "--tabs", "2",
+        "--delay", "0.1", cwd=corpus_root,
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads((caches / "tr.json").read_text())["header"]["featureNames"] == ["is_password", "says_new"]
+    assert (caches / "va.json").is_file() and not (corpus_root / "vectors").exists()
+    tested = corpus_cli("test", "samples/validation", "models/new-password.json", "--testing-cache", "caches/te.json",
+                        "--json", cwd=corpus_root)
+    assert tested.returncode == 0, tested.stderr
+    assert (caches / "te.json").is_file()
+
+    # --show-browser needs a display; the tests have none.
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    windowless = corpus_cli("train", "samples/training", "--trainee", "new-password", "--show-browser",
+                            cwd=corpus_root)
+    assert windowless.returncode == 2 and "--show-browser needs a display" in windowless.stderr
+    for bad in ("-1", "nan"):
+        refused = corpus_cli("histogram", "samples/training", "--trainee", "new-password", "--delay", bad, cwd=corpus_root)
+        assert refused.returncode == 2 and "--delay" in refused.stderr

@@ -55,15 +55,13 @@ def test_early_stopping_keeps_the_weights_of_the_lowest_validation_loss() -> Non
     assert run.network != last.network
 
 
-def test_stopping_early_without_a_validation_set_is_refused() -> None:
-    training, _ = _datasets()
-    try:
-        train_network(training, Hyperparameters(stop_early=True))
-    except Exception as e:  # BadInput, exit status 2
-        assert "validation" in str(e)
-        assert getattr(e, "exit_code", None) == 2
-    else:
-        raise AssertionError("stop_early without validation was accepted")
+def test_early_stopping_is_the_default_and_needs_a_validation_set_to_act() -> None:
+    training, validation = _datasets(seed=3, pages=15)
+    assert Hyperparameters().stop_early
+    alone = train_network(training, Hyperparameters(iterations=60))
+    assert not alone.early_stopping and alone.iterations_run == 60 and alone.best_iteration is None
+    watched = train_network(training, Hyperparameters(iterations=60), validation)
+    assert watched.early_stopping and watched.best_iteration is not None
 
 
 def test_our_adam_steps_like_torchs() -> None:

@@ -58,10 +58,24 @@ def parse_quality_range(text: str | None) -> tuple[int, int] | None:
     return low, high
 
 
+# Element crops are a few hundred pixels a side; a 20000 x 20000 PNG would take 1.6 GB
+# as RGB before being shrunk to 256 x 256. The size is in the header, checked before decoding.
+MAX_PIXELS = 25_000_000
+
+
 def open_rgb(path: Path) -> Image.Image:
     try:
         with Image.open(path) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise BadInput(
+                    f"{path}: {width} x {height} pixels is more than an element image may have "
+                    f"({MAX_PIXELS:,}); crop it first"
+                )
             return image.convert("RGB")
+    except Image.DecompressionBombError:
+        # Pillow refuses to even open images past twice its own limit, before we see the size.
+        raise BadInput(f"{path}: far more pixels than an element image may have ({MAX_PIXELS:,}); crop it first") from None
     except (UnidentifiedImageError, OSError) as e:
         raise BadInput(f"{path}: not a readable image ({e})") from None
 

@@ -54,13 +54,13 @@ def report(true: list[int], predicted: list[int], class_names: tuple[str, ...]) 
     )
 
 
-def format_report(rep: Report) -> str:
+def format_report(rep: Report, title: str = "validation") -> str:
     """A plain-text table for the terminal."""
     def num(value: float | None) -> str:
         return "   -" if value is None else f"{value:.3f}"
 
     width = max([len(c.name) for c in rep.classes] + [9])
-    lines = [f"validation images {rep.count}, accuracy {num(rep.accuracy)}", ""]
+    lines = [f"{title} images {rep.count}, accuracy {num(rep.accuracy)}", ""]
     lines.append(f"{'class':<{width}}  precision  recall  support")
     for c in rep.classes:
         lines.append(f"{c.name:<{width}}  {num(c.precision):>9}  {num(c.recall):>6}  {c.support:>7}")

@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import platform
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,6 +58,7 @@ def save_model(directory: Path, result: TrainResult, git_commit: str | None = No
         "training": result.config.to_dict(),
         "split": {"training": len(result.split.training), "validation": len(result.split.validation)},
         "history": [vars(stats) for stats in result.history],
+        "best_epoch": result.best_epoch,
         "metrics": {"validation": result.validation.to_dict()},
         "provenance": {
             "dataset": str(result.config.data_dir),
@@ -116,11 +118,21 @@ def load_model(directory: Path) -> LoadedModel:
     if hashlib.sha256(weights).hexdigest() != info.get("weights_sha256"):
         raise CorpusError(f"{weights_path}: does not match {INFO} (sha256 differs): retrain or restore it")
     try:
-        state = torch.load(io.BytesIO(weights), map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns about pickle protocols of foreign files
+            state = torch.load(io.BytesIO(weights), map_location="cpu", weights_only=True)
+    except Exception as e:  # noqa: BLE001  torch raises UnpicklingError, RuntimeError, EOFError, ...
+        # torch's own message runs to dozens of lines and suggests weights_only=False,
+        # which would run whatever code the file holds: never that. Its type is enough.
+        raise CorpusError(
+            f"{weights_path}: damaged or not plain tensors, refused ({type(e).__name__}); retrain or restore it"
+        ) from None
+    try:
         prep = Preprocessing.from_dict(info["preprocessing"])
         classes = tuple(info["classes"])
         model = build_model(len(classes), prep, float(info.get("noise", 0.0)))
         model.load_state_dict(state)
-    except (KeyError, TypeError, ValueError, RuntimeError) as e:
-        raise CorpusError(f"{directory}: cannot load the model ({e})") from None
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise CorpusError(f"{directory}: cannot load the model ({first[:160]})") from None
     return LoadedModel(model.eval(), classes, prep, info)

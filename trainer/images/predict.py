@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,13 +24,16 @@ class Prediction:
                 "probabilities": self.probabilities}
 
 
-def predict_probabilities(loaded: LoadedModel, paths: list[Path], batch_size: int = 32) -> torch.Tensor:
-    """An N x classes tensor of probabilities, images in the given order."""
+def predict_probabilities(loaded: LoadedModel, paths: list[Path], batch_size: int = 32,
+                          on_batch: Callable[[int], None] | None = None) -> torch.Tensor:
+    """An N x classes tensor of probabilities, images in the given order; `on_batch(n)` after each batch."""
     rows = []
     with torch.no_grad():
         for start in range(0, len(paths), batch_size):
             batch = torch.stack([load_tensor(p, loaded.preprocessing) for p in paths[start:start + batch_size]])
             rows.append(torch.softmax(loaded.model(batch), dim=1))
+            if on_batch is not None:
+                on_batch(len(batch))
     return torch.cat(rows) if rows else torch.empty(0, len(loaded.classes))
 
 

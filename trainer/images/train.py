@@ -80,8 +80,9 @@ class TrainResult:
     config: TrainConfig
     split: Split
     history: list[EpochStats]
-    validation: Report
+    validation: Report  # of the kept epoch
     dataset_hash: str
+    best_epoch: int  # 1-based: the epoch whose weights were kept (best validation accuracy)
 
 
 def build_model(classes: int, prep: Preprocessing, noise: float) -> ButtonNet:
@@ -119,6 +120,9 @@ def train(config: TrainConfig,
     history: list[EpochStats] = []
     true: list[int] = []
     predicted: list[int] = []
+    # The weights of the best validation epoch are kept, not the last: later epochs may
+    # overfit. Ties keep the earlier epoch; with no validation images, the last is kept.
+    best: tuple[float, int, dict[str, torch.Tensor], list[int]] | None = None
     for epoch in range(config.epochs):
         sampler.set_epoch(epoch)
         model.train()
@@ -145,7 +149,14 @@ def train(config: TrainConfig,
         history.append(stats)
         if on_epoch:
             on_epoch(stats)
+        score = stats.validation_accuracy if stats.validation_accuracy is not None else float(epoch)
+        if best is None or score > best[0] or stats.validation_accuracy is None:
+            state = {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
+            best = (score, epoch + 1, state, predicted)
 
+    assert best is not None  # at least one epoch ran
+    _, best_epoch, state, predicted = best
+    model.load_state_dict(state)
     return TrainResult(
         model=model.cpu().eval(),
         classes=tree.classes,
@@ -155,6 +166,7 @@ def train(config: TrainConfig,
         history=history,
         validation=report(true, predicted, tree.classes),
         dataset_hash=dataset_hash(tree),
+        best_epoch=best_epoch,
     )
 
 
