@@ -31,9 +31,20 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def corpus_root(ctx: click.Context) -> Path:
-    """The corpus the command works on: `-C DIR`, else the one around the cwd."""
-    return find_root(ctx.find_root().params.get("directory") or Path.cwd())
+def corpus_root(ctx: click.Context, recover: bool = True) -> Path:
+    """The corpus the command works on: `-C DIR`, else the one around the cwd.
+
+    First finishes what a killed corpus command left half done (see
+    corpus/samples/recovery.py) and says so in one line on stderr.
+    """
+    root = find_root(ctx.find_root().params.get("directory") or Path.cwd())
+    if recover:
+        from corpus.samples.recovery import recover as finish_interrupted
+
+        message = finish_interrupted(root)
+        if message:
+            click.echo(f"corpus: {message}", err=True)
+    return root
 
 
 def echo_json(data: Any) -> None:

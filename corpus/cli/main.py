@@ -15,7 +15,7 @@ from corpus.cli.check import check, hooks
 from corpus.cli.extract import extract, inline
 from corpus.cli.images import crops, predict_images, train_images
 from corpus.cli.models import metrics_, retrain
-from corpus.cli.samples import add, init, list_, pick, split, status
+from corpus.cli.samples import add, import_, init, list_, pick, split, status
 from corpus.cli.train import histogram, test, train
 from corpus.cli.vectorize import vectorize
 
@@ -33,7 +33,7 @@ def main(directory: Path | None) -> None:
 
 
 for command in (
-    init, add, list_, status, pick, split, check, hooks, extract, inline, vectorize,
+    init, add, import_, list_, status, pick, split, check, hooks, extract, inline, vectorize,
     train, test, histogram, retrain, metrics_, crops, train_images, predict_images,
 ):
     main.add_command(command)
