@@ -30,8 +30,9 @@ JOURNAL_NAME = "corpus-journal.json"
 GIT_PID_NAME = "corpus-journal.git-pid"
 WORK_NAME = "corpus-work"
 INDEX_LOCK_WAIT_SECONDS = 30.0
-# The child waits on fd 3 until its pid is in the journal; EOF (we died first) means "don't run".
-GATED_EXEC = 'read -r go <&3 || exit 111; exec 3<&-; exec "$@"'
+# The child waits for a line on stdin until its pid is recorded (EOF: we died first, so
+# don't run), then becomes git with its real input.
+GATED_EXEC = 'read -r go || exit 111; input=$1; shift; exec "$@" <"$input"'
 
 
 @dataclass
@@ -127,28 +128,16 @@ def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     a writer killed halfway can never hand git half a list."""
     clear_stale_index_lock(root)
     gdir = git_dir(root)
-    stdin_file = None
+    stdin_path = os.devnull
     if stdin is not None:
-        stdin_path = work_dir(root) / f"git-stdin-{os.getpid()}"
-        stdin_path.write_bytes(stdin)
-        stdin_file = stdin_path.open("rb")
-    gate_read, gate_write = os.pipe()
-    try:
-        proc = subprocess.Popen(
-            ["sh", "-c", GATED_EXEC, "corpus-git", "git", "--literal-pathspecs", *args],
-            cwd=root, stdin=stdin_file or subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, pass_fds=(gate_read,),
-        )
-    finally:
-        os.close(gate_read)
-        if stdin_file is not None:
-            stdin_file.close()
-    try:
-        atomic_write(gdir / GIT_PID_NAME, str(proc.pid).encode())
-        os.write(gate_write, b"go\n")
-    finally:
-        os.close(gate_write)
-    out, err = proc.communicate()
+        stdin_path = str(work_dir(root) / f"git-stdin-{os.getpid()}")
+        Path(stdin_path).write_bytes(stdin)
+    proc = subprocess.Popen(
+        ["sh", "-c", GATED_EXEC, "corpus-git", stdin_path, "git", "--literal-pathspecs", *args],
+        cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    atomic_write(gdir / GIT_PID_NAME, str(proc.pid).encode())
+    out, err = proc.communicate(b"go\n")
     (gdir / GIT_PID_NAME).unlink(missing_ok=True)
     if proc.returncode != 0:
         detail = err.decode(errors="replace").strip().splitlines()
