@@ -103,24 +103,33 @@ def recorded_git_pid(root: Path) -> int | None:
 
 
 def clear_stale_index_lock(root: Path, wait_seconds: float = INDEX_LOCK_WAIT_SECONDS) -> bool:
-    """Wait for `index.lock` to go; remove it when the git of ours that made it is dead.
+    """Let a git of ours that outlived its corpus process finish; then remove an
+    `index.lock` it left when it died, and wait (bounded) for anyone else's.
 
     True when a stale lock was removed. A lock of a git process we did not start is
     never touched: after `wait_seconds` the caller gets a CorpusError naming it.
     """
-    lock = git_dir(root) / "index.lock"
+    gdir = git_dir(root)
+    lock = gdir / "index.lock"
     deadline = time.monotonic() + wait_seconds
-    while lock.exists():
-        pid = recorded_git_pid(root)
-        if pid is not None and not _alive(pid):
+    pid = recorded_git_pid(root)
+    while pid is not None and _alive(pid):
+        if time.monotonic() >= deadline:
+            raise CorpusError(f"git (pid {pid}) started by an interrupted corpus command is still running; "
+                              "try again when it ends")
+        time.sleep(0.05)
+    removed = False
+    if pid is not None:
+        if lock.exists():
             lock.unlink(missing_ok=True)
-            (git_dir(root) / GIT_PID_NAME).unlink(missing_ok=True)
-            return True
+            removed = True
+        (gdir / GIT_PID_NAME).unlink(missing_ok=True)
+    while lock.exists():
         if time.monotonic() >= deadline:
             raise CorpusError(f"{lock}: another git process is using this repository; "
                               "try again when it ends (remove the file if no git is running)")
         time.sleep(0.05)
-    return False
+    return removed
 
 
 def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
