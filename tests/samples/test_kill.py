@@ -107,18 +107,25 @@ def full_run_seconds(template: Path, tmp: Path, args: list[str]) -> float:
 
 
 def trials(template: Path, tmp: Path, args: list[str], count: int, check, seed: int) -> None:
+    """`count` kills of `corpus ARGS`; every broken trial is listed, then the test fails."""
     rng = random.Random(seed)
     duration = full_run_seconds(template, tmp, args)
+    broken = []
     for trial in range(count):
         work = tmp / f"trial{trial}"
         shutil.copytree(template, work, symlinks=True)
         delay, whole_group = rng.uniform(0, duration), rng.random() < 0.5
         kill_at_random(args, work, delay, whole_group)
-        after = subprocess.run([CORPUS, "status"], cwd=work, capture_output=True, text=True)
         where = f"trial {trial}: killed after {delay:.2f}s of {duration:.2f}s ({'group' if whole_group else 'pid'})"
-        assert after.returncode == 0, f"{where}: {after.stderr}"
-        check(work, where)
+        try:
+            after = subprocess.run([CORPUS, "status"], cwd=work, capture_output=True, text=True)
+            assert after.returncode == 0, f"{where}: {after.stderr}"
+            check(work, where)
+        except AssertionError as e:
+            broken.append(f"{where}: {e}")
         shutil.rmtree(work)
+    print(f"kill -9 of corpus {args[0]}: {count} trials, {len(broken)} broken")
+    assert not broken, "\n".join(broken)
 
 
 def test_kill_split_and_pick(tmp_path: Path, git, corpus_cli, kill_trials: int):
