@@ -8,6 +8,7 @@ returned says what was finished.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -54,13 +55,17 @@ def _finish(root: Path, plan: journal.Plan) -> str:
 
 
 HOOK_WAIT_SECONDS = 120.0
+HOOK_WAIT_VARIABLE = "CORPUS_HOOK_WAIT_SECONDS"
 
 
 @contextmanager
-def settled_tree(root: Path, wait_seconds: float = HOOK_WAIT_SECONDS) -> Iterator[None]:
-    """For hooks: wait (bounded) for a running corpus command, so a commit never
-    checks a half-done move; refuse while an interrupted plan is unfinished (it
-    cannot be finished from inside a commit, which holds git's index lock)."""
+def settled_tree(root: Path, wait_seconds: float | None = None) -> Iterator[None]:
+    """For hooks: wait (bounded; HOOK_WAIT_VARIABLE overrides) for a running corpus
+    command, so a commit never checks a half-done move; refuse while an interrupted
+    plan is unfinished (it cannot be finished from inside a commit, which holds
+    git's index lock)."""
+    if wait_seconds is None:
+        wait_seconds = float(os.environ.get(HOOK_WAIT_VARIABLE, HOOK_WAIT_SECONDS))
     with writer_lock(root, wait_seconds):
         if journal.journal_path(root).exists():
             raise CorpusError("an interrupted corpus command left the samples tree half changed; "
