@@ -99,6 +99,6 @@ def import_corpus(root: Path, rubric: Rubric, src: Path, to_set: str | None = No
     if to_set is not None and to_set not in SETS:
         raise BadInput(f"unknown set {to_set!r} (expected one of {', '.join(SETS)})")
     arrivals, result = plan_import(root, rubric, src, to_set, extract)
-    result.problems = land(root, arrivals, show_progress)
+    result.problems = land(root, arrivals, show_progress, label="importing pages")
     result.imported = arrivals
     return result

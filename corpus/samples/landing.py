@@ -47,7 +47,7 @@ class Arrival:
         return Sample(root, set_name, name)
 
 
-def land(root: Path, arrivals: list[Arrival], show_progress: bool = False) -> list[str]:
+def land(root: Path, arrivals: list[Arrival], show_progress: bool = False, label: str = "adding pages") -> list[str]:
     """Journal the arrivals and bring them all in; on a failure take them all out again."""
     if not arrivals:
         return []
@@ -58,7 +58,7 @@ def land(root: Path, arrivals: list[Arrival], show_progress: bool = False) -> li
                 raise CorpusError(f"{path}: already exists; nothing was added")
     journal.write_plan(root, journal.Plan(KIND, [asdict(a) for a in arrivals]))
     try:
-        problems = finish_landing(root, arrivals, show_progress)
+        problems = finish_landing(root, arrivals, show_progress, label)
     except BaseException:
         undo_landing(root, arrivals)
         journal.close_plan(root)
@@ -67,12 +67,13 @@ def land(root: Path, arrivals: list[Arrival], show_progress: bool = False) -> li
     return problems
 
 
-def finish_landing(root: Path, arrivals: list[Arrival], show_progress: bool = False) -> list[str]:
+def finish_landing(root: Path, arrivals: list[Arrival], show_progress: bool = False,
+                   label: str = "adding pages") -> list[str]:
     """Bring in every arrival not yet in its set, then record and stage them all."""
     stage_root = journal.work_dir(root) / STAGE_NAME
     problems: list[str] = []
     landed: list[Arrival] = []
-    with progress("adding pages", len(arrivals), show=show_progress) as advance:
+    with progress(label, len(arrivals), show=show_progress) as advance:
         for arrival in arrivals:
             dest = arrival.sample(root)
             if not os.path.lexists(dest.path):

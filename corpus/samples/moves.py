@@ -85,7 +85,7 @@ def finish_moves(root: Path, pairs: list[dict[str, str]], before_each: Callable[
     """Rename what is still at its source, then move its index entries; return renames done."""
     renamed = 0
     made: set[Path] = set()
-    with progress("moving samples", len(pairs), show=show_progress) as advance:
+    with progress("moving pages and resources folders", len(pairs), show=show_progress) as advance:
         for k, pair in enumerate(pairs):
             source, target = root / pair["from"], root / pair["to"]
             if os.path.lexists(source):
