@@ -122,3 +122,23 @@ def test_pick_takes_set_folders_as_fathom_pick_does(tmp_path: Path):
     assert set_named(tmp_path, "training") == "training"
     with pytest.raises(BadInput, match="not a set"):
         set_named(tmp_path, "samples/other", tmp_path)
+
+
+def test_cli_split_keeps_sites_whole(corpus_root: Path, git, corpus_cli):
+    import json
+
+    (corpus_root / "samples" / "rubric.md").write_text(REAL_RUBRIC)
+    names = real_scheme_names(30, 9)
+    unused_tree(corpus_root, names)
+    git(corpus_root, "add", "samples")
+    result = corpus_cli("split", "--seed", "4", "--json", cwd=corpus_root)
+    assert result.returncode == 0, result.stderr
+    moves = json.loads(result.stdout)["moves"]
+    assert len(moves) == len(names)
+    sets_of_site = defaultdict(set)
+    for move in moves:
+        sets_of_site[site(move["to"].split("/")[-1])].add(move["to"].split("/")[1])
+    assert all(len(s) == 1 for s in sets_of_site.values())
+    assert git(corpus_root, "diff", "--name-only") == ""  # the index moved with the files
+    bad = corpus_cli("pick", "training", "testing", "1", "--group-by", "nope", cwd=corpus_root)
+    assert bad.returncode == 2 and "--group-by nope: not a group" in bad.stderr
