@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -18,6 +19,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote
 
 from corpus.samples.fingerprints import read_record
 from corpus.samples.journal import journal_path
@@ -79,6 +81,16 @@ def assert_sound(root: Path, git) -> None:
     fsck = subprocess.run(["git", "fsck", "--no-progress"], cwd=root, capture_output=True, text=True)
     assert fsck.returncode == 0, fsck.stdout + fsck.stderr
     assert "missing" not in fsck.stdout + fsck.stderr
+
+
+def assert_references_resolve(root: Path, where: str) -> None:
+    """Every page was extracted whole: no inline image left, each file it names beside it."""
+    for sample in all_samples(root):
+        page = sample.path.read_bytes()
+        assert b"data:image/png" not in page, f"{where}: {sample.relpath} not extracted"
+        for ref in re.findall(rb'(?:src|href)="(resources/[^"]+)"', page):
+            target = sample.set_dir / unquote(ref.decode())
+            assert target.is_file(), f"{where}: {sample.relpath} refers to missing {ref.decode()}"
 
 
 def kill_at_random(args: list[str], cwd: Path, delay: float, whole_group: bool) -> None:
@@ -164,6 +176,7 @@ def test_kill_add_dir_and_import(tmp_path: Path, git, corpus_cli, kill_trials: i
             assert_sound(work, git)
             assert sorted(s.name for s in all_samples(work)) == sorted(sources), where
             assert len(set(read_record(work).values())) == len(sources), where
+            assert_references_resolve(work, where)
         return check
 
     trials(template, tmp_path, ["add", str(plain)], kill_trials, completes(["add", str(plain)], set(added)),
