@@ -11,12 +11,11 @@ current bytes and by the original their extraction manifest remembers.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from corpus.samples import journal
-from corpus.samples.atomic import fsync_dir, write_temp
+from corpus.samples.atomic import atomic_write
 from corpus.samples.tree import SAMPLES_DIR, Sample
 
 RECORD_NAME = "added.sha256"
@@ -59,17 +58,9 @@ def forget_record(root: Path, names: set[str]) -> None:
 
 
 def _save(root: Path, record: dict[str, str]) -> None:
-    """Replace the record atomically, from a temporary file under `.git/`: a kill
-    never leaves one in the working tree for `git add -A` to pick up."""
+    """Replace the record atomically, from a temporary file under `.git/`."""
     text = "".join(f"{digest}  {name}\n" for name, digest in sorted(record.items()))
-    path = record_path(root)
-    tmp = write_temp(journal.work_dir(root), text.encode("utf-8", "surrogateescape"))
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    atomic_write(record_path(root), text.encode("utf-8", "surrogateescape"), temp_dir=journal.work_dir(root))
 
 
 def known_pages(root: Path, samples: Iterable[Sample]) -> dict[str, Sample]:
