@@ -44,6 +44,11 @@ git commit -q -m "Demo corpus: 36 samples split 60/20/20"
 git log --oneline -1
 git lfs ls-files | wc -l | xargs echo "LFS files:"
 
+step "corpus import: bring an existing Fathom samples tree into a new corpus, names and sets kept"
+corpus init "$work/imported" >/dev/null
+cp "$here/rubric.md" "$work/imported/samples/rubric.md"
+corpus -C "$work/imported" import "$work/corpus/samples"
+
 step "corpus vectorize (Python ruleset over the DOM, Fathom vector format)"
 corpus vectorize training validation testing --trainee new-password
 

@@ -20,6 +20,18 @@ REQUIRED_TOOLS = {
 }
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--kill-trials", type=int, default=int(os.environ.get("CORPUS_KILL_TRIALS", "2")),
+                     help="kill -9 trials per command in tests/samples/test_kill.py (default 2; "
+                          "env CORPUS_KILL_TRIALS)")
+
+
+@pytest.fixture
+def kill_trials(request: pytest.FixtureRequest) -> int:
+    """How many times each command is killed at a random moment (`--kill-trials N`)."""
+    return request.config.getoption("--kill-trials")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     missing = [f"{tool} ({hint})" for tool, hint in REQUIRED_TOOLS.items() if shutil.which(tool) is None]
     if missing:

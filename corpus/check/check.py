@@ -243,17 +243,15 @@ def naming_findings(root: Path, rubric: Rubric, samples: list[Sample]) -> list[F
     by_id: dict[str, list[str]] = defaultdict(list)
     if samples:
         for other in all_samples(root):
-            sample_id = rubric.naming.sample_id(other.name)
-            if sample_id is not None:
-                by_id[sample_id].append(other.relpath)
+            by_id[rubric.naming.identity(other.name)].append(other.relpath)
     for sample in samples:
         parts = rubric.naming.match(sample.name)
         if parts is None:
             findings.append(Finding(Path(sample.relpath), 1, f"name `{sample.name}` breaks the naming rule "
                                                              f"`{rubric.naming.pattern}`"))
             continue
-        sample_id = parts.get("id")
-        others = [p for p in by_id.get(sample_id, []) if p != sample.relpath] if sample_id else []
+        sample_id = rubric.naming.identity(sample.name)  # the `id` group, or the whole name without one
+        others = [p for p in by_id.get(sample_id, []) if p != sample.relpath]
         if others:
             findings.append(Finding(Path(sample.relpath), 1, f"id `{sample_id}` is also used by "
                                                              f"{', '.join(others)} (ids are shared across sets)"))

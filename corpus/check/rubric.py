@@ -7,6 +7,7 @@
     naming:
       pattern: '^(?P<negative>n)?(?P<id>\\d+)\\.html$'
       stratify: []
+      group: id          # optional: pages sharing it stay in one set
     viewport: {width: 1366, height: 768}
     types:
       new-password:
@@ -159,12 +160,16 @@ class _Reader:
 
     def naming(self, value: Any) -> tuple[NamingRule, tuple[str, ...]]:
         data = self.mapping(value or {}, ("naming",))
-        self.known_keys(data, {"pattern", "stratify"}, ("naming",))
-        rule = NamingRule(data.get("pattern", NamingRule().pattern))
+        self.known_keys(data, {"pattern", "stratify", "group"}, ("naming",))
+        pattern = data.get("pattern", NamingRule().pattern)
         try:
-            regex = re.compile(rule.pattern)
+            regex = re.compile(pattern)
         except (re.error, TypeError) as e:
             raise self.fail(("naming", "pattern"), f"naming pattern is not a valid regex: {e}") from None
+        group = data.get("group")
+        if group is not None and (not isinstance(group, str) or group not in regex.groupindex):
+            raise self.fail(("naming", "group"), f"naming group `{group}` is not a group of the naming pattern")
+        rule = NamingRule(pattern, group)
         stratify = data.get("stratify", []) or []
         if not isinstance(stratify, list) or not all(isinstance(g, str) for g in stratify):
             raise self.fail(("naming", "stratify"), "`naming.stratify` must be a list of group names")

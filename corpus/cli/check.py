@@ -110,7 +110,12 @@ def hooks_run(ctx: click.Context, name: str, files: tuple[Path, ...]) -> None:
         if e.name != f"hooks.{name}":
             raise
         raise BadInput(f"{name}: no such hook (see hooks/ in the corpus tool)") from None
-    sys.exit(module.main(corpus_root(ctx), list(files)))
+    from corpus.samples.recovery import settled_tree
+
+    root = corpus_root(ctx, recover=False)  # a commit holds git's index lock: nothing to finish from here
+    with settled_tree(root):
+        status = module.main(root, list(files))
+    sys.exit(status)
 
 
 def _print_state(state: dict[str, bool]) -> None:

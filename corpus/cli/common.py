@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from corpus.errors import BadInput, CorpusError
-from corpus.samples.tree import SAMPLES_DIR, SETS, find_root
+from corpus.samples.tree import SAMPLES_DIR, SETS, find_root, set_named
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,16 +54,25 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def corpus_root(ctx: click.Context | None = None) -> Path:
+def corpus_root(ctx: click.Context | None = None, recover: bool = True) -> Path:
     """The corpus around the cwd (`-C DIR` has made DIR the cwd).
 
-    Not being inside a corpus is bad usage (exit 2), whatever the command.
+    Not being inside a corpus is bad usage (exit 2), whatever the command. First
+    finishes what a killed corpus command left half done (see
+    corpus/samples/recovery.py) and says so in one line on stderr.
     """
     del ctx  # kept so commands read `corpus_root(ctx)`; -C works through the cwd
     try:
-        return find_root(Path.cwd())
+        root = find_root(Path.cwd())
     except CorpusError as e:
         raise BadInput(str(e)) from None
+    if recover:
+        from corpus.samples.recovery import recover as finish_interrupted
+
+        message = finish_interrupted(root)
+        if message:
+            click.echo(f"corpus: {message}", err=True)
+    return root
 
 
 def echo_json(data: Any) -> None:
@@ -87,10 +96,10 @@ class SetName(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if value in SETS:
             return value
-        resolved = Path(value).resolve()
-        if resolved.name in SETS and resolved.parent.name == SAMPLES_DIR and resolved.is_dir():
-            return resolved.name
-        self.fail(f"{value!r} is not a set: give one of {', '.join(SETS)} or its folder samples/<set>", param, ctx)
+        try:
+            return set_named(find_root(Path.cwd()), value)
+        except CorpusError:
+            self.fail(f"{value!r} is not a set: give one of {', '.join(SETS)} or its folder samples/<set>", param, ctx)
 
 
 class SetOrPath(click.Path):

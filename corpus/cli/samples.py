@@ -1,4 +1,4 @@
-"""Commands that manage the samples tree: init, add, list, status, pick, split."""
+"""Commands that manage the samples tree: init, add, import, list, status, pick, split."""
 
 from __future__ import annotations
 
@@ -10,9 +10,6 @@ import click
 from corpus.check.rubric import load_rubric
 from corpus.cli.common import SetName, corpus_root, echo_json, reports_errors
 from corpus.samples.lock import writer_lock
-from corpus.samples.tree import SETS
-
-SET_CHOICE = click.Choice(SETS)
 
 
 @click.command()
@@ -47,7 +44,8 @@ def init(ctx: click.Context, directory: Path | None, js: bool, as_json: bool) ->
               help="Whether the pages are negative (no target). Default: inferred from their labels.")
 @click.option("--to", "to_set", type=SetName(), default="unused", show_default=True,
               help="The set to add to (a name or its folder).")
-@click.option("--name", help="The new page's name (needed when the rubric's naming rule is custom).")
+@click.option("--name", help="The new page's name (one page). Default: the next free number under the guide's "
+              "naming rule, the file's own name under a custom one.")
 @click.option("--extract/--no-extract", default=True, show_default=True,
               help="Move inline data: URLs into LFS-tracked resources.")
 @click.option("--json", "as_json", is_flag=True, help="Print {added: [{source, page, negative}], problems} as JSON.")
@@ -57,17 +55,22 @@ def add(ctx: click.Context, paths: tuple[Path, ...], negative: bool | None, to_s
         extract: bool, as_json: bool) -> None:
     """Copy pages (files or folders of pages) into the corpus and stage them in git.
 
-    Each page gets the next free id shared by all sets (`7.html`, `n8.html` for a
-    negative one). A page whose content is already in the corpus is refused.
+    Under the guide's naming rule each page gets the next free id shared by all
+    sets (`7.html`, `n8.html` for a negative one); under a custom rule it keeps its
+    file name. A page already in the corpus (as it was added, extracted or not) is
+    skipped with a note; re-running an interrupted `add DIR` completes it.
     """
     from corpus.samples.add import add_pages
 
     root = corpus_root(ctx)
     with writer_lock(root):
-        result = add_pages(root, load_rubric(root), list(paths), negative, to_set, name, extract)
+        result = add_pages(root, load_rubric(root), list(paths), negative, to_set, name, extract,
+                           show_progress=not as_json)
+    for note in result.skipped:
+        click.echo(f"note: {note}", err=True)
     if as_json:
         echo_json({"added": [{"source": str(item.source), "page": item.sample.relpath, "negative": item.negative}
-                             for item in result.added], "problems": result.problems})
+                             for item in result.added], "skipped": result.skipped, "problems": result.problems})
         sys.exit(1 if result.problems else 0)
     for item in result.added:
         kind = "negative" if item.negative else "positive"
@@ -75,6 +78,40 @@ def add(ctx: click.Context, paths: tuple[Path, ...], negative: bool | None, to_s
     for problem in result.problems:
         click.echo(f"{problem}", err=True)
     if result.problems:
+        sys.exit(1)
+
+
+@click.command(name="import")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--to", "to_set", type=SetName(), help="Put every page in this set (a name or its folder). Default: keep each page's set.")
+@click.option("--extract/--no-extract", default=True, show_default=True,
+              help="Move inline data: URLs into LFS-tracked resources.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+@reports_errors
+def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, as_json: bool) -> None:
+    """Bring an existing Fathom corpus in, in one go: SRC is a samples tree
+    (unused/ training/ validation/ testing/, any subset) or a folder of pages.
+
+    Names and sets are kept; pages fathom-extract made bring their resources/<stem>/
+    files and end in this corpus's layout; originals/ folders are skipped. Names
+    breaking the naming rule are imported and reported (exit 1). Pages already in
+    the corpus are skipped, so re-running an interrupted import completes it.
+    """
+    from corpus.samples.importing import import_corpus
+
+    root = corpus_root(ctx)
+    with writer_lock(root):
+        result = import_corpus(root, load_rubric(root), src, to_set, extract, show_progress=not as_json)
+    if as_json:
+        echo_json({"imported": [a.page for a in result.imported], "per_set": result.per_set(),
+                   "skipped": result.skipped, "reported": result.reported, "problems": result.problems})
+    else:
+        for note in result.skipped + result.reported + result.problems:
+            click.echo(note, err=True)
+        sets = ", ".join(f"{name} {n}" for name, n in result.per_set().items()) or "nothing new"
+        click.echo(f"imported {len(result.imported)} pages ({sets})")
+    if result.reported or result.problems:
         sys.exit(1)
 
 
@@ -179,15 +216,17 @@ def _print_unsaved(unsaved) -> None:
         click.echo(f"LFS objects: all pushed to {unsaved.remote}")
 
 
-def _print_moves(moves, as_json: bool, dry_run: bool) -> None:
+def _print_moves(plan, as_json: bool, dry_run: bool) -> None:
     if as_json:
-        echo_json({"dry_run": dry_run, "moves": [
-            {"from": m.sample.relpath, "to": m.destination.relpath} for m in moves]})
+        echo_json({"dry_run": dry_run, "misfits": plan.misfits, "moves": [
+            {"from": m.sample.relpath, "to": m.destination.relpath} for m in plan.moves]})
         return
     verb = "would move" if dry_run else "moved"
-    for m in moves:
+    for m in plan.moves:
         click.echo(f"{verb} {m.sample.relpath} -> {m.destination.relpath}")
-    click.echo(f"{len(moves)} samples {verb}", err=True)
+    for line in plan.misfits:
+        click.echo(f"note: {line}", err=True)
+    click.echo(f"{len(plan.moves)} samples {verb}", err=True)
 
 
 def move_options(command):
@@ -197,6 +236,8 @@ def move_options(command):
                      help="Seed: the same seed and samples give the same moves."),
         click.option("--stratify-by", multiple=True, metavar="GROUP",
                      help="A group of the naming rule to keep proportional (repeatable). Default: the rubric's."),
+        click.option("--group-by", metavar="GROUP",
+                     help="A group of the naming rule whose pages stay in one set. Default: the rubric's naming.group."),
         click.option("--dry-run", is_flag=True, help="Print what would move; move nothing."),
         click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
     ]):
@@ -209,25 +250,26 @@ def _groups(rubric, stratify_by: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @click.command()
-@click.argument("from_set", metavar="FROM", type=SET_CHOICE)
-@click.argument("to_set", metavar="TO", type=SET_CHOICE)
+@click.argument("from_set", metavar="FROM", type=SetName())
+@click.argument("to_set", metavar="TO", type=SetName())
 @click.argument("count", metavar="N", type=click.IntRange(min=0))
 @move_options
 @click.pass_context
 @reports_errors
 def pick(ctx: click.Context, from_set: str, to_set: str, count: int, seed: int, stratify_by: tuple[str, ...],
-         dry_run: bool, as_json: bool) -> None:
-    """Move N samples from set FROM to set TO, at random but reproducibly, keeping the
-    share of negative pages (and of each --stratify-by group) as in FROM."""
+         group_by: str | None, dry_run: bool, as_json: bool) -> None:
+    """Move N samples from set FROM to set TO (names like `unused` or folders like
+    `samples/unused`), at random but reproducibly, keeping the share of negative
+    pages (and of each --stratify-by group) as in FROM and each group whole."""
     from corpus.samples.pick import apply_moves, plan_pick
 
     root = corpus_root(ctx)
     rubric = load_rubric(root)
     with writer_lock(root):
-        moves = plan_pick(root, rubric, from_set, to_set, count, seed, _groups(rubric, stratify_by))
+        plan = plan_pick(root, rubric, from_set, to_set, count, seed, _groups(rubric, stratify_by), group_by)
         if not dry_run:
-            apply_moves(root, moves)
-    _print_moves(moves, as_json, dry_run)
+            apply_moves(root, plan.moves, show_progress=not as_json)
+    _print_moves(plan, as_json, dry_run)
 
 
 @click.command()
@@ -235,16 +277,16 @@ def pick(ctx: click.Context, from_set: str, to_set: str, count: int, seed: int, 
 @move_options
 @click.pass_context
 @reports_errors
-def split(ctx: click.Context, ratios: str, seed: int, stratify_by: tuple[str, ...], dry_run: bool,
-          as_json: bool) -> None:
+def split(ctx: click.Context, ratios: str, seed: int, stratify_by: tuple[str, ...], group_by: str | None,
+          dry_run: bool, as_json: bool) -> None:
     """Move every sample of unused into training, validation and testing by --ratios,
-    stratified by positive/negative (and each --stratify-by group)."""
+    stratified by positive/negative (and each --stratify-by group), each group whole."""
     from corpus.samples.pick import apply_moves, parse_ratios, plan_split
 
     root = corpus_root(ctx)
     rubric = load_rubric(root)
     with writer_lock(root):
-        moves = plan_split(root, rubric, parse_ratios(ratios), seed, _groups(rubric, stratify_by))
+        plan = plan_split(root, rubric, parse_ratios(ratios), seed, _groups(rubric, stratify_by), group_by)
         if not dry_run:
-            apply_moves(root, moves)
-    _print_moves(moves, as_json, dry_run)
+            apply_moves(root, plan.moves, show_progress=not as_json)
+    _print_moves(plan, as_json, dry_run)

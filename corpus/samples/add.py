@@ -1,24 +1,23 @@
-"""`corpus add`: copy pages into a set under a free name, refusing duplicates."""
+"""`corpus add`: copy pages into a set under a free name, refusing duplicates.
+
+Everything is validated and named first; then the plan goes to the journal and
+landing.py brings each page in (staged and extracted under `.git/`, then renamed
+into its set) and stages them all in one `git add`.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.check.rubric import Rubric
-from corpus.errors import BadInput, CorpusError
-from corpus.samples import gitutil
-from corpus.samples.atomic import create_new
-from corpus.samples.pages import content_hash, label_types, read_page
-from corpus.samples.tree import (
-    PAGE_SUFFIXES,
-    RESOURCES_DIR,
-    SETS,
-    Sample,
-    all_samples,
-)
+from corpus.errors import BadInput
+from corpus.samples.fingerprints import known_pages
+from corpus.samples.landing import Arrival, land
+from corpus.samples.pages import label_types, read_page
+from corpus.samples.tree import PAGE_SUFFIXES, RESOURCES_DIR, SETS, Sample, all_samples
+
+ORIGINALS_DIR = "originals"  # where fathom-extract keeps pages as they were before extraction
 
 
 @dataclass(frozen=True)
@@ -26,21 +25,24 @@ class Incoming:
     """A page to add, validated, with the name it will get."""
 
     source: Path
-    data: bytes
     negative: bool
     sample: Sample
-    source_resources: Path | None  # an already-extracted page brings its resources folder
+    sha256: str
+
+
+def is_page_file(path: Path, top: Path) -> bool:
+    """A page under `top`, not inside a resources or fathom `originals/` folder."""
+    inner = path.relative_to(top).parts[:-1]
+    return (path.is_file() and path.suffix.lower() in PAGE_SUFFIXES and not path.name.startswith(".")
+            and RESOURCES_DIR not in inner and ORIGINALS_DIR not in inner)
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given; folders searched recursively for pages, skipping resources folders."""
+    """Files as given; folders searched recursively for pages."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES and RESOURCES_DIR not in p.relative_to(path).parts
-            )
+            found.extend(p for p in sorted(path.rglob("*")) if is_page_file(p, path))
         else:
             found.append(path)
     if not found:
@@ -60,105 +62,73 @@ def polarity(path: Path, data: bytes, wanted: bool | None) -> bool:
     return wanted
 
 
+@dataclass
+class AddResult:
+    added: list[Incoming]
+    skipped: list[str]  # pages already in the corpus, as notes
+    problems: list[str]  # data: URLs that extraction left in place, as `path:offset: message`
+
+
 def plan_additions(root: Path, rubric: Rubric, paths: list[Path], negative: bool | None,
-                   to_set: str, name: str | None) -> list[Incoming]:
-    """Validate every input and choose every name before anything is written."""
+                   to_set: str, name: str | None) -> tuple[list[Incoming], list[str]]:
+    """Validate every input and choose every name before anything is written.
+
+    Pages already in the corpus are skipped with a note (so re-running an
+    interrupted `add DIR` completes it). Under the guide's naming rule pages get
+    the next free numbers; under a custom rule they keep their file names.
+    """
     if to_set not in SETS:
         raise BadInput(f"unknown set {to_set!r} (expected one of {', '.join(SETS)})")
     sources = expand_inputs(paths)
     if name is not None and len(sources) != 1:
         raise BadInput("--name needs exactly one page")
     rule = rubric.naming
-    if name is None and not rule.can_number():
-        raise BadInput("the rubric's naming rule is custom: give the new page's name with --name")
     existing = all_samples(root)
-    hashes = {content_hash(s.path.read_bytes()): s for s in existing}
+    known = known_pages(root, existing)
     taken = {s.name for s in existing}
-    ids = {rule.sample_id(s.name) for s in existing} - {None}
-    next_number = max((int(i) for i in ids if i.isdigit()), default=0) + 1
+    identities = {rule.identity(s.name) for s in existing}
+    next_number = max((int(i) for s in existing if (i := rule.sample_id(s.name) or "").isdigit()), default=0) + 1
     planned: list[Incoming] = []
+    skipped: list[str] = []
     for source in sources:
         data = read_page(source)
-        digest = content_hash(data)
-        if digest in hashes:
-            raise BadInput(f"{source}: already in the corpus as {hashes[digest].relpath}")
+        digest = Arrival.digest(data)
+        if digest in known:
+            skipped.append(f"{source}: already in the corpus as {known[digest].relpath}; skipped")
+            continue
         is_negative = polarity(source, data, negative)
-        if name is None:
+        if name is None and rule.can_number():
             new_name = rule.numbered_name(next_number, is_negative)
             next_number += 1
         else:
-            new_name = name
-            if rule.match(new_name) is None:
-                raise BadInput(f"{new_name}: breaks the naming rule {rule.pattern}")
-            if rule.is_negative(new_name) != is_negative:
-                kind = "negative" if is_negative else "positive"
-                raise BadInput(f"{new_name}: the name says {'negative' if not is_negative else 'positive'}, the page is {kind}")
-            new_id = rule.sample_id(new_name)
-            if new_id is not None and new_id in ids:
-                raise BadInput(f"{new_name}: id {new_id} is already used in the corpus")
+            new_name = name or source.name
+            check_new_name(rule, new_name, is_negative, identities)
         if new_name in taken:
-            raise BadInput(f"{new_name}: a sample of that name already exists")
+            raise BadInput(f"{source}: a sample named {new_name} already exists")
         taken.add(new_name)
-        hashes[digest] = Sample(root, to_set, new_name)
-        resources = source.parent / RESOURCES_DIR / source.stem
-        planned.append(Incoming(source, data, is_negative, Sample(root, to_set, new_name),
-                                resources if resources.is_dir() else None))
-    return planned
+        identities.add(rule.identity(new_name))
+        known[digest] = Sample(root, to_set, new_name)
+        planned.append(Incoming(source, is_negative, Sample(root, to_set, new_name), digest))
+    if not planned and skipped:
+        raise BadInput(skipped[0].removesuffix("; skipped") if len(skipped) == 1 else
+                       f"all {len(skipped)} pages are already in the corpus")
+    return planned, skipped
 
 
-@dataclass
-class AddResult:
-    added: list[Incoming]
-    problems: list[str]  # data: URLs that extraction left in place, as `path:offset: message`
+def check_new_name(rule, new_name: str, is_negative: bool, identities: set[str]) -> None:
+    if rule.match(new_name) is None:
+        raise BadInput(f"{new_name}: breaks the naming rule {rule.pattern} (give another with --name)")
+    if rule.is_negative(new_name) != is_negative:
+        raise BadInput(f"{new_name}: the name says {'negative' if not is_negative else 'positive'}, "
+                       f"the page is {'negative' if is_negative else 'positive'}")
+    if rule.identity(new_name) in identities:
+        raise BadInput(f"{new_name}: id {rule.identity(new_name)} is already used in the corpus")
 
 
 def add_pages(root: Path, rubric: Rubric, paths: list[Path], negative: bool | None, to_set: str,
-              name: str | None, extract: bool = True) -> AddResult:
+              name: str | None, extract: bool = True, show_progress: bool = False) -> AddResult:
     """Validate all inputs, then copy them in, extract their data: URLs, and stage them."""
-    planned = plan_additions(root, rubric, paths, negative, to_set, name)
-    problems: list[str] = []
-    written: list[Path] = []
-    try:
-        for item in planned:
-            written.extend(write_sample(item))
-            if extract:
-                from corpus.extract.extract import extract_sample
-
-                result = extract_sample(item.sample)
-                problems.extend(str(p) for p in result.problems)
-                if item.sample.resources_dir.exists() and item.sample.resources_dir not in written:
-                    written.append(item.sample.resources_dir)
-        gitutil.run(root, "add", "--", *(str(p.relative_to(root)) for p in written))
-    except BaseException:
-        for path in reversed(written):
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-        raise
-    return AddResult(planned, problems)
-
-
-def write_sample(item: Incoming) -> list[Path]:
-    """Write one page (and the resources it brings); return what now exists because of it."""
-    written: list[Path] = []
-    try:
-        if item.source_resources is not None:
-            target = item.sample.resources_dir
-            if target.exists():
-                raise CorpusError(f"{target}: already exists")
-            staging = target.parent / f".{target.name}.adding"
-            shutil.copytree(item.source_resources, staging)
-            os.rename(staging, target)
-            written.append(target)
-        item.sample.set_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            create_new(item.sample.path, item.data)
-        except FileExistsError:
-            raise CorpusError(f"{item.sample.path}: already exists") from None
-        written.append(item.sample.path)
-    except BaseException:
-        for path in written:
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-        raise
-    return written
+    planned, skipped = plan_additions(root, rubric, paths, negative, to_set, name)
+    arrivals = [Arrival(str(item.source.resolve()), item.sample.relpath, item.sha256, extract) for item in planned]
+    problems = land(root, arrivals, show_progress)
+    return AddResult(planned, skipped, problems)

@@ -36,10 +36,14 @@ def write_temp(directory: Path, data: bytes, prefix: str = ".corpus-") -> Path:
     return Path(name)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace (or create) `path` with `data` atomically."""
+def atomic_write(path: Path, data: bytes, temp_dir: Path | None = None) -> None:
+    """Replace (or create) `path` with `data` atomically.
+
+    The temporary file goes in `temp_dir` (same file system) when given: under
+    `.git/`, a kill never leaves one where `git add -A` would pick it up.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = write_temp(path.parent, data)
+    tmp = write_temp(temp_dir or path.parent, data)
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -1,9 +1,15 @@
-"""One writer at a time: commands that change the corpus hold an exclusive lock."""
+"""One writer at a time: commands that change the corpus hold an exclusive lock.
+
+The lock is an flock(2) on `.git/corpus.lock`, which the kernel drops when its
+holder dies: a `kill -9` never leaves a stale lock behind. The file records the
+holder's pid only to name it in the "busy" message.
+"""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,22 +17,50 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.samples.gitutil import git_dir
 
+LOCK_NAME = "corpus.lock"
+POLL_SECONDS = 0.1
+# Lock files this process holds. An flock belongs to an open file, so a second
+# open in the same process would block on itself: a hook holding the lock calls
+# code that takes it again. The lock is process state by nature, hence this set.
+_HELD: set[Path] = set()
+
+
+class CorpusBusy(CorpusError):
+    """Another corpus command holds the writer lock."""
+
 
 @contextmanager
-def writer_lock(root: Path) -> Iterator[None]:
-    """Hold `.git/corpus.lock` for the duration; fail at once if another writer has it."""
-    path = git_dir(root) / "corpus.lock"
+def writer_lock(root: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold `.git/corpus.lock` for the duration.
+
+    Waits up to `wait_seconds` (hooks wait, so a commit made during `pick` checks
+    the tree once the move is done); CorpusBusy when another writer still holds it.
+    """
+    path = git_dir(root) / LOCK_NAME
+    if path in _HELD:
+        yield
+        return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
-            raise CorpusError(
-                f"{path}: another corpus command (pid {holder}) is changing this corpus; try again when it ends"
-            ) from None
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+                    raise CorpusBusy(
+                        f"{path}: another corpus command (pid {holder}) is changing this corpus; "
+                        "try again when it ends"
+                    ) from None
+                time.sleep(POLL_SECONDS)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
+        _HELD.add(path)
+        try:
+            yield
+        finally:
+            _HELD.discard(path)
     finally:
         os.close(fd)  # closing releases the flock

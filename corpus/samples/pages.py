@@ -18,6 +18,8 @@ HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|
 
 def read_page(path: Path) -> bytes:
     """The bytes of an HTML page; BadInput naming the file when it is not one."""
+    if path.is_symlink():
+        raise BadInput(f"{path}: a symbolic link, not a page (copy the file in instead)")
     if not path.exists():
         raise BadInput(f"{path}: no such file")
     if not path.is_file():
@@ -47,3 +49,15 @@ def label_types(data: bytes) -> list[str]:
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def check_page_file(path: Path) -> None:
+    """What `read_page` refuses, from the first bytes only (splits touch every page)."""
+    if path.is_symlink():
+        raise BadInput(f"{path}: a symbolic link, not a page (copy the file in instead)")
+    if not path.is_file():
+        raise BadInput(f"{path}: not a file")
+    if path.stat().st_size == 0:
+        raise BadInput(f"{path}: empty file (0 bytes)")
+    with path.open("rb") as f:
+        check_html(path, f.read(SNIFF_BYTES))

@@ -1,96 +1,113 @@
-"""`corpus pick` and `corpus split`: seeded, stratified moves of samples between sets.
+"""`corpus pick` and `corpus split`: seeded, stratified, group-aware plans of moves.
 
-Every page moves with its resources folder; tracked files move with `git mv` so
-history follows. All destinations are checked before anything moves, and a failure
-midway moves everything back, so the tree ends exactly as it was or fully moved.
+Planning only: which sample goes to which set. All pages of one group (the
+rubric's `naming.group`, or `--group-by`) land in the same set, so a site's
+pages never leak between training and testing; shares of positive/negative
+pages and of each `--stratify-by` group are kept as closely as whole groups
+allow. moves.py carries the plan out.
 """
 
 from __future__ import annotations
 
-import os
 import random
-from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from corpus.check.rubric import Rubric
-from corpus.errors import BadInput, CorpusError
-from corpus.samples import gitutil
+from corpus.errors import BadInput
+from corpus.samples.grouping import Misfit, Stratum, assign_groups, stratum_targets
+from corpus.samples.moves import Move, apply_moves
+from corpus.samples.pages import check_page_file
 from corpus.samples.tree import SETS, Sample, set_samples
 
-Stratum = tuple[str, ...]
+__all__ = ["Move", "MovePlan", "apply_moves", "plan_pick", "plan_split", "parse_ratios"]
+SPLIT_SETS = ("training", "validation", "testing")
+
+
+@dataclass
+class MovePlan:
+    moves: list[Move]
+    misfits: list[str] = field(default_factory=list)  # groups that could not be kept whole in their share
 
 
 @dataclass(frozen=True)
-class Move:
-    sample: Sample
-    to_set: str
+class Grouping:
+    """How samples are told apart for a plan: strata to keep proportional, groups to keep whole."""
 
-    @property
-    def destination(self) -> Sample:
-        return self.sample.moved_to(self.to_set)
+    rubric: Rubric
+    stratify_by: Sequence[str]
+    group_by: str | None
+
+    def stratum(self, sample: Sample) -> Stratum:
+        """Positive/negative always, then the named groups of the naming rule."""
+        naming = self.rubric.naming
+        parts = naming.match(sample.name) or {}
+        negative = "negative" if naming.is_negative(sample.name) else "positive"
+        return (negative, *(parts.get(g, "") for g in self.stratify_by))
+
+    def group(self, sample: Sample) -> str:
+        return self.rubric.naming.group_of(sample.name, self.group_by)
 
 
-def stratum_of(sample: Sample, rubric: Rubric, groups: Sequence[str]) -> Stratum:
-    """Positive/negative always, then the named groups of the naming rule."""
-    parts = rubric.naming.match(sample.name) or {}
-    negative = "negative" if rubric.naming.is_negative(sample.name) else "positive"
-    return (negative, *(parts.get(g, "") for g in groups))
-
-
-def check_groups(rubric: Rubric, groups: Sequence[str]) -> None:
-    for group in groups:
-        if group not in rubric.naming.groups:
+def grouping(rubric: Rubric, stratify_by: Sequence[str], group_by: str | None) -> Grouping:
+    names = rubric.naming.groups
+    for group in stratify_by:
+        if group not in names:
             raise BadInput(f"--stratify-by {group}: not a group of the naming rule {rubric.naming.pattern}")
+    if group_by is not None and group_by not in names:
+        raise BadInput(f"--group-by {group_by}: not a group of the naming rule {rubric.naming.pattern}")
+    return Grouping(rubric, tuple(stratify_by), group_by or rubric.naming.group)
 
 
-def apportion(total: int, weights: Sequence[Fraction], offset: int = 0) -> list[int]:
-    """Split `total` by `weights` (summing to 1) with largest remainders, so every
-    share is within one of exact. Ties go round-robin from `offset` so that many
-    small strata do not all round the same way."""
-    exact = [total * w for w in weights]
-    shares = [int(e) for e in exact]
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), (i - offset) % len(weights)))
-    for i in order[: total - sum(shares)]:
-        shares[i] += 1
-    return shares
-
-
-def group_by_stratum(samples: list[Sample], rubric: Rubric, groups: Sequence[str]) -> dict[Stratum, list[Sample]]:
-    strata: dict[Stratum, list[Sample]] = defaultdict(list)
+def checked_samples(root: Path, set_name: str) -> list[Sample]:
+    """The samples of a set, refusing what `add` refuses (symlinks, empty or binary files)."""
+    samples = set_samples(root, set_name)
     for sample in samples:
-        strata[stratum_of(sample, rubric, groups)].append(sample)
-    return dict(sorted(strata.items()))
+        check_page_file(sample.path)
+    return samples
 
 
-def shuffled(samples: list[Sample], seed: int, stratum: Stratum) -> list[Sample]:
-    """A reproducible shuffle: the same seed and names give the same order anywhere."""
-    rng = random.Random(f"{seed}:{'/'.join(stratum)}")
-    ordered = sorted(samples, key=lambda s: s.name)
-    rng.shuffle(ordered)
-    return ordered
+def _divide(samples: list[Sample], ways: Sequence[Fraction], how: Grouping, seed: int
+            ) -> tuple[list[list[Sample]], list[Misfit]]:
+    rng = random.Random(seed)
+    sizes: dict[Stratum, int] = {}
+    members: dict[str, list[Sample]] = {}
+    for sample in sorted(samples, key=lambda s: s.name):
+        stratum = how.stratum(sample)
+        sizes[stratum] = sizes.get(stratum, 0) + 1
+        members.setdefault(how.group(sample), []).append(sample)
+    targets = stratum_targets(dict(sorted(sizes.items())), ways, rng)
+    placed, misfits = assign_groups({g: [how.stratum(s) for s in m] for g, m in members.items()}, targets, rng)
+    parts: list[list[Sample]] = [[] for _ in ways]
+    for group, index in placed.items():
+        parts[index].extend(members[group])
+    return [sorted(p, key=lambda s: s.name) for p in parts], misfits
+
+
+def _misfit_lines(misfits: list[Misfit], set_names: Sequence[str]) -> list[str]:
+    return [f"group {m.group} ({m.size} pages) does not fit whole: {set_names[m.set_index]} gets {m.over} "
+            "more than its share" for m in misfits]
 
 
 def plan_pick(root: Path, rubric: Rubric, from_set: str, to_set: str, count: int, seed: int,
-              groups: Sequence[str]) -> list[Move]:
-    """Choose `count` samples of `from_set`, in proportion to each stratum's size."""
+              stratify_by: Sequence[str], group_by: str | None = None) -> MovePlan:
+    """Choose about `count` samples of `from_set`, stratified, whole groups only."""
     for set_name in (from_set, to_set):
         if set_name not in SETS:
             raise BadInput(f"unknown set {set_name!r} (expected one of {', '.join(SETS)})")
     if from_set == to_set:
         raise BadInput("FROM and TO are the same set")
-    check_groups(rubric, groups)
-    samples = set_samples(root, from_set)
+    how = grouping(rubric, stratify_by, group_by)
+    samples = checked_samples(root, from_set)
     if count < 0 or count > len(samples):
         raise BadInput(f"cannot pick {count} of the {len(samples)} samples in {from_set}")
-    strata = group_by_stratum(samples, rubric, groups)
-    shares = apportion(count, [Fraction(len(m), len(samples)) for m in strata.values()]) if samples else []
-    moves = []
-    for (stratum, members), share in zip(strata.items(), shares):
-        moves.extend(Move(s, to_set) for s in shuffled(members, seed, stratum)[:share])
-    return moves
+    if not count:
+        return MovePlan([])
+    share = Fraction(count, len(samples))
+    (picked, _), misfits = _divide(samples, [share, 1 - share], how, seed)
+    return MovePlan([Move(s, to_set) for s in picked], _misfit_lines(misfits, [to_set, from_set]))
 
 
 def parse_ratios(text: str) -> list[Fraction]:
@@ -104,78 +121,10 @@ def parse_ratios(text: str) -> list[Fraction]:
 
 
 def plan_split(root: Path, rubric: Rubric, ratios: Sequence[Fraction], seed: int,
-               groups: Sequence[str]) -> list[Move]:
-    """All of `unused` into training, validation and testing, by ratio within each stratum."""
-    check_groups(rubric, groups)
-    targets = ("training", "validation", "testing")
-    moves = []
-    strata = group_by_stratum(set_samples(root, "unused"), rubric, groups)
-    for index, (stratum, members) in enumerate(strata.items()):
-        order = shuffled(members, seed, stratum)
-        start = 0
-        for to_set, share in zip(targets, apportion(len(order), ratios, offset=index)):
-            moves.extend(Move(s, to_set) for s in order[start:start + share])
-            start += share
-    return moves
-
-
-def check_destinations(moves: list[Move]) -> None:
-    """Refuse the whole plan if any page or resources folder would land on something."""
-    seen: set[Path] = set()
-    for move in moves:
-        dest = move.destination
-        for target in (dest.path, dest.resources_dir):
-            if target.exists() or target in seen:
-                raise CorpusError(f"{target}: already exists; nothing was moved")
-            seen.add(target)
-
-
-def _move_path(root: Path, source: Path, target: Path, tracked: bool) -> None:
-    """`git mv` when git tracks anything there (history follows), else a plain rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if tracked:
-        gitutil.run(root, "mv", "--", str(source.relative_to(root)), str(target.relative_to(root)))
-    else:
-        os.rename(source, target)
-
-
-def _is_tracked(tracked: set[str], root: Path, path: Path) -> bool:
-    rel = path.relative_to(root).as_posix()
-    return rel in tracked or any(t.startswith(rel + "/") for t in tracked)
-
-
-def apply_moves(root: Path, moves: list[Move], before_each: Callable[[int], None] | None = None) -> None:
-    """Carry out the moves; on any failure undo the done ones in reverse and re-raise.
-
-    `before_each(k)` runs before the k-th path move (tests use it to inject failures).
-    """
-    check_destinations(moves)
-    tracked = set(gitutil.tracked_files(root, "samples/"))
-    done: list[tuple[Path, Path, bool]] = []
-    try:
-        for move in moves:
-            dest = move.destination
-            pairs = [(move.sample.path, dest.path)]
-            if move.sample.resources_dir.exists():
-                pairs.append((move.sample.resources_dir, dest.resources_dir))
-            for source, target in pairs:
-                if before_each is not None:
-                    before_each(len(done))
-                is_tracked = _is_tracked(tracked, root, source)
-                _move_path(root, source, target, is_tracked)
-                done.append((source, target, is_tracked))
-    except BaseException:
-        for source, target, is_tracked in reversed(done):
-            _move_path(root, target, source, is_tracked)
-        _remove_empty_resource_dirs(moves)
-        raise
-    _remove_empty_resource_dirs(moves)
-
-
-def _remove_empty_resource_dirs(moves: list[Move]) -> None:
-    """`git mv` leaves `resources/` behind when its last folder moves away."""
-    for move in moves:
-        for sample in (move.sample, move.destination):
-            parent = sample.resources_dir.parent
-            if parent.is_dir() and not any(parent.iterdir()):
-                parent.rmdir()
+               stratify_by: Sequence[str], group_by: str | None = None) -> MovePlan:
+    """All of `unused` into training, validation and testing, by ratio, whole groups only."""
+    how = grouping(rubric, stratify_by, group_by)
+    samples = checked_samples(root, "unused")
+    parts, misfits = _divide(samples, ratios, how, seed)
+    moves = [Move(s, to_set) for to_set, part in zip(SPLIT_SETS, parts) for s in part]
+    return MovePlan(moves, _misfit_lines(misfits, SPLIT_SETS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,15 +21,19 @@ DEFAULT_NAME_PATTERN = r"^(?P<negative>n)?(?P<id>\d+)\.html$"
 class NamingRule:
     """Sample names as a regex with named groups.
 
-    `negative` matching anything marks a negative page; other groups (such as
-    `lang`) can be used to stratify splits; `id` (digits) is shared across sets.
+    `negative` matching anything marks a negative page; `id`, when the pattern has
+    it, is the sample's identity across all sets (without it the whole name is);
+    `group` names the group that ties related pages together (a site's variants,
+    its positive and negative pages), which splits keep in one set; other groups
+    (such as `lang`) can be used to stratify splits.
     """
 
     pattern: str = DEFAULT_NAME_PATTERN
+    group: str | None = None
 
     @property
     def regex(self) -> re.Pattern[str]:
-        return re.compile(self.pattern)
+        return _compiled(self.pattern)
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -48,12 +53,28 @@ class NamingRule:
         parts = self.match(name)
         return None if parts is None else parts.get("id")
 
+    def identity(self, name: str) -> str:
+        """What must be unique in the corpus: the `id` when the rule has one, else the name."""
+        return self.sample_id(name) or name
+
+    def group_of(self, name: str, group: str | None = None) -> str:
+        """The value of `group` (default: the rule's) in a name; a name without it is its own group."""
+        group = group or self.group
+        parts = self.match(name) if group else None
+        value = parts.get(group) if parts else None
+        return f"{group}={value}" if value else f"name={name}"
+
     def can_number(self) -> bool:
         """Whether new names can be made up as the guide does (`7.html`, `n8.html`)."""
         return self.pattern == DEFAULT_NAME_PATTERN
 
     def numbered_name(self, number: int, negative: bool) -> str:
         return f"{'n' if negative else ''}{number}.html"
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 @dataclass(frozen=True)
@@ -153,6 +174,17 @@ def resolve_samples(root: Path, paths: Iterable[Path]) -> list[Sample]:
         for sample in all_samples(root, sets):
             found[sample.path] = sample
     return sorted(found.values(), key=lambda s: (SETS.index(s.set_name), s.name))
+
+
+def set_named(root: Path, text: str, base: Path | None = None) -> str:
+    """A set given by name (`unused`) or as a folder (`samples/unused`), as fathom's pick takes it."""
+    if text in SETS:
+        return text
+    folder = ((base or Path.cwd()) / text).resolve()
+    sets_root = (root / SAMPLES_DIR).resolve()
+    if folder.parent == sets_root and folder.name in SETS:
+        return folder.name
+    raise BadInput(f"{text}: not a set (expected one of {', '.join(SETS)} or its folder under {sets_root})")
 
 
 def find_root(start: Path) -> Path:

@@ -27,6 +27,7 @@ def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> lis
 # needs a corpus (run in a folder that is not inside one).
 NEEDS_A_CORPUS = {
     ("add",): ["page.html"],
+    ("import",): ["."],
     ("check",): [],
     ("extract",): [],
     ("inline",): [],
@@ -117,7 +118,7 @@ def test_json_where_scripts_read_the_output(tmp_path: Path, corpus_cli, git):
     added = corpus_cli("add", str(page), "--to", "samples/training", "--json", cwd=root)
     assert added.returncode == 0, added.stderr
     assert json.loads(added.stdout) == {"added": [{"source": str(page), "page": "samples/training/1.html",
-                                                   "negative": False}], "problems": []}
+                                                   "negative": False}], "skipped": [], "problems": []}
     listed = corpus_cli("list", "samples", "-u", "--json", cwd=root)
     assert json.loads(listed.stdout) == [{"path": "training/1.html", "url": None}]
     hooks = corpus_cli("hooks", "install", "--json", cwd=root)

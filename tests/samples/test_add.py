@@ -104,3 +104,13 @@ def test_a_1_gib_page_is_refused_without_reading_it(corpus_root: Path, tmp_path:
     result = corpus_cli("-C", str(corpus_root), "add", str(huge), cwd=tmp_path)
     assert result.returncode == 2
     assert "huge.html" in result.stderr and "larger than" in result.stderr
+
+
+def test_a_folder_add_under_a_custom_rule_keeps_the_names(corpus_root: Path, tmp_path: Path, corpus_cli):
+    (corpus_root / "samples" / "rubric.md").write_text(
+        "---\nnaming:\n  pattern: '^(?P<lang>[A-Z]{2})_(?P<n>\\d+)(?P<negative>n)?\\.html$'\n---\n")
+    write(tmp_path / "in" / "EN_7.html", POSITIVE)
+    write(tmp_path / "in" / "EN_7n.html", NEGATIVE)  # shares the number: no `id` group, so allowed
+    result = corpus_cli("add", str(tmp_path / "in"), "--no-extract", cwd=corpus_root)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (corpus_root / "samples" / "unused").glob("*.html")) == ["EN_7.html", "EN_7n.html"]

@@ -16,10 +16,10 @@ from corpus.check.rubric import parse_rubric
 from corpus.samples.gitutil import tracked_files
 from corpus.samples.pick import (
     apply_moves,
+    grouping,
     parse_ratios,
     plan_pick,
     plan_split,
-    stratum_of,
 )
 from corpus.samples.tree import SETS, all_samples, set_samples
 
@@ -55,6 +55,10 @@ def make_corpus(root: Path, specs) -> None:
         subprocess.run(["git", "add", "--", *tracked], cwd=root, check=True)
 
 
+def stratum_of(sample, rubric, groups):
+    return grouping(rubric, groups, None).stratum(sample)
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted((root / "samples").rglob("*")) if p.is_file()}
@@ -73,7 +77,7 @@ def test_split_keeps_every_sample_once_with_its_resources(specs, seed, ratios):
         before = tree(root)
         plan = plan_split(root, RUBRIC, parse_ratios(ratios), seed, RUBRIC.stratify)
         assert plan == plan_split(root, RUBRIC, parse_ratios(ratios), seed, RUBRIC.stratify)  # same seed, same split
-        apply_moves(root, plan)
+        apply_moves(root, plan.moves)
         after = tree(root)
         assert not set_samples(root, "unused")
         # Every file arrives once, byte-identical, in a set other than unused, resources beside their page.
@@ -101,7 +105,7 @@ def test_pick_moves_n_in_proportion(specs, seed, data):
         count = data.draw(st.integers(0, len(specs)))
         before = tree(root)
         plan = plan_pick(root, RUBRIC, "unused", "validation", count, seed, ["lang"])
-        apply_moves(root, plan)
+        apply_moves(root, plan.moves)
         assert len(set_samples(root, "validation")) == count
         assert len(tree(root)) == len(before)
         strata = Counter(stratum_of(s, RUBRIC, ["lang"]) for s in all_samples(root))
@@ -123,7 +127,7 @@ def test_a_failure_midway_leaves_the_tree_exactly_as_before(tmp_path: Path, fail
             raise RuntimeError("injected failure")
 
     with pytest.raises(RuntimeError, match="injected failure"):
-        apply_moves(tmp_path, plan, before_each=fail)
+        apply_moves(tmp_path, plan.moves, before_each=fail)
     assert tree(tmp_path) == files
     assert git(tmp_path, "ls-files", "-s") == staged
     assert git(tmp_path, "status", "--porcelain") == status
@@ -137,7 +141,7 @@ def test_nothing_moves_when_a_destination_is_taken(tmp_path: Path):
     before = tree(tmp_path)
     plan = plan_pick(tmp_path, RUBRIC, "unused", "testing", 2, 0, [])
     with pytest.raises(Exception, match="DE_1n.html: already exists; nothing was moved"):
-        apply_moves(tmp_path, plan)
+        apply_moves(tmp_path, plan.moves)
     assert tree(tmp_path) == before
 
 
@@ -176,6 +180,6 @@ def test_names_with_glob_characters_move_alone(tmp_path: Path, git):
     git(tmp_path, "add", "samples")
     assert tracked_files(tmp_path, "samples/unused/a[1].html") == ["samples/unused/a[1].html"]
     rubric = parse_rubric(Path("rubric.md"), "---\nnaming:\n  pattern: '^a.*\\.html$'\n---\n")
-    moves = [m for m in plan_pick(tmp_path, rubric, "unused", "testing", 2, 0, []) if m.sample.name == "a[1].html"]
+    moves = [m for m in plan_pick(tmp_path, rubric, "unused", "testing", 2, 0, []).moves if m.sample.name == "a[1].html"]
     apply_moves(tmp_path, moves)
     assert sorted(git(tmp_path, "ls-files", "samples").split()) == ["samples/testing/a[1].html", "samples/unused/a1.html"]

@@ -57,3 +57,22 @@ def test_rubric_reads_the_custom_scheme(tmp_path):
     rubric = parse_rubric(tmp_path / "rubric.md", text)
     assert rubric.version == 3 and rubric.stratify == ("lang",)
     assert rubric.naming.is_negative("EN_1n.html")
+
+
+def test_the_readme_pattern_reads_real_names_and_groups_a_site():
+    from tests.samples.trees import REAL_NAMES, REAL_PATTERN
+
+    readme = Path(__file__).parents[2].joinpath("README.md").read_text()
+    assert REAL_PATTERN.replace("\\\\", "\\") in readme
+    rule = NamingRule(REAL_PATTERN, group="site")
+    assert all(rule.match(name) for name in REAL_NAMES)
+    assert rule.is_negative("EN_130509na.html") and not rule.is_negative("EN-143210a_change.html")
+    assert rule.group_of("EN_137370n.html") == rule.group_of("EN_137370a.html") != rule.group_of("FR_137370.html")
+    assert rule.identity("EN_137370n.html") == "EN_137370n.html"  # no `id`: the name is the identity
+
+
+def test_rubric_group_must_be_a_group_of_the_pattern(tmp_path):
+    with pytest.raises(RubricError, match="naming group `site` is not a group of the naming pattern"):
+        parse_rubric(tmp_path / "rubric.md", "---\nnaming:\n  pattern: '^(?P<id>\\d+)\\.html$'\n  group: site\n---\n")
+    rubric = parse_rubric(tmp_path / "rubric.md", "---\nnaming:\n  pattern: '^(?P<id>\\d+)[ab]?\\.html$'\n  group: id\n---\n")
+    assert rubric.naming.group == "id"

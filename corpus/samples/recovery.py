@@ -1,0 +1,73 @@
+"""Finishing what a killed command left: every corpus command calls `recover` first.
+
+A plan in the journal with no live writer holding the corpus lock was
+interrupted (the lock is an flock: it dies with its holder). Its steps are
+re-run to the end (moves.py, landing.py skip what is done), and the one line
+returned says what was finished.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+
+from corpus.errors import CorpusError
+from corpus.samples import journal, landing, moves
+from corpus.samples.lock import CorpusBusy, writer_lock
+
+
+def recover(root: Path) -> str | None:
+    """Finish an interrupted plan; a one-line report, or None when there was none."""
+    try:
+        if not journal.journal_path(root).exists():
+            return None
+    except CorpusError:
+        return None  # not a repository (yet): nothing of ours to finish
+    try:
+        with writer_lock(root):
+            plan = journal.read_plan(root)
+            if plan is None:
+                return None
+            journal.clear_stale_index_lock(root)
+            message = _finish(root, plan)
+            journal.close_plan(root)
+            return message
+    except CorpusBusy:
+        return None  # its writer is alive and still at it
+
+
+def _finish(root: Path, plan: journal.Plan) -> str:
+    who = f"left by pid {plan.pid}"
+    if plan.kind == moves.KIND:
+        renamed = moves.finish_moves(root, plan.entries)
+        return (f"finished an interrupted move of {len(plan.entries)} paths {who} "
+                f"({renamed} still to rename)")
+    if plan.kind == landing.KIND:
+        names = {f.name for f in fields(landing.Arrival)}
+        arrivals = [landing.Arrival(**{k: v for k, v in e.items() if k in names}) for e in plan.entries]
+        problems = landing.finish_landing(root, arrivals)
+        tail = f"; {len(problems)} problem(s): {problems[0]}" if problems else ""
+        return f"finished an interrupted add of {len(arrivals)} pages {who}{tail}"
+    raise CorpusError(f"{journal.journal_path(root)}: unknown plan kind {plan.kind!r}; remove the file")
+
+
+HOOK_WAIT_SECONDS = 120.0
+HOOK_WAIT_VARIABLE = "CORPUS_HOOK_WAIT_SECONDS"
+
+
+@contextmanager
+def settled_tree(root: Path, wait_seconds: float | None = None) -> Iterator[None]:
+    """For hooks: wait (bounded; HOOK_WAIT_VARIABLE overrides) for a running corpus
+    command, so a commit never checks a half-done move; refuse while an interrupted
+    plan is unfinished (it cannot be finished from inside a commit, which holds
+    git's index lock)."""
+    if wait_seconds is None:
+        wait_seconds = float(os.environ.get(HOOK_WAIT_VARIABLE, HOOK_WAIT_SECONDS))
+    with writer_lock(root, wait_seconds):
+        if journal.journal_path(root).exists():
+            raise CorpusError("an interrupted corpus command left the samples tree half changed; "
+                              "run `corpus status` to finish it, then commit again")
+        yield
