@@ -11,12 +11,17 @@ through `label_span`.
 
 from __future__ import annotations
 
+import hashlib
 import html as html_text
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from corpus.errors import BadInput
+from corpus.errors import BadInput, CorpusError
 from corpus.render.facts import StartTag, start_tags
+from corpus.samples import journal
+from corpus.samples.atomic import atomic_write
+from corpus.samples.tree import Sample
 
 LABEL = "data-fathom"
 
@@ -141,3 +146,31 @@ def labels_by_element(page: bytes) -> dict[int, str]:
         if label is not None:
             found[i] = label
     return found
+
+
+KIND = "label"  # the journal's name for a label change (see journal.py, recovery.py)
+
+
+def write_label(root: Path, sample: Sample, edit: LabelEdit) -> None:
+    """Write a label change into the sample and stage it, journaled as other tree changes are.
+
+    The caller holds the writer lock. The page must still hold `edit.before`. A kill
+    at any moment leaves either the old page (the plan rolls back: nothing to do) or
+    the new one, which recovery stages (`finish_labels`).
+    """
+    if sample.path.read_bytes() != edit.before:
+        raise CorpusError(f"{sample.relpath}: changed on disk since it was read; reload it")
+    entry = {"page": sample.relpath, "sha256": hashlib.sha256(edit.after).hexdigest()}
+    journal.write_plan(root, journal.Plan(KIND, [entry]))
+    atomic_write(sample.path, edit.after)
+    finish_labels(root, [entry])
+    journal.close_plan(root)
+
+
+def finish_labels(root: Path, entries: list[dict[str, str]]) -> int:
+    """Stage each page that holds its new bytes; the others never changed. How many were staged."""
+    landed = [e["page"] for e in entries
+              if (root / e["page"]).is_file() and hashlib.sha256((root / e["page"]).read_bytes()).hexdigest() == e["sha256"]]
+    if landed:
+        journal.run_git(root, "add", "--", *landed)
+    return len(landed)

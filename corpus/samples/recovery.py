@@ -15,7 +15,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.samples import journal, landing, moves
+from corpus.samples import journal, labeling, landing, moves
 from corpus.samples.lock import CorpusBusy, writer_lock
 
 
@@ -51,6 +51,9 @@ def _finish(root: Path, plan: journal.Plan) -> str:
         problems = landing.finish_landing(root, arrivals)
         tail = f"; {len(problems)} problem(s): {problems[0]}" if problems else ""
         return f"finished an interrupted add of {len(arrivals)} pages {who}{tail}"
+    if plan.kind == labeling.KIND:
+        staged = labeling.finish_labels(root, plan.entries)
+        return f"finished an interrupted label change {who} ({staged} page(s) staged, the rest unchanged)"
     raise CorpusError(f"{journal.journal_path(root)}: unknown plan kind {plan.kind!r}; remove the file")
 
 

@@ -22,13 +22,12 @@ from corpus.check.rubric import Rubric, load_rubric
 from corpus.errors import CorpusError
 from corpus.render.browser import Viewport
 from corpus.render.facts import for_browser, mark_elements
-from corpus.samples import gitutil
-from corpus.samples.atomic import atomic_write
 from corpus.samples.labeling import (
     LabelEdit,
     html_element,
     labels_by_element,
     set_label,
+    write_label,
 )
 from corpus.samples.lock import writer_lock
 from corpus.samples.tree import RESOURCES_DIR, SETS, Sample, is_page_name
@@ -261,12 +260,9 @@ class ViewerApp:
     # --- writes -------------------------------------------------------------------------
 
     def _apply(self, sample: Sample, edit: LabelEdit) -> None:
-        """Write the edited page atomically and stage it, under the writer lock."""
+        """Write the edited page and stage it, journaled, under the writer lock."""
         with writer_lock(self.root):
-            if sample.path.read_bytes() != edit.before:
-                raise CorpusError(f"{sample.relpath}: changed on disk since it was shown; reload")
-            atomic_write(sample.path, edit.after)
-            gitutil.run(self.root, "add", "--", sample.relpath)
+            write_label(self.root, sample, edit)
 
     def _write_label(self, sample: Sample, element: int, label: str | None) -> dict[str, Any]:
         edit = set_label(sample.path.read_bytes(), element, label)

@@ -57,3 +57,30 @@ def test_the_whole_page_label_sits_on_html_and_bad_requests_are_refused():
     assert b'data-fathom="new&quot; onclick=&quot;x"' in sneaky.after
     assert labels_by_element(sneaky.after)[0] == 'new" onclick="x'
     assert set_label(MESSY, element_number(MESSY, b"<input"), "new").after == MESSY  # already so: no change
+
+
+def test_an_interrupted_label_change_is_finished_or_rolled_back_by_the_next_command(corpus_root, git, commit, corpus_cli):
+    import hashlib
+
+    from corpus.samples import journal
+    from corpus.samples.atomic import atomic_write
+
+    page = corpus_root / "samples/training/1.html"
+    page.write_bytes(MESSY)
+    commit(corpus_root, "a page")
+    edit = set_label(MESSY, element_number(MESSY, b"<i>"), "new")
+    entry = {"page": "samples/training/1.html", "sha256": hashlib.sha256(edit.after).hexdigest()}
+
+    # Killed after the plan was written, before the page changed: nothing to finish.
+    journal.write_plan(corpus_root, journal.Plan("label", [entry]))
+    rolled_back = corpus_cli("status", cwd=corpus_root)
+    assert "finished an interrupted label change" in rolled_back.stderr and "0 page(s) staged" in rolled_back.stderr
+    assert page.read_bytes() == MESSY and git(corpus_root, "diff", "--cached", "--name-only") == ""
+
+    # Killed after the page changed, before it was staged: the next command stages it.
+    journal.write_plan(corpus_root, journal.Plan("label", [entry]))
+    atomic_write(page, edit.after)
+    finished = corpus_cli("status", cwd=corpus_root)
+    assert "1 page(s) staged" in finished.stderr
+    assert git(corpus_root, "diff", "--cached", "--name-only").split() == ["samples/training/1.html"]
+    assert not journal.journal_path(corpus_root).exists()
