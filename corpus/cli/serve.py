@@ -54,14 +54,9 @@ def serve(port: int, directory: Path | None, as_json: bool) -> None:
 
         serve_viewer(root, port, ready)
         return
-    from corpus.serve.files import make_server
+    from corpus.serve.files import make_server, serve_until_interrupted
 
     server = make_server(directory, port)
     host, bound = server.server_address[:2]
     ready(f"http://{host}:{bound}/", bound)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_interrupted(server)

@@ -18,3 +18,13 @@ def make_server(directory: Path, port: int) -> ThreadingHTTPServer:
         return ThreadingHTTPServer((LOOPBACK, port), partial(SimpleHTTPRequestHandler, directory=str(directory)))
     except OSError as e:
         raise BadInput(f"cannot serve on {LOOPBACK}:{port}: {e.strerror} (give another port with -p)") from None
+
+
+def serve_until_interrupted(server: ThreadingHTTPServer) -> None:
+    """Answer requests until Ctrl+C, then close the socket."""
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

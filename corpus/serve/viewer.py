@@ -8,7 +8,7 @@ from pathlib import Path
 
 from corpus.errors import BadInput
 from corpus.serve.app import Request, ViewerApp
-from corpus.serve.files import LOOPBACK
+from corpus.serve.files import LOOPBACK, serve_until_interrupted
 
 MAX_BODY = 1 << 20  # a label change is a few bytes of JSON
 
@@ -71,9 +71,6 @@ def serve_viewer(root: Path, port: int, ready: Callable[[str, int], None]) -> No
     app.hosts = allowed_hosts(bound)  # known only once bound
     ready(f"http://{LOOPBACK}:{bound}/", bound)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        serve_until_interrupted(server)
     finally:
-        server.server_close()
         app.close()
