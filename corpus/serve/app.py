@@ -12,6 +12,7 @@ import json
 import mimetypes
 import os
 import secrets
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,9 @@ class ViewerApp:
             return _text(405, f"{request.method}: not allowed")
         except CorpusError as e:
             return _json({"error": str(e)}, 400 if e.exit_code == 2 else 409)
+        except Exception as e:  # a bug: answer it (the browser shows it) and log it, never drop the connection
+            traceback.print_exc()
+            return _json({"error": f"internal error: {type(e).__name__}: {e}"}, 500)
 
     def _get(self, path: str, query: dict[str, str]) -> Response:
         rubric = load_rubric(self.root)

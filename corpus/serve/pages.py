@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from corpus.samples.tree import Sample
 from corpus.serve.results import SetSummary
+from trainer.report import mcc_text
 
 OUTCOMES = ("TP", "FP", "FN", "pruned")
 
@@ -40,7 +41,7 @@ def _metrics_line(summary: SetSummary) -> str:
     if m is None:
         return "no model results (vectorize the set and train a model to see them)"
     return (f"accuracy {m.accuracy:.4f} · precision {m.precision:.4f} · recall {m.recall:.4f} · "
-            f"MCC {m.mcc:.4f} · cutoff {m.cutoff:.2f}")
+            f"MCC {mcc_text(m.mcc, m.confusion)} · cutoff {m.cutoff:.2f}")
 
 
 def index_page(summaries: list[SetSummary], trainee: str | None, trained: list[str], token: str) -> str:

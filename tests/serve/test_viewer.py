@@ -234,3 +234,19 @@ def test_the_same_rules_in_javascript_give_the_same_view(corpus_root: Path, comm
     assert shown(javascript) == shown(python)
     assert [n["outcome"] for n in python["nodes"]] == ["TN", "TP", "FP"]
     assert all('data-corpus-i' not in n["markup"] for n in javascript["nodes"])
+
+
+def test_the_index_says_when_a_set_has_no_mcc(corpus_root: Path, commit):
+    from corpus.serve.app import Request, ViewerApp
+
+    make_corpus(corpus_root, commit)
+    (corpus_root / "samples/testing/3.html").write_bytes(  # its only candidate is a target
+        b'<html><body><input type=password id=new3 data-fathom="new-password"></body></html>')
+    update_vectors(corpus_root, "testing", "new-password")
+    app = ViewerApp(corpus_root, {"127.0.0.1:8000"})
+    try:
+        answer = app.handle(Request("GET", "/", {"host": "127.0.0.1:8000"}))
+    finally:
+        app.close()
+    assert answer.status == 200
+    assert "MCC undefined (no non-targets)" in answer.body.decode()
