@@ -76,12 +76,19 @@ def form(kind: str, rng: random.Random) -> str:
         # a trap for rules that trust the attribute, and mistakes for the viewer's gallery.
         autocomplete = "new-password" if rng.random() < 0.5 else "current-password"
         fields.append(f'<input type="password" name="password" autocomplete="{autocomplete}" placeholder="Password">')
-    title = {"signup": "Create your account", "login": "Sign in"}[kind]
+    elif kind == "change":
+        # A change-password form: the current password sits beside the new ones, a classic
+        # confusion for a new-password model (and real pages often give it no autocomplete).
+        current = ' autocomplete="current-password"' if rng.random() < 0.3 else ""
+        fields = [f'<input type="password" name="old_password"{current} placeholder="Current password">',
+                  '<input type="password" name="password" data-fathom="new-password" placeholder="New password">',
+                  '<input type="password" name="password2" data-fathom="new-password" placeholder="Again">']
+    title = {"signup": "Create your account", "login": "Sign in", "change": "Change your password"}[kind]
     return f"<h2>{title}</h2><form>{''.join(fields)}</form>"
 
 
 def page(index: int, rng: random.Random) -> tuple[str, bool]:
-    kind = "signup" if index % 3 != 2 else rng.choice(["login", "article"])
+    kind = "signup" if index % 3 != 2 else rng.choice(["login", "article", "change"])
     body = [f'<img alt="logo" src="{data_url("image/png", logo_png(rng))}">', f"<h1>{rng.choice(WORDS).title()}</h1>"]
     if kind != "article":
         body.append(form(kind, rng))
@@ -100,7 +107,7 @@ def page(index: int, rng: random.Random) -> tuple[str, bool]:
         + ('<meta http-equiv="refresh" content="0; url=https://demo.example/next">' if index % 4 == 0 else "") +
         f"<title>{kind} {index}</title></head><body>{''.join(body)}</body></html>"
     )
-    return html, kind == "signup"
+    return html, kind in ("signup", "change")
 
 
 def main() -> None:

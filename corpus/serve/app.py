@@ -12,6 +12,7 @@ import json
 import mimetypes
 import os
 import secrets
+import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ from corpus.vectors.vectorize import default_ruleset_path
 STATIC_DIR = (Path(__file__).parent / "static").resolve()
 TOKEN_HEADER = "x-corpus-token"
 UNDO_DEPTH = 100
+WRITER_WAIT_SECONDS = 10.0  # a `corpus pick` running beside the viewer ends before a label is refused
 # The sample frame: no script runs, nothing is fetched from elsewhere, no form is sent.
 FRAME_CSP = ("default-src 'none'; img-src 'self' data:; media-src 'self' data:; font-src 'self' data:; "
              "style-src 'self' 'unsafe-inline' data:; frame-src 'self' data:; script-src 'none'; "
@@ -89,6 +91,7 @@ class ViewerApp:
         self.viewport = rubric.viewport
         self.browser = BrowserThread(self.root, Viewport(*rubric.viewport))
         self.undo: list[Undo] = []
+        self._writing = threading.Lock()
 
     def close(self) -> None:
         self.browser.close()
@@ -264,25 +267,31 @@ class ViewerApp:
     # --- writes -------------------------------------------------------------------------
 
     def _apply(self, sample: Sample, edit: LabelEdit) -> None:
-        """Write the edited page and stage it, journaled, under the writer lock."""
-        with writer_lock(self.root):
+        """Write the edited page and stage it, journaled, under the writer lock (a corpus
+        command holding it is waited for a while). Callers hold `self._writing`."""
+        with writer_lock(self.root, WRITER_WAIT_SECONDS):
             write_label(self.root, sample, edit)
 
     def _write_label(self, sample: Sample, element: int, label: str | None) -> dict[str, Any]:
-        edit = set_label(sample.path.read_bytes(), element, label)
-        if edit.after != edit.before:
-            self._apply(sample, edit)
-            self.undo = [*self.undo, Undo(sample, edit)][-UNDO_DEPTH:]
+        # Requests run on threads of their own: this server's writes and its undo list
+        # change one at a time.
+        with self._writing:
+            edit = set_label(sample.path.read_bytes(), element, label)
+            if edit.after != edit.before:
+                self._apply(sample, edit)
+                self.undo = [*self.undo, Undo(sample, edit)][-UNDO_DEPTH:]
+            undo_depth = len(self.undo)
         findings = [f"{f.line}: {f.message}" for f in check_paths(self.root, [sample.path])]
         return {"changed": edit.after != edit.before, "old": edit.old, "new": edit.new,
-                "findings": findings, "undo": len(self.undo)}
+                "findings": findings, "undo": undo_depth}
 
     def _undo_last(self) -> dict[str, Any]:
-        if not self.undo:
-            raise CorpusError("nothing to undo")
-        last = self.undo[-1]
-        reverse = LabelEdit(last.edit.after, last.edit.before, last.edit.element, last.edit.new, last.edit.old)
-        self._apply(last.sample, reverse)
-        self.undo = self.undo[:-1]
-        return {"set": last.sample.set_name, "name": last.sample.name, "element": last.edit.element,
-                "label": last.edit.old, "undo": len(self.undo)}
+        with self._writing:
+            if not self.undo:
+                raise CorpusError("nothing to undo")
+            last = self.undo[-1]
+            reverse = LabelEdit(last.edit.after, last.edit.before, last.edit.element, last.edit.new, last.edit.old)
+            self._apply(last.sample, reverse)
+            self.undo = self.undo[:-1]
+            return {"set": last.sample.set_name, "name": last.sample.name, "element": last.edit.element,
+                    "label": last.edit.old, "undo": len(self.undo)}

@@ -158,6 +158,7 @@ def test_index_sample_overlay_labeling_and_undo_in_a_real_browser(served, browse
     expect(page.locator("#apply-label")).to_be_enabled()
     page.select_option("#label-type", "new-password")
     page.click("#apply-label")
+    expect(page.locator("#message")).to_have_text("label (none) → new-password")
     page.wait_for_selector("body[data-ready=yes]")
     labeled = SIGNUP.replace(b"<input type='password' id=login", b"<input data-fathom=\"new-password\" type='password' id=login")
     assert (root / "samples/training/1.html").read_bytes() == labeled
@@ -166,6 +167,7 @@ def test_index_sample_overlay_labeling_and_undo_in_a_real_browser(served, browse
 
     # Undo takes it back, byte for byte.
     page.click("#undo")
+    expect(page.locator("#message")).to_have_text("undid the change to training/1.html")
     page.wait_for_selector("body[data-ready=yes]")
     assert (root / "samples/training/1.html").read_bytes() == SIGNUP
     assert git(root, "diff", "--cached", "--name-only") == ""
