@@ -1,24 +1,26 @@
-"""The worker side: one browser per worker thread, kept alive across tasks.
+"""The worker side: browsers kept alive across tasks, on threads of their own.
 
 Playwright's sync API belongs to the thread that started it, and between calls it
 leaves its event loop marked as that thread's running loop, which would break
-Dask's own asyncio use in a task thread. So each Dask task thread hands browser
-work to a plain thread of its own (`on_browser_thread`), which keeps one
-vectorizer (or crops browser) for the current settings and reuses it page after
-page: Chromium starts once per thread, not once per page. Pages are unpacked into
-that thread's stable folder under the worker's local directory, which is what
-lets a JavaScript vectorizer (serving pages from one set folder) be kept.
+Dask's own asyncio use if it ran on a Dask task thread. So the plugin owns a few
+plain `BrowserThread`s (as many as tasks run at once); a task borrows one, hands
+it the browser work and gives it back. A browser thread keeps one vectorizer (or
+crops browser) for the current settings and reuses it page after page: Chromium
+starts once per thread, not once per page. Pages are unpacked into the thread's
+stable folder under the worker's local directory, which is what lets a JavaScript
+vectorizer (serving pages from one set folder) be kept.
 """
 
 from __future__ import annotations
 
 import hashlib
+import queue
 import shutil
-import threading
-from dataclasses import dataclass, replace
-from pathlib import Path
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from itertools import count
+from pathlib import Path
 from typing import Any, TypeVar
 
 from distributed import WorkerPlugin, get_worker
@@ -40,58 +42,52 @@ class RemoteRun:
 
     @property
     def key(self) -> str:
-        """Identifies the settings: a thread keeps one vectorizer per key."""
+        """Identifies the settings: a browser thread keeps one vectorizer per key."""
         c = self.config
         parts = [c.ruleset_hash, c.trainee, repr(c.viewport), repr(c.timings), repr(c.delay), repr(c.js)]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
-class BrowserPlugin(WorkerPlugin):
-    """Registered by the client; its state lives on each worker (set up there, never pickled)."""
+class BrowserThread:
+    """One plain thread and the browser-backed object it holds (only ever touched on it)."""
 
-    name = PLUGIN_NAME
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder  # this thread's scratch space
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="corpus-browser")
+        self._held: tuple[Any, Any, Callable[[Any], None]] | None = None  # (key, object, close)
 
-    def setup(self, worker: Any) -> None:
-        self.root = Path(worker.local_directory) / "corpus"
-        # Per thread: a thread's vectorizers die with it, never reach another thread.
-        self._local = threading.local()
+    def run(self, work: Callable[[BrowserThread], T]) -> T:
+        return self._executor.submit(work, self).result()
 
-    def teardown(self, worker: Any) -> None:
-        # Playwright objects may only be closed from their own threads; when the worker
-        # exits, Playwright's driver sees its pipe close and takes Chromium down with it.
-        shutil.rmtree(self.root, ignore_errors=True)
+    def close(self) -> None:
+        self._executor.submit(self._release).result()
+        self._executor.shutdown()
 
-    def on_browser_thread(self, work: Callable[[], T]) -> T:
-        """Run `work` on the browser thread that belongs to the calling task thread."""
-        executor = getattr(self._local, "executor", None)
-        if executor is None:
-            executor = self._local.executor = ThreadPoolExecutor(1, thread_name_prefix="corpus-browser")
-        return executor.submit(work).result()
+    def scratch(self) -> Path:
+        """The thread's page folder, emptied (call on the thread, before each page)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        return self.folder
 
-    def thread_dir(self) -> Path:
-        """This thread's scratch folder, emptied before each page."""
-        folder = self.root / f"thread-{threading.get_ident()}"
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        return folder
+    def _release(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held[2](held[1])
 
     def _kept(self, key: Any, open_one: Callable[[], Any], close: Callable[[Any], None]) -> Any:
-        """This thread's object for `key`, opened on first use. A thread keeps one
-        at a time: Playwright's sync API allows one running instance per thread, so
-        switching settings (another ruleset, or crops after vectors) closes the old one."""
-        held = getattr(self._local, "held", None)
-        if held is not None and held[0] == key:
-            return held[1]
-        if held is not None:
-            self._local.held = None
-            close(held[1])
+        """The object for `key`, opened on first use. One at a time: Playwright's sync
+        API allows one running instance per thread, so other settings (another
+        ruleset, or crops after vectors) close the old one first."""
+        if self._held is not None and self._held[0] == key:
+            return self._held[1]
+        self._release()
         value = open_one()
-        self._local.held = (key, value)
+        self._held = (key, value, close)
         return value
 
-    def vectorizer(self, remote: RemoteRun, set_dir: Path) -> PageVectorizer | JsTaskVectorizer:
+    def vectorizer(self, remote: RemoteRun, set_dir: Path, rulesets: Path) -> PageVectorizer | JsTaskVectorizer:
         def open_one() -> PageVectorizer | JsTaskVectorizer:
-            ruleset = self.root / f"ruleset-{remote.key}" / remote.ruleset_name
+            ruleset = rulesets / f"ruleset-{remote.key}" / remote.ruleset_name
             if not ruleset.exists():
                 ruleset.parent.mkdir(parents=True, exist_ok=True)
                 ruleset.write_bytes(remote.ruleset_bytes)
@@ -105,6 +101,38 @@ class BrowserPlugin(WorkerPlugin):
             return context, context.__enter__()
 
         return self._kept(("browser", viewport), open_one, lambda held: held[0].__exit__(None, None, None))[1]
+
+
+class BrowserPlugin(WorkerPlugin):
+    """Registered by the client; its state lives on each worker (set up there, never pickled)."""
+
+    name = PLUGIN_NAME
+
+    def setup(self, worker: Any) -> None:
+        self.root = Path(worker.local_directory) / "corpus"
+        self._idle: queue.SimpleQueue[BrowserThread] = queue.SimpleQueue()
+        self._all: list[BrowserThread] = []
+        self._numbers = count()
+
+    def teardown(self, worker: Any) -> None:
+        for thread in self._all:
+            try:
+                thread.close()
+            except Exception:  # a browser that died with its page: nothing left to close
+                pass
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def on_browser_thread(self, work: Callable[[BrowserThread], T]) -> T:
+        """Run `work` on an idle browser thread (a new one when all are busy)."""
+        try:
+            thread = self._idle.get_nowait()
+        except queue.Empty:
+            thread = BrowserThread(self.root / f"thread-{next(self._numbers)}")
+            self._all.append(thread)
+        try:
+            return thread.run(work)
+        finally:
+            self._idle.put(thread)
 
 
 def worker_plugin() -> BrowserPlugin:

@@ -30,11 +30,11 @@ def vectorize_page(remote: Any, task: PageTask, bundle: PageBundle) -> tuple[str
 
     plugin = worker_plugin()
 
-    def work() -> tuple[Outcome, int]:
+    def work(thread: Any) -> tuple[Outcome, int]:
         # The thread's folder stays the same page after page, so its vectorizer (whose
         # JavaScript tab serves pages from one set folder) is kept.
-        with UnpackedPage(bundle, plugin.thread_dir()) as (set_dir, page):
-            vectorizer = plugin.vectorizer(remote, set_dir)
+        with UnpackedPage(bundle, thread.scratch()) as (set_dir, page):
+            vectorizer = thread.vectorizer(remote, set_dir, plugin.root)
             before = vectorizer.renders
             outcome = run_one(vectorizer, replace(task, path=page))
             return outcome, vectorizer.renders - before

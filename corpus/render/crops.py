@@ -27,7 +27,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,8 +123,8 @@ class Crop:
     box: tuple[int, int, int, int]  # left, top, right, bottom in page pixels, padded and clipped
 
 
-def crop_name(sample: Sample, index: int) -> str:
-    return f"{sample.set_name}__{sample.stem}__{index}.png"
+def crop_name(set_name: str, stem: str, index: int) -> str:
+    return f"{set_name}__{stem}__{index}.png"
 
 
 def page_key(sample: Sample) -> str:
@@ -156,10 +156,9 @@ def validate_options(options: CropOptions, known_types: set[str]) -> None:
 
 
 def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
-               on_page: Callable[[Sample], None] | None = None) -> CropReport:
-    """Bring `out_dir` up to date with the samples' elements; see the module docstring."""
-    from corpus.render.browser import Viewport, launch
-
+               on_page: Callable[[Sample], None] | None = None, scheduler: str | None = None) -> CropReport:
+    """Bring `out_dir` up to date with the samples' elements; see the module docstring.
+    With `scheduler` (a Dask scheduler's address) pages render on that cluster."""
     out_dir.mkdir(parents=True, exist_ok=True)
     report = CropReport()
     manifest = _read_manifest(out_dir)
@@ -184,36 +183,55 @@ def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
             todo.append((sample, digest))
 
     if todo:
-        with launch(Viewport(*options.viewport)) as browser:
-            for sample, digest in todo:
-                old = pages.pop(page_key(sample), None)
-                if old is not None:
-                    _delete_files(out_dir, old["files"])
-                files, skipped = _crop_page(browser, sample, out_dir, options)
-                pages[page_key(sample)] = {"sha256": digest, "files": files, "skipped": dict(skipped)}
-                _write_manifest(out_dir, manifest)  # after each page: an interrupted run keeps its work
-                report.rendered += 1
-                report.written.update(Path(f).parent.name for f in files)
-                report.skipped.update(skipped)
-                if on_page:
-                    on_page(sample)
+        if scheduler is not None:
+            from corpus.cluster.crops import crops_on_cluster
+
+            results = crops_on_cluster(scheduler, todo, options)
+        else:
+            results = _crops_here(todo, options)
+        for sample, digest, (images, skipped) in results:  # as pages finish
+            old = pages.pop(page_key(sample), None)
+            if old is not None:
+                _delete_files(out_dir, old["files"])
+            for rel, png in images:
+                atomic_write(out_dir / rel, png)
+            files = [rel for rel, _ in images]
+            pages[page_key(sample)] = {"sha256": digest, "files": files, "skipped": dict(skipped)}
+            _write_manifest(out_dir, manifest)  # after each page: an interrupted run keeps its work
+            report.rendered += 1
+            report.written.update(Path(f).parent.name for f in files)
+            report.skipped.update(skipped)
+            if on_page:
+                on_page(sample)
     _write_manifest(out_dir, manifest)
     for entry in pages.values():
         report.totals.update(Path(f).parent.name for f in entry["files"])
     return report
 
 
-def _crop_page(browser: Any, sample: Sample, out_dir: Path, options: CropOptions) -> tuple[list[str], Counter[str]]:
-    """Render one page and save its crops; return their paths and the skips by reason."""
+CropImages = tuple[list[tuple[str, bytes]], Counter[str]]  # (path relative to DIR, PNG bytes), skips
+
+
+def _crops_here(todo: list[tuple[Sample, str]], options: CropOptions) -> Iterator[tuple[Sample, str, CropImages]]:
+    from corpus.render.browser import Viewport, launch
+
+    with launch(Viewport(*options.viewport)) as browser:
+        for sample, digest in todo:
+            yield sample, digest, page_crops(browser, sample.path, sample.set_name, sample.stem, options, str(sample.path))
+
+
+def page_crops(browser: Any, page_path: Path, set_name: str, stem: str, options: CropOptions,
+               where: str) -> CropImages:
+    """Render one page and cut its crops; the caller writes them (here or after a cluster sends them back)."""
     from playwright.sync_api import Error as PlaywrightError
 
     try:
-        with browser.open(sample.path) as page:
+        with browser.open(page_path) as page:
             crops, skipped = _find_crops(page, options)
-            files = _save_crops(out_dir, sample, crops, page, skipped)
+            images = _cut_crops(set_name, stem, crops, page, skipped)
     except PlaywrightError as e:
-        raise CorpusError(f"{sample.path}: could not render: {str(e).strip().splitlines()[0]}") from None
-    return files, skipped
+        raise CorpusError(f"{where}: could not render: {str(e).strip().splitlines()[0]}") from None
+    return images, skipped
 
 
 def _find_crops(page: Any, options: CropOptions) -> tuple[list[Crop], Counter[str]]:
@@ -243,8 +261,9 @@ def _padded(x: float, y: float, w: float, h: float, pad: int) -> tuple[int, int,
     return (math.floor(x) - pad, math.floor(y) - pad, math.ceil(x + w) + pad, math.ceil(y + h) + pad)
 
 
-def _save_crops(out_dir: Path, sample: Sample, crops: list[Crop], page: Any, skipped: Counter[str]) -> list[str]:
-    """Cut the crops from one full-page screenshot; return their paths relative to out_dir."""
+def _cut_crops(set_name: str, stem: str, crops: list[Crop], page: Any,
+               skipped: Counter[str]) -> list[tuple[str, bytes]]:
+    """Cut the crops from one full-page screenshot: (path relative to DIR, PNG bytes) each."""
     if not crops:
         return []
     shot = Image.open(io.BytesIO(page.screenshot(full_page=True, type="png", animations="disabled")))
@@ -258,9 +277,7 @@ def _save_crops(out_dir: Path, sample: Sample, crops: list[Crop], page: Any, ski
             continue
         buffer = io.BytesIO()
         shot.crop(box).save(buffer, format="PNG")
-        rel = f"{crop.label}/{crop_name(sample, crop.index)}"
-        atomic_write(out_dir / rel, buffer.getvalue())
-        files.append(rel)
+        files.append((f"{crop.label}/{crop_name(set_name, stem, crop.index)}", buffer.getvalue()))
     return files
 
 
