@@ -42,6 +42,11 @@ def crops(ctx: click.Context, sets: tuple[str, ...], out_dir: Path, types: tuple
 
     root = corpus_root(ctx)
     address = scheduler_for(root, scheduler)
+    render = None
+    if address is not None:
+        from corpus.cluster.crops import cluster_renderer
+
+        render = cluster_renderer(address)
     rubric = load_rubric(root)
     type_list = tuple(t.strip() for group in types for t in group.split(",") if t.strip())
     options = CropOptions(types=type_list or None, candidates=candidates, other=other, pad=pad,
@@ -51,7 +56,7 @@ def crops(ctx: click.Context, sets: tuple[str, ...], out_dir: Path, types: tuple
     samples = resolve_samples(root, paths)
 
     with progress("cropping", len(samples), not as_json) as advance:
-        report = make_crops(samples, out_dir, options, on_page=lambda _sample: advance(1), scheduler=address)
+        report = make_crops(samples, out_dir, options, on_page=lambda _sample: advance(1), render=render)
     if as_json:
         echo_json(report.to_dict())
         return

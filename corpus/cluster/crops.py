@@ -14,7 +14,7 @@ from typing import Any
 from corpus.cluster.runner import ClusterStats, connect, dashboard_link, error_line, stream
 from corpus.cluster.shipping import PageBundle, UnpackedPage, pack_page
 from corpus.errors import BadInput, CorpusError
-from corpus.render.crops import CropImages, CropOptions, page_crops
+from corpus.render.crops import CropImages, CropOptions, RenderCrops, page_crops
 from corpus.samples.tree import Sample
 
 
@@ -55,3 +55,8 @@ def crops_on_cluster(
             if isinstance(result, BaseException):
                 raise CorpusError(f"{sample.relpath}: failed on the cluster: {error_line(result)}")
             yield sample, digest, result
+
+
+def cluster_renderer(address: str) -> RenderCrops:
+    """`make_crops(..., render=cluster_renderer(address))` renders on that cluster."""
+    return lambda todo, options: crops_on_cluster(address, todo, options)

@@ -27,7 +27,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,9 @@ _FIND_ELEMENTS = """
 """
 
 
+CropImages = tuple[list[tuple[str, bytes]], Counter[str]]  # (path relative to DIR, PNG bytes), skips
+
+
 @dataclass(frozen=True)
 class CropOptions:
     types: tuple[str, ...] | None = None  # None: every labeled type found
@@ -99,6 +102,9 @@ class CropOptions:
         data["types"] = sorted(self.types) if self.types is not None else None
         data["viewport"] = list(self.viewport)
         return data
+
+
+RenderCrops = Callable[[list[tuple[Sample, str]], CropOptions], Iterable[tuple[Sample, str, CropImages]]]
 
 
 @dataclass
@@ -156,9 +162,12 @@ def validate_options(options: CropOptions, known_types: set[str]) -> None:
 
 
 def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
-               on_page: Callable[[Sample], None] | None = None, scheduler: str | None = None) -> CropReport:
+               on_page: Callable[[Sample], None] | None = None, render: RenderCrops | None = None) -> CropReport:
     """Bring `out_dir` up to date with the samples' elements; see the module docstring.
-    With `scheduler` (a Dask scheduler's address) pages render on that cluster."""
+
+    `render(todo, options)` yields (sample, content hash, crops) for the pages to
+    redo, as they finish: in this process by default, or on a Dask cluster
+    (`corpus.cluster.crops.cluster_renderer`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     report = CropReport()
     manifest = _read_manifest(out_dir)
@@ -183,13 +192,7 @@ def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
             todo.append((sample, digest))
 
     if todo:
-        if scheduler is not None:
-            from corpus.cluster.crops import crops_on_cluster
-
-            results = crops_on_cluster(scheduler, todo, options)
-        else:
-            results = _crops_here(todo, options)
-        for sample, digest, (images, skipped) in results:  # as pages finish
+        for sample, digest, (images, skipped) in (render or crops_here)(todo, options):  # as pages finish
             old = pages.pop(page_key(sample), None)
             if old is not None:
                 _delete_files(out_dir, old["files"])
@@ -209,10 +212,7 @@ def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
     return report
 
 
-CropImages = tuple[list[tuple[str, bytes]], Counter[str]]  # (path relative to DIR, PNG bytes), skips
-
-
-def _crops_here(todo: list[tuple[Sample, str]], options: CropOptions) -> Iterator[tuple[Sample, str, CropImages]]:
+def crops_here(todo: list[tuple[Sample, str]], options: CropOptions) -> Iterator[tuple[Sample, str, CropImages]]:
     from corpus.render.browser import Viewport, launch
 
     with launch(Viewport(*options.viewport)) as browser:

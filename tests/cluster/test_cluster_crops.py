@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from corpus.cluster.crops import cluster_renderer
 from corpus.render.crops import MANIFEST, CropOptions, make_crops
 from corpus.samples.tree import set_samples
 from tests.cluster.test_cluster_vectorize import png
@@ -35,7 +36,7 @@ def test_cluster_crops_equal_local_crops(corpus_root: Path, tmp_path: Path, clus
     make_pages(corpus_root, 5)
     samples = set_samples(corpus_root, "training")
     options = CropOptions(candidates="a", other="link", pad=4)
-    remote = make_crops(samples, tmp_path / "remote", options, scheduler=cluster)
+    remote = make_crops(samples, tmp_path / "remote", options, render=cluster_renderer(cluster))
     local = make_crops(samples, tmp_path / "local", options)
     assert remote.to_dict() == local.to_dict()
     assert remote.written == {"box": 10, "link": 5} and remote.skipped == {"invisible": 5}
@@ -50,7 +51,7 @@ def test_cluster_crops_equal_local_crops(corpus_root: Path, tmp_path: Path, clus
     manifest = json.loads((tmp_path / "remote" / MANIFEST).read_text())
     assert sorted(manifest["pages"]) == [f"training/{n}.html" for n in range(1, 6)]
 
-    again = make_crops(samples, tmp_path / "remote", options, scheduler=cluster)
+    again = make_crops(samples, tmp_path / "remote", options, render=cluster_renderer(cluster))
     assert again.rendered == 0 and again.unchanged == 5
 
 
