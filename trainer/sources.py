@@ -19,8 +19,9 @@ def set_of_folder(folder: Path) -> tuple[Path, str]:
     raise BadInput(f"{folder}: not a set folder (expected samples/<set> or a vector file)")
 
 
-def vectors_for(argument: Path, trainee: str | None, ruleset: Path | None = None) -> Path:
-    """The vector file for `argument`, vectorizing a set folder incrementally when given one."""
+def vectors_for(argument: Path, trainee: str | None, ruleset: Path | None = None, scheduler: str | None = None) -> Path:
+    """The vector file for `argument`, vectorizing a set folder incrementally when given one
+    (on the Dask cluster `scheduler`, CORPUS_SCHEDULER or training.yaml names, if any)."""
     if argument.is_file():
         return argument
     if not argument.is_dir():
@@ -29,6 +30,9 @@ def vectors_for(argument: Path, trainee: str | None, ruleset: Path | None = None
         raise BadInput(f"{argument}: --trainee is needed to vectorize a folder of samples")
     from corpus.vectors.vectorize import vectorize_set
 
+    from corpus.cluster.address import scheduler_for
+
     root, set_name = set_of_folder(argument)
+    address = scheduler_for(root, scheduler)
     with writer_lock(root):
-        return vectorize_set(root, set_name, trainee, ruleset_path=ruleset, progress=True)
+        return vectorize_set(root, set_name, trainee, ruleset_path=ruleset, progress=True, scheduler=address)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
+from corpus.cli.scheduler import scheduler_option
 
 
 @click.command()
@@ -16,10 +17,11 @@ from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
     help="Retrain only this type (repeatable) [default: every type in training.yaml].",
 )
 @click.option("--force", is_flag=True, help="Train even when nothing changed.")
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @click.pass_context
 @reports_errors
-def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, as_json: bool) -> None:
+def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, scheduler: str | None, as_json: bool) -> None:
     """Re-vectorize what changed and retrain models whose inputs changed.
 
     Hyperparameters come from training.yaml at the corpus root (committed with the
@@ -37,11 +39,12 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, as_json:
           patience: 20
           exclude: [someRule]
     (other keys: learning_rate, pos_weight, layers, seed, cutoff, validation, ruleset)
+    A top-level `scheduler: tcp://HOST:8786` renders on that Dask cluster.
     """
     from trainer.retrain import retrain as retrain_models
 
     root = corpus_root(ctx)
-    results = retrain_models(root, list(trainees) or None, force)
+    results = retrain_models(root, list(trainees) or None, force, scheduler)
     if as_json:
         echo_json(
             [

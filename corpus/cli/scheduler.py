@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
 
-from corpus.cluster.address import ENV_VAR, LOCAL, require_distributed, resolve_scheduler
+from corpus.cluster.address import ENV_VAR, LOCAL, scheduler_for
+
+__all__ = ["scheduler_for", "scheduler_option"]
 
 
 def scheduler_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -19,10 +20,3 @@ def scheduler_option(function: Callable[..., Any]) -> Callable[..., Any]:
              f"Needs the cluster extra here and on the workers.",
     )(function)
 
-
-def scheduler_for(root: Path | None, option: str | None) -> str | None:
-    """The address to use (None: local workers); a one-line error when dask.distributed is missing."""
-    address = resolve_scheduler(option, root)
-    if address is not None:
-        require_distributed()
-    return address

@@ -16,6 +16,7 @@ from corpus.cli.common import (
     reports_errors,
     shown_path,
 )
+from corpus.cli.scheduler import scheduler_option
 from corpus.errors import CorpusError
 from corpus.progress import progress
 
@@ -145,6 +146,7 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the model file [default: models/TYPE.json when --trainee is given].",
 )
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Print the model and all numbers as JSON.")
 @click.pass_context
 @reports_errors
@@ -166,6 +168,7 @@ def train(
     exclude: tuple[str, ...],
     seed: int,
     output: Path | None,
+    scheduler: str | None,
     as_json: bool,
 ) -> None:
     """Train a recognizer for one type from TRAINING (a vector file or a set folder).
@@ -189,8 +192,8 @@ def train(
     from trainer.train import Hyperparameters
 
     root = _root_or_none(ctx)
-    training_file = vectors_for(training, trainee, ruleset)
-    validation_file = vectors_for(validation, trainee, ruleset) if validation is not None else None
+    training_file = vectors_for(training, trainee, ruleset, scheduler)
+    validation_file = vectors_for(validation, trainee, ruleset, scheduler) if validation is not None else None
     hp = Hyperparameters(
         learning_rate=learning_rate,
         iterations=iterations,
@@ -269,6 +272,7 @@ def _print_training(trained: Trained, quiet: bool) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The ruleset for vectorizing a folder [default: rulesets.py at the corpus root].",
 )
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers (and per-page results) as JSON.")
 @reports_errors
 def test(
@@ -278,6 +282,7 @@ def test(
     verbose: bool,
     trainee: str | None,
     ruleset: Path | None,
+    scheduler: str | None,
     as_json: bool,
 ) -> None:
     """Measure a trained MODEL on TESTING (a vector file or a set folder).
@@ -292,7 +297,7 @@ def test(
     from trainer.sources import vectors_for
 
     loaded = load_model_or_weights(model)
-    testing_file = vectors_for(testing, trainee or loaded.trainee, ruleset)
+    testing_file = vectors_for(testing, trainee or loaded.trainee, ruleset, scheduler)
     evaluation, _ = evaluate_model(loaded, testing_file, cutoff)
     if as_json:
         echo_json(evaluation_to_json(evaluation))
@@ -321,6 +326,7 @@ def test(
     help="Buckets for rules with values other than 0 and 1.",
 )
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the histograms into this PNG.")
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Print the bucket counts as JSON.")
 @reports_errors
 def histogram(
@@ -330,6 +336,7 @@ def histogram(
     rules: tuple[str, ...],
     buckets: int,
     png: Path | None,
+    scheduler: str | None,
     as_json: bool,
 ) -> None:
     """Per rule, how its scores on SET split between targets and non-targets.
@@ -344,7 +351,7 @@ def histogram(
     from trainer.histogram import feature_histograms, histograms_png, histograms_text
     from trainer.sources import vectors_for
 
-    dataset = load_dataset(vectors_for(set_, trainee, ruleset), features=list(rules) or None)
+    dataset = load_dataset(vectors_for(set_, trainee, ruleset, scheduler), features=list(rules) or None)
     histograms = feature_histograms(dataset, buckets)
     if png is not None:
         histograms_png(histograms, png)

@@ -54,3 +54,11 @@ def require_distributed() -> None:
         raise BadInput(
             "--scheduler needs dask.distributed: pip install 'corpus[cluster]' (./setup.sh installs it)"
         ) from None
+
+
+def scheduler_for(root: Path | None, option: str | None) -> str | None:
+    """The address to use (None: local workers); a one-line error when dask.distributed is missing."""
+    address = resolve_scheduler(option, root)
+    if address is not None:
+        require_distributed()
+    return address
