@@ -8,7 +8,7 @@ from pathlib import Path
 
 from corpus.check.rubric import Rubric
 from corpus.samples.lfs import content_blobs, staged_blobs
-from corpus.samples.pages import label_types
+from corpus.samples.factcache import page_facts
 from corpus.samples.tree import (
     RESOURCES_DIR,
     SAMPLES_DIR,
@@ -40,20 +40,21 @@ class CorpusStatus:
 
 
 def corpus_status(root: Path, rubric: Rubric) -> CorpusStatus:
-    from corpus.extract.extract import has_inline_data
-
+    samples = {set_name: set_samples(root, set_name) for set_name in SETS}
+    # Labels and data URLs per page, read only for pages whose bytes git has not seen before.
+    facts = page_facts(root, [sample.relpath for found in samples.values() for sample in found])
     sets = {}
     for set_name in SETS:
         status = SetStatus()
         targets: Counter[str] = Counter()
-        for sample in set_samples(root, set_name):
-            data = sample.path.read_bytes()
+        for sample in samples[set_name]:
+            page = facts[sample.relpath]
             if rubric.naming.is_negative(sample.name):
                 status.negative += 1
             else:
                 status.positive += 1
-            targets.update(label_types(data))
-            if has_inline_data(data):
+            targets.update(page.types)
+            if page.inline_data:
                 status.inline_data_pages.append(sample.relpath)
             for resource in iter_resource_files(sample):
                 status.resource_files += 1
