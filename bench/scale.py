@@ -1,7 +1,7 @@
 """Beyond one machine: throughput on local workers vs a Dask cluster, and everyday
 commands at growing corpus sizes.
 
-    .venv/bin/python bench/scale.py [--sizes 1000,10000,100000] [--render-pages 40] [--skip-check-above N]
+    .venv/bin/python bench/scale.py [--sizes 1000,10000,100000] [--render-pages 100] [--skip-check-above N]
 
 1. Pages/s of `vectorize` with a ruleset that reads rendered boxes, with 1 and 2
    local workers and with a 2-worker `LocalCluster` (the anchor: 1 local worker;
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -88,6 +89,7 @@ def throughput(tmp: Path, pages: int) -> None:
     (root / "rulesets.py").write_text(RULESET)
 
     def rate(**how: object) -> float:
+        shutil.rmtree(root / ".corpus-cache", ignore_errors=True)  # render every page, every time
         start = time.perf_counter()
         report = update_vectors(root, "training", "new-password", out=tmp / "v.json", full=True, **how)
         assert not report.failed and len(report.vectorized) == pages, report.failed
@@ -133,7 +135,7 @@ def everyday(tmp: Path, size: int, skip_check_above: int) -> None:
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--sizes", default="1000,10000,100000")
-    args.add_argument("--render-pages", type=int, default=40)
+    args.add_argument("--render-pages", type=int, default=100)
     args.add_argument("--skip-check-above", type=int, default=10**9, help="no full check above this many pages")
     opts = args.parse_args()
     with tempfile.TemporaryDirectory(prefix="corpus-scale-", ignore_cleanup_errors=True) as name:

@@ -107,6 +107,9 @@ class BrowserPlugin(WorkerPlugin):
     """Registered by the client; its state lives on each worker (set up there, never pickled)."""
 
     name = PLUGIN_NAME
+    # Registering again (every run does) keeps the plugin the workers have, and so
+    # their running browsers, instead of tearing it down and starting over.
+    idempotent = True
 
     def setup(self, worker: Any) -> None:
         self.root = Path(worker.local_directory) / "corpus"

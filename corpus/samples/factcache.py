@@ -22,6 +22,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.errors import CorpusError
 from corpus.samples import gitutil
 from corpus.samples.pages import label_types
 
@@ -63,6 +64,8 @@ def worktree_blob_ids(root: Path, prefix: str) -> dict[str, str]:
         if record:
             meta, path = record.split("\t", 1)
             ids[path] = meta.split()[1]
+    # status names paths from the repository's top; the corpus may sit in a subfolder of it
+    top = gitutil.run(root, "rev-parse", "--show-prefix").strip()
     status = gitutil.run(root, "status", "--porcelain=v2", "-z", "--untracked-files=all", "--", prefix)
     fields = iter(status.split("\0"))
     for record in fields:
@@ -77,8 +80,9 @@ def worktree_blob_ids(root: Path, prefix: str) -> dict[str, str]:
                 next(fields, None)  # the rename's original path
             if not changed_in_worktree:
                 continue
-        if path is None:
+        if path is None or not path.startswith(top):
             continue
+        path = path[len(top):]
         try:
             ids[path] = blob_id((root / path).read_bytes())
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -91,7 +95,7 @@ class FactCache:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.path = gitutil.git_dir(root) / CACHE_NAME
+        self.path = Path(root, gitutil.run(root, "rev-parse", "--absolute-git-dir").strip()) / CACHE_NAME
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +139,7 @@ def page_facts(root: Path, relpaths: Iterable[str], prefix: str = "samples/") ->
     wanted = list(relpaths)
     try:
         ids = worktree_blob_ids(root, prefix)
-    except Exception:  # not a git repository, or git failed: read every page
+    except CorpusError:  # not a git repository: read every page
         return {p: compute_facts((root / p).read_bytes()) for p in wanted}
     known = {p: ids[p] for p in wanted if p in ids}
     found = FactCache(root).facts(known)

@@ -27,6 +27,7 @@ from corpus.check.rubric import load_rubric
 from corpus.errors import BadInput, CorpusError
 from corpus.progress import progress as show_progress
 from corpus.render.facts import CACHE_DIR, ensure_cache_ignored
+from corpus.samples.factcache import page_facts
 from corpus.samples.tree import SAMPLES_DIR, SETS, set_samples
 from corpus.vectors.jsruleset import JS_RULESET_NAME, is_js_ruleset, load_js_ruleset
 from corpus.vectors.jsvectorize import VECTORIZER_VERSION, JsRun
@@ -36,7 +37,6 @@ from corpus.vectors.vectorfile import (
     PageVectors,
     VectorFile,
     dump_vectors,
-    sha256_file,
     vectors_to_json,
 )
 from corpus.vectors.workers import PageFailed, PageTask, RunConfig, run_tasks
@@ -135,7 +135,9 @@ def update_vectors(
     if pages is not None:
         wanted = set(pages)
         samples = [s for s in samples if s.name in wanted]
-    current = {s.name: sha256_file(s.path) for s in samples}
+    # sha256 per page from the blob-id keyed facts cache: a hook run hashes only what changed.
+    facts = page_facts(root, [s.relpath for s in samples], prefix=f"{SAMPLES_DIR}/{set_name}/")
+    current = {s.name: facts[s.relpath].sha256 for s in samples}
     paths = {s.name: s.path for s in samples}
 
     old = old_vectors(out, full)

@@ -84,3 +84,17 @@ def test_status_counts_come_from_the_facts(corpus_root: Path, corpus_cli, commit
     assert (status["positive"], status["negative"]) == (2, 1)
     assert status["targets"] == {"new-password": 2}
     assert status["inline_data_pages"] == ["samples/training/n2.html"]
+
+
+def test_a_corpus_in_a_subfolder_of_a_repository(tmp_path: Path, git) -> None:
+    git(tmp_path, "init", "-q")
+    root = tmp_path / "data" / "corpus"
+    root.mkdir(parents=True)
+    (root / "samples" / "training").mkdir(parents=True)
+    (root / "samples" / "training" / "1.html").write_bytes(page("a"))
+    (root / "samples" / "training" / "2.html").write_bytes(page("b"))
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "pages", "--no-verify")
+    (root / "samples" / "training" / "2.html").write_bytes(page("c"))  # unstaged
+    (root / "samples" / "training" / "3.html").write_bytes(page("d"))  # untracked
+    assert_fresh(root)
