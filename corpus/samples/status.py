@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from corpus.check.rubric import Rubric
 from corpus.samples.lfs import content_blobs, staged_blobs
+from corpus.samples.diskusage import resource_totals
 from corpus.samples.factcache import page_facts
 from corpus.samples.tree import (
     RESOURCES_DIR,
     SAMPLES_DIR,
     SETS,
-    iter_resource_files,
     set_samples,
 )
 
@@ -56,9 +57,8 @@ def corpus_status(root: Path, rubric: Rubric) -> CorpusStatus:
             targets.update(page.types)
             if page.inline_data:
                 status.inline_data_pages.append(sample.relpath)
-            for resource in iter_resource_files(sample):
-                status.resource_files += 1
-                status.resource_bytes += resource.stat().st_size
+        stems = {os.path.splitext(sample.name)[0] for sample in samples[set_name]}  # Sample.stem, minus pathlib's cost
+        status.resource_files, status.resource_bytes = resource_totals(root / SAMPLES_DIR / set_name, stems)
         status.targets = dict(sorted(targets.items()))
         sets[set_name] = status
     not_pointers = resources_not_lfs(root)
