@@ -7,11 +7,10 @@ writes, so the crops folder and its manifest stay on the client's disk only.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from corpus.cluster.runner import ClusterStats, connect, dashboard_link, error_line, stream
+from corpus.cluster.runner import ClusterStats, announce, connect, error_line, stream
 from corpus.cluster.shipping import PageBundle, UnpackedPage, pack_page
 from corpus.errors import BadInput, CorpusError
 from corpus.render.crops import CropImages, CropOptions, RenderCrops, page_crops
@@ -41,8 +40,7 @@ def crops_on_cluster(
     """
     stats = ClusterStats()
     with connect(address) as client:
-        link = dashboard_link(client)
-        print(f"corpus: cropping on {address}" + (f"; dashboard: {link}" if link else ""), file=sys.stderr)
+        announce(client, address, "cropping")
 
         def call(item: tuple[Sample, str]) -> tuple[Callable[..., Any], tuple[Any, ...]]:
             sample = item[0]

@@ -10,6 +10,7 @@ once and the rest of the run goes on.
 
 from __future__ import annotations
 
+import sys
 import time
 import uuid
 from collections import Counter
@@ -69,6 +70,14 @@ def dashboard_link(client: Any) -> str | None:
     if "dashboard" not in client.scheduler_info().get("services", {}):
         return None
     return client.dashboard_link
+
+
+def announce(client: Any, address: str, doing: str) -> None:
+    """One line on stderr: what runs where, on how many workers, and the dashboard."""
+    link = dashboard_link(client)
+    workers = len(client.scheduler_info().get("workers", {}))
+    print(f"corpus: {doing} on {address} ({workers} workers)" + (f"; dashboard: {link}" if link else ""),
+          file=sys.stderr)
 
 
 def stream(

@@ -9,13 +9,11 @@ same wherever it runs. Results come back as pages finish and are handed to
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from corpus.cluster.runner import ClusterStats, connect, dashboard_link, error_line, stream
+from corpus.cluster.runner import ClusterStats, announce, connect, error_line, stream
 from corpus.cluster.shipping import PageBundle, UnpackedPage, pack_page
 from corpus.vectors.jsvectorize import PageFailure
 from corpus.vectors.vectorfile import PageVectors
@@ -64,10 +62,7 @@ def run_on_cluster(
     out: list[Outcome] = []
     renders = 0
     with connect(address) as client:
-        link = dashboard_link(client)
-        workers = len(client.scheduler_info().get("workers", {}))
-        print(f"corpus: vectorizing on {address} ({workers} workers)"
-              + (f"; dashboard: {link}" if link else ""), file=sys.stderr)
+        announce(client, address, "vectorizing")
 
         def call(task: PageTask) -> tuple[Callable[..., Any], tuple[Any, ...]]:
             html = read_page(task)  # a PageFailure here is this page's outcome
