@@ -24,8 +24,10 @@ Advance = Callable[[int], None]
 class PlainProgress:
     """Writes `label: done/total (pct%)` lines, throttled by share of work and by time."""
 
-    def __init__(self, label: str, total: int, out: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, label: str, total: int, out: TextIO, clock: Callable[[], float] = time.monotonic,
+                 detail: Callable[[], str] | None = None) -> None:
         self.label = label
+        self.detail = detail  # more to say after the count (e.g. per-worker throughput)
         self.total = total
         self.out = out
         self.clock = clock
@@ -42,23 +44,27 @@ class PlainProgress:
 
     def _write(self, now: float) -> None:
         pct = f" ({100 * self.done // self.total}%)" if self.total else ""
-        self.out.write(f"{self.label}: {self.done}/{self.total}{pct}\n")
+        more = f"; {self.detail()}" if self.detail is not None else ""
+        self.out.write(f"{self.label}: {self.done}/{self.total}{pct}{more}\n")
         self.out.flush()
         self._last_done, self._last_time = self.done, now
 
 
 @contextmanager
-def progress(label: str, total: int, show: bool = True, out: TextIO | None = None) -> Iterator[Advance]:
-    """Yield `advance(n)`; shows a bar when `out` (default stderr) is a terminal."""
+def progress(label: str, total: int, show: bool = True, out: TextIO | None = None,
+             detail: Callable[[], str] | None = None) -> Iterator[Advance]:
+    """Yield `advance(n)`; shows a bar when `out` (default stderr) is a terminal.
+    `detail()`, when given, is shown after the count (beside the bar on a terminal)."""
     stream = out if out is not None else sys.stderr
     if not show or total <= 0:
         yield lambda n=1: None
         return
     if stream.isatty():
-        with click.progressbar(length=total, label=label, file=stream) as bar:
-            yield bar.update
+        show_item = (lambda _: detail()) if detail is not None else None
+        with click.progressbar(length=total, label=label, file=stream, item_show_func=show_item) as bar:
+            yield (lambda n=1: bar.update(n, True)) if detail is not None else bar.update
         return
-    plain = PlainProgress(label, total, stream)
+    plain = PlainProgress(label, total, stream, detail=detail)
     stream.write(f"{label}: 0/{total}\n")
     stream.flush()
     yield plain.advance

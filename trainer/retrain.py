@@ -33,10 +33,13 @@ class RetrainResult:
     kept_existing: str | None = None  # why the new model was not written over the old one
 
 
-def retrain(
-    root: Path, trainees: list[str] | None = None, force: bool = False, progress: bool = False
-) -> list[RetrainResult]:
-    """Vectorize what changed, then train each trainee whose inputs differ from its model file's."""
+def retrain(root: Path, trainees: list[str] | None = None, force: bool = False, progress: bool = False,
+            scheduler: str | None = None) -> list[RetrainResult]:
+    """Vectorize what changed, then train each trainee whose inputs differ from its model file's.
+    `scheduler` (else CORPUS_SCHEDULER or training.yaml's `scheduler:`) renders on a Dask cluster."""
+    from corpus.cluster.address import scheduler_for
+
+    address = scheduler_for(root, scheduler)
     configs = load_training_config(root)
     if trainees:
         configs = {name: configs.get(name, TraineeConfig(name)) for name in trainees}
@@ -47,18 +50,21 @@ def retrain(
     results = []
     with writer_lock(root):
         for config in configs.values():
-            results.append(_retrain_one(root, config, force, progress))
+            results.append(_retrain_one(root, config, force, progress, address))
     return results
 
 
-def _retrain_one(root: Path, config: TraineeConfig, force: bool, progress: bool) -> RetrainResult:
+def _retrain_one(root: Path, config: TraineeConfig, force: bool, progress: bool,
+                 scheduler: str | None = None) -> RetrainResult:
     from corpus.progress import progress as show_progress
     from corpus.vectors.vectorize import vectorize_set
     from trainer.pipeline import train_model
 
-    files = {"training": vectorize_set(root, "training", config.trainee, config.ruleset, progress=progress)}
+    files = {"training": vectorize_set(root, "training", config.trainee, config.ruleset, progress=progress,
+                                       scheduler=scheduler)}
     if config.validation and set_samples(root, "validation"):
-        files["validation"] = vectorize_set(root, "validation", config.trainee, config.ruleset, progress=progress)
+        files["validation"] = vectorize_set(root, "validation", config.trainee, config.ruleset, progress=progress,
+                                            scheduler=scheduler)
     ruleset_hash = load_vectors(files["training"]).ruleset_hash
 
     out = model_path(root, config.trainee)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.cli.scheduler import scheduler_for, scheduler_option
 from corpus.progress import progress
 from corpus.samples.tree import SAMPLES_DIR, SETS
 
@@ -23,11 +24,12 @@ from corpus.samples.tree import SAMPLES_DIR, SETS
               help="Also crop elements matching this CSS selector that are not targets, into --other.")
 @click.option("--other", default="other", show_default=True, help="Class (folder) name of non-target candidates.")
 @click.option("--pad", default=10, show_default=True, type=int, help="Pixels of context around each element.")
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary.")
 @click.pass_context
 @reports_errors
 def crops(ctx: click.Context, sets: tuple[str, ...], out_dir: Path, types: tuple[str, ...],
-          candidates: str | None, other: str, pad: int, as_json: bool) -> None:
+          candidates: str | None, other: str, pad: int, scheduler: str | None, as_json: bool) -> None:
     """Save a PNG of each labeled element (and of each other candidate) of the pages.
 
     SET is a set name (training, validation, ...) or a path to pages or set folders;
@@ -40,6 +42,12 @@ def crops(ctx: click.Context, sets: tuple[str, ...], out_dir: Path, types: tuple
     from corpus.samples.tree import resolve_samples
 
     root = corpus_root(ctx)
+    address = scheduler_for(root, scheduler)
+    render = None
+    if address is not None:
+        from corpus.cluster.crops import cluster_renderer
+
+        render = cluster_renderer(address)
     rubric = load_rubric(root)
     type_list = tuple(t.strip() for group in types for t in group.split(",") if t.strip())
     options = CropOptions(types=type_list or None, candidates=candidates, other=other, pad=pad,
@@ -49,7 +57,7 @@ def crops(ctx: click.Context, sets: tuple[str, ...], out_dir: Path, types: tuple
     samples = resolve_samples(root, paths)
 
     with progress("cropping", len(samples), not as_json) as advance:
-        report = make_crops(samples, out_dir, options, on_page=lambda _sample: advance(1))
+        report = make_crops(samples, out_dir, options, on_page=lambda _sample: advance(1), render=render)
     if as_json:
         echo_json(report.to_dict())
     else:

@@ -14,6 +14,7 @@ from corpus.cli.fathomopts import (
     vectorize_options,
     vectorizing_options,
 )
+from corpus.cli.scheduler import scheduler_option
 
 SET_HELP = "a vector file, or a set folder (samples/<set>) vectorized first, incrementally"
 
@@ -34,6 +35,7 @@ SET_HELP = "a vector file, or a set folder (samples/<set>) vectorized first, inc
 @ruleset_option
 @cache_option("testing")
 @vectorizing_options
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers (and per-page results) as JSON.")
 @reports_errors
 def test(
@@ -47,6 +49,7 @@ def test(
     tabs: int,
     show_browser: bool,
     delay: float,
+    scheduler: str | None,
     as_json: bool,
 ) -> None:
     """Measure a trained MODEL on TESTING (a vector file or a set folder).
@@ -63,7 +66,7 @@ def test(
     loaded = load_model_or_weights(model)
     vectorizing = vectorize_options(tabs, show_browser, delay)
     testing_file = vectors_for(testing, trainee or loaded.trainee, ruleset, testing_cache,
-                               vectorizing.tabs, vectorizing.delay)
+                               vectorizing.tabs, vectorizing.delay, scheduler=scheduler)
     evaluation, _ = evaluate_model(loaded, testing_file, cutoff)
     if as_json:
         echo_json({**evaluation_to_json(evaluation), "cutoffChosenOn": "option" if cutoff is not None else
@@ -95,6 +98,7 @@ def test(
     help="Also draw the histograms into this PNG (shares per class, counts on the bars).",
 )
 @vectorizing_options
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Print the bucket counts as JSON.")
 @reports_errors
 def histogram(
@@ -107,6 +111,7 @@ def histogram(
     tabs: int,
     show_browser: bool,
     delay: float,
+    scheduler: str | None,
     as_json: bool,
 ) -> None:
     """Per rule, how its scores on SET split between targets and non-targets.
@@ -123,7 +128,7 @@ def histogram(
     from trainer.sources import vectors_for
 
     vectorizing = vectorize_options(tabs, show_browser, delay)
-    vectors = vectors_for(set_, trainee, ruleset, tabs=vectorizing.tabs, delay=vectorizing.delay)
+    vectors = vectors_for(set_, trainee, ruleset, tabs=vectorizing.tabs, delay=vectorizing.delay, scheduler=scheduler)
     dataset = load_dataset(vectors, features=list(rules) or None)
     histograms = feature_histograms(dataset, buckets)
     if png is not None:

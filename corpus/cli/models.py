@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
+from corpus.cli.scheduler import scheduler_option
 
 
 @click.command()
@@ -18,10 +19,11 @@ from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
 @click.option(
     "--force", is_flag=True, help="Train even when nothing changed, and write the model even when it looks wrong."
 )
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @click.pass_context
 @reports_errors
-def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, as_json: bool) -> None:
+def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, scheduler: str | None, as_json: bool) -> None:
     """Re-vectorize what changed and retrain models whose inputs changed.
 
     Hyperparameters come from training.yaml at the corpus root (committed with the
@@ -39,12 +41,13 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, as_json:
           patience: 20
           exclude: [someRule]
     (other keys: learning_rate, pos_weight, layers, seed, cutoff, validation, ruleset)
+    A top-level `scheduler: tcp://HOST:8786` renders on that Dask cluster.
     """
     from trainer.report import mcc_text
     from trainer.retrain import retrain as retrain_models
 
     root = corpus_root(ctx)
-    results = retrain_models(root, list(trainees) or None, force, progress=not as_json)
+    results = retrain_models(root, list(trainees) or None, force, progress=not as_json, scheduler=scheduler)
     if as_json:
         echo_json(
             [

@@ -23,6 +23,7 @@ from corpus.cli.fathomopts import (
     vectorize_options,
     vectorizing_options,
 )
+from corpus.cli.scheduler import scheduler_option
 from corpus.errors import BadInput, CorpusError
 from corpus.progress import progress
 
@@ -170,6 +171,7 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
     is_flag=True,
     help="Write the model even over a better one when this run looks wrong (stopped at once, recalls nothing).",
 )
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Print the model and all numbers as JSON.")
 @click.pass_context
 @reports_errors
@@ -198,6 +200,7 @@ def train(
     output: Path | None,
     plot: Path | None,
     overwrite: bool,
+    scheduler: str | None,
     as_json: bool,
 ) -> None:
     """Train a recognizer for one type from TRAINING (a vector file or a set folder).
@@ -229,9 +232,11 @@ def train(
         click.echo(f"corpus: warning: -c: tensorboard is not installed, so no run is logged ({INSTALL_HINT})", err=True)
     vectorizing = vectorize_options(tabs, show_browser, delay)
     root = _root_or_none(ctx)
-    training_file = vectors_for(training, trainee, ruleset, training_cache, vectorizing.tabs, vectorizing.delay)
+    training_file = vectors_for(training, trainee, ruleset, training_cache, vectorizing.tabs, vectorizing.delay,
+                                scheduler=scheduler)
     validation_file = (
-        vectors_for(validation, trainee, ruleset, validation_cache, vectorizing.tabs, vectorizing.delay)
+        vectors_for(validation, trainee, ruleset, validation_cache, vectorizing.tabs, vectorizing.delay,
+                    scheduler=scheduler)
         if validation is not None
         else None
     )

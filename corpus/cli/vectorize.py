@@ -9,6 +9,7 @@ import click
 
 from corpus.check.rubric import load_rubric
 from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.cli.scheduler import scheduler_for, scheduler_option
 from corpus.errors import BadInput
 from corpus.samples.lock import writer_lock
 from corpus.samples.tree import SAMPLES_DIR, SETS
@@ -45,12 +46,13 @@ def _set_name(root: Path, arg: str) -> str:
               help="JavaScript rulesets: show rules what FathomFox saw in Firefox where Chromium differs "
                    "(forms' real action/name beside controls named so, input.autocomplete, no scroll to "
                    "[autofocus]); turn off if you ship to Chromium.")
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report per set.")
 @click.pass_context
 @reports_errors
 def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ruleset_path: Path | None,
               out: Path | None, jobs: int, full: bool, timings: bool, delay: float, firefox: bool,
-              as_json: bool) -> None:
+              scheduler: str | None, as_json: bool) -> None:
     """Write the feature vectors of each SET for a trainee, in the Fathom format.
 
     Incremental: only pages added or changed since the last run are vectorized
@@ -64,6 +66,7 @@ def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ru
     from corpus.vectors.vectorize import update_vectors
 
     root = corpus_root(ctx)
+    address = scheduler_for(root, scheduler)
     names = [_set_name(root, s) for s in sets]
     if out is not None and len(names) != 1:
         raise BadInput("-o/--output needs exactly one SET")
@@ -76,7 +79,8 @@ def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ru
     with writer_lock(root):
         for name in names:
             reports.append(update_vectors(root, name, trainee, ruleset_path, out, jobs, full=full, timings=timings,
-                                          progress=not as_json, delay=delay, firefox=firefox))
+                                          progress=not as_json, delay=delay, firefox=firefox,
+                                          scheduler=address))
     failed = [f for r in reports for f in r.failed]
     for failure in failed:
         click.echo(f"corpus: error: {failure.message}", err=True)

@@ -27,7 +27,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,9 @@ _FIND_ELEMENTS = """
 """
 
 
+CropImages = tuple[list[tuple[str, bytes]], Counter[str]]  # (path relative to DIR, PNG bytes), skips
+
+
 @dataclass(frozen=True)
 class CropOptions:
     types: tuple[str, ...] | None = None  # None: every labeled type found
@@ -100,6 +103,10 @@ class CropOptions:
         data["types"] = sorted(self.types) if self.types is not None else None
         data["viewport"] = list(self.viewport)
         return data
+
+
+CropResult = CropImages | CorpusError  # a page's crops, or why that page could not be cropped
+RenderCrops = Callable[[list[tuple[Sample, str]], CropOptions], Iterable[tuple[Sample, str, CropResult]]]
 
 
 @dataclass
@@ -125,8 +132,8 @@ class Crop:
     box: tuple[int, int, int, int]  # left, top, right, bottom in page pixels, padded and clipped
 
 
-def crop_name(sample: Sample, index: int) -> str:
-    return f"{sample.set_name}__{sample.stem}__{index}.png"
+def crop_name(set_name: str, stem: str, index: int) -> str:
+    return f"{set_name}__{stem}__{index}.png"
 
 
 def page_key(sample: Sample) -> str:
@@ -158,10 +165,12 @@ def validate_options(options: CropOptions, known_types: set[str]) -> None:
 
 
 def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
-               on_page: Callable[[Sample], None] | None = None) -> CropReport:
-    """Bring `out_dir` up to date with the samples' elements; see the module docstring."""
-    from corpus.render.browser import Viewport, launch
+               on_page: Callable[[Sample], None] | None = None, render: RenderCrops | None = None) -> CropReport:
+    """Bring `out_dir` up to date with the samples' elements; see the module docstring.
 
+    `render(todo, options)` yields (sample, content hash, crops) for the pages to
+    redo, as they finish: in this process by default, or on a Dask cluster
+    (`corpus.cluster.crops.cluster_renderer`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     report = CropReport()
     manifest = _read_manifest(out_dir)
@@ -193,47 +202,63 @@ def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
             todo.append((sample, digest))
 
     if todo:
-        with launch(Viewport(*options.viewport)) as browser:
-            for sample, digest in todo:
-                old = pages.pop(page_key(sample), None)
-                if old is not None:
-                    _delete_files(out_dir, old["files"])
-                try:
-                    files, skipped = _crop_page(browser, sample, out_dir, options)
-                except BadInput:
-                    raise  # the options are wrong for every page
-                except CorpusError as e:  # this page only: say so, and go on with the others
-                    report.failed.append(escape_line(str(e)))
-                    if on_page:
-                        on_page(sample)
-                    continue
-                pages[page_key(sample)] = {"sha256": digest, "files": files, "skipped": dict(skipped)}
-                _write_manifest(out_dir, manifest)  # after each page: an interrupted run keeps its work
-                report.rendered += 1
-                report.written.update(Path(f).parent.name for f in files)
-                report.skipped.update(skipped)
+        for sample, digest, result in (render or crops_here)(todo, options):  # as pages finish
+            old = pages.pop(page_key(sample), None)
+            if old is not None:
+                _delete_files(out_dir, old["files"])
+            if isinstance(result, CorpusError):  # this page only: say so, and go on with the others
+                report.failed.append(escape_line(str(result)))
                 if on_page:
                     on_page(sample)
+                continue
+            images, skipped = result
+            for rel, png in images:
+                atomic_write(out_dir / rel, png)
+            files = [rel for rel, _ in images]
+            pages[page_key(sample)] = {"sha256": digest, "files": files, "skipped": dict(skipped)}
+            _write_manifest(out_dir, manifest)  # after each page: an interrupted run keeps its work
+            report.rendered += 1
+            report.written.update(Path(f).parent.name for f in files)
+            report.skipped.update(skipped)
+            if on_page:
+                on_page(sample)
     _write_manifest(out_dir, manifest)
     for entry in pages.values():
         report.totals.update(Path(f).parent.name for f in entry["files"])
     return report
 
 
-def _crop_page(browser: Any, sample: Sample, out_dir: Path, options: CropOptions) -> tuple[list[str], Counter[str]]:
-    """Render one page and save its crops; return their paths and the skips by reason."""
+def crops_here(todo: list[tuple[Sample, str]], options: CropOptions) -> Iterator[tuple[Sample, str, CropResult]]:
+    """(sample, content hash, its crops or why it could not be cropped) per page, in this process."""
+    from corpus.render.browser import Viewport, launch
+
+    with launch(Viewport(*options.viewport)) as browser:
+        for sample, digest in todo:
+            try:
+                result: CropResult = page_crops(browser, sample.path, sample.set_name, sample.stem, options,
+                                                str(sample.path))
+            except BadInput:
+                raise  # the options are wrong for every page
+            except CorpusError as e:
+                result = e
+            yield sample, digest, result
+
+
+def page_crops(browser: Any, page_path: Path, set_name: str, stem: str, options: CropOptions,
+               where: str) -> CropImages:
+    """Render one page and cut its crops; the caller writes them (here or after a cluster sends them back)."""
     from playwright.sync_api import Error as PlaywrightError
 
     try:
-        with browser.open(sample.path) as page:
+        with browser.open(page_path) as page:
             crops, skipped = _find_crops(page, options)
-            files = _save_crops(out_dir, sample, crops, page, skipped)
+            images = _cut_crops(set_name, stem, crops, page, skipped)
     except PlaywrightError as e:
         first = (str(e).strip().splitlines() or ["unknown error"])[0]
-        raise CorpusError(f"{sample.path}: could not render: {first}") from None
+        raise CorpusError(f"{where}: could not render: {first}") from None
     except OSError as e:  # an unreadable page
-        raise CorpusError(f"{sample.path}: could not render: {e.strerror or e}") from None
-    return files, skipped
+        raise CorpusError(f"{where}: could not render: {e.strerror or e}") from None
+    return images, skipped
 
 
 def _find_crops(page: Any, options: CropOptions) -> tuple[list[Crop], Counter[str]]:
@@ -263,8 +288,9 @@ def _padded(x: float, y: float, w: float, h: float, pad: int) -> tuple[int, int,
     return (math.floor(x) - pad, math.floor(y) - pad, math.ceil(x + w) + pad, math.ceil(y + h) + pad)
 
 
-def _save_crops(out_dir: Path, sample: Sample, crops: list[Crop], page: Any, skipped: Counter[str]) -> list[str]:
-    """Cut the crops from one full-page screenshot; return their paths relative to out_dir."""
+def _cut_crops(set_name: str, stem: str, crops: list[Crop], page: Any,
+               skipped: Counter[str]) -> list[tuple[str, bytes]]:
+    """Cut the crops from one full-page screenshot: (path relative to DIR, PNG bytes) each."""
     if not crops:
         return []
     shot = Image.open(io.BytesIO(page.screenshot(full_page=True, type="png", animations="disabled")))
@@ -278,9 +304,7 @@ def _save_crops(out_dir: Path, sample: Sample, crops: list[Crop], page: Any, ski
             continue
         buffer = io.BytesIO()
         shot.crop(box).save(buffer, format="PNG")
-        rel = f"{crop.label}/{crop_name(sample, crop.index)}"
-        atomic_write(out_dir / rel, buffer.getvalue())
-        files.append(rel)
+        files.append((f"{crop.label}/{crop_name(set_name, stem, crop.index)}", buffer.getvalue()))
     return files
 
 

@@ -42,18 +42,35 @@ def is_pointer(blob: bytes) -> bool:
     return len(blob) < POINTER_MAX_BYTES and _POINTER.fullmatch(blob) is not None
 
 
+PATHS_ON_COMMAND_LINE = 1000
+
+
 def staged_blobs(root: Path, paths: Iterable[str]) -> dict[str, str]:
     """Index entries at or under `paths`: path -> blob id."""
     paths = list(paths)
     if not paths:
         return {}
-    out = run_bytes(root, "ls-files", "-s", "-z", "--", *paths)
+    # A whole-corpus check names ~100,000 paths, past the OS's argument limit (and
+    # ls-files takes no --pathspec-from-file): then list the index once and filter here.
+    many = len(paths) > PATHS_ON_COMMAND_LINE
+    out = run_bytes(root, "ls-files", "-s", "-z", *([] if many else ["--", *paths]))
+    wanted = {p.rstrip("/") for p in paths}
     entries = {}
     for record in out.split(b"\0"):
         if record:
-            meta, _, path = record.partition(b"\t")
-            entries[os.fsdecode(path)] = meta.split()[1].decode()
+            meta, _, raw = record.partition(b"\t")
+            path = os.fsdecode(raw)
+            if not many or _at_or_under(path, wanted):
+                entries[path] = meta.split()[1].decode()
     return entries
+
+
+def _at_or_under(path: str, wanted: set[str]) -> bool:
+    while path:
+        if path in wanted:
+            return True
+        path = path.rpartition("/")[0]
+    return False
 
 
 def content_blobs(root: Path, blobs: dict[str, str]) -> list[str]:

