@@ -97,7 +97,7 @@ def throughput(tmp: Path, pages: int) -> None:
 
     one = rate(jobs=1)
     two = rate(jobs=2)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                       silence_logs=40) as cluster:
         rate(scheduler=cluster.scheduler_address)  # warm up: workers start their browsers
         dask = rate(scheduler=cluster.scheduler_address)

@@ -76,11 +76,11 @@ corpus status | tail -n 8
 git checkout -q -- samples/training
 
 step "corpus vectorize --scheduler: the same vectors rendered on a Dask cluster (2 local workers here)"
-dask scheduler --scheduler-file "$work/dask.json" --port 0 --dashboard-address :0 >"$work/dask.log" 2>&1 &
+dask scheduler --scheduler-file "$work/dask.json" --host 127.0.0.1 --port 0 --dashboard-address 127.0.0.1:0 >"$work/dask.log" 2>&1 &
 dask_pids=($!)
 trap 'kill "${dask_pids[@]}" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$work/dask.json" ] && break; sleep 0.2; done
-dask worker --scheduler-file "$work/dask.json" --nworkers 2 --nthreads 1 >>"$work/dask.log" 2>&1 &
+dask worker --scheduler-file "$work/dask.json" --host 127.0.0.1 --no-dashboard --nworkers 2 --nthreads 1 >>"$work/dask.log" 2>&1 &
 dask_pids+=($!)
 scheduler=$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["address"])' "$work/dask.json")
 corpus vectorize training --trainee new-password -o "$work/training_cluster.json" --scheduler "$scheduler" 2>&1 | tail -n 2

@@ -15,5 +15,5 @@ def cluster() -> Iterator[str]:
     except ImportError:
         pytest.fail("dask.distributed is missing: pip install -e '.[cluster]' (./setup.sh installs it)")
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1500MiB",
-                      dashboard_address=":0", silence_logs=40) as local:
+                      dashboard_address="127.0.0.1:0", silence_logs=40) as local:
         yield local.scheduler_address
