@@ -9,7 +9,7 @@ from typing import Any
 
 from corpus.check.check import check_paths
 from corpus.check.rubric import Rubric
-from corpus.samples.pages import label_types
+from corpus.samples.factcache import page_facts
 from corpus.samples.tree import SETS, Sample, all_samples
 from corpus.vectors.vectorize import default_vectors_path
 from trainer.metrics import Metrics, PageResult
@@ -84,10 +84,12 @@ def index_rows(root: Path, rubric: Rubric, trainee: str | None) -> list[SetSumma
     by_set: dict[str, list[Sample]] = {s: [] for s in SETS}
     for sample in all_samples(root):
         by_set[sample.set_name].append(sample)
+    # Labels from the per-page facts git blob ids key (read again only for changed pages).
+    facts = page_facts(root, [s.relpath for samples in by_set.values() for s in samples])
     for set_name in SETS:
         rows = {
             s.name: SampleRow(set_name, s.name, rubric.naming.is_negative(s.name),
-                              dict(Counter(label_types(s.path.read_bytes()))), findings.get(s.relpath, []))
+                              dict(Counter(facts[s.relpath].types)), findings.get(s.relpath, []))
             for s in by_set[set_name]
         }
         metrics = None

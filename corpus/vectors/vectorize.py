@@ -198,28 +198,19 @@ def vectorize_set(
     ruleset_path: Path | None = None,
     out: Path | None = None,
     jobs: int = 1,
-    *,
-    full: bool = False,
-    timings: bool = False,
-    progress: bool = False,
-    delay: float = 0.0,
-    firefox: bool = True,
-    scheduler: str | None = None,
+    **options: Any,
 ) -> Path:
     """Incrementally (re)vectorize `samples/<set_name>` for `trainee` and return the file.
 
     The ruleset defaults to `<root>/rulesets.py` (or `rulesets.js` if it is the
     only one), the file to `<root>/vectors/<set_name>_<trainee>.json`. Only pages
     whose bytes changed are vectorized again, unless the ruleset changed (then all
-    are, from the render cache). `delay` waits that many seconds after each page
-    loads; `firefox` (JavaScript rulesets) emulates what FathomFox saw in Firefox.
-    If pages fail, the others are written and CorpusError says how many failed and
-    why the first did. Callers that change the corpus hold writer_lock.
+    are, from the render cache). `options` are `update_vectors`' keywords (`delay`,
+    `firefox`, `scheduler`, `progress`...). If pages fail, the others are written
+    and CorpusError says how many failed and why the first did. Callers that change
+    the corpus hold writer_lock.
     """
-    report = update_vectors(
-        root, set_name, trainee, ruleset_path, out, jobs,
-        full=full, timings=timings, progress=progress, delay=delay, firefox=firefox, scheduler=scheduler,
-    )
+    report = update_vectors(root, set_name, trainee, ruleset_path, out, jobs, **options)
     if report.failed:
         raise CorpusError(
             f"{len(report.failed)} page(s) of {set_name} could not be vectorized (the others are in "
