@@ -12,6 +12,10 @@ from corpus.samples.hookwiring import install_hooks, migrate_config
 from corpus.samples.tree import SAMPLES_DIR, SETS
 
 LFS_ATTRIBUTE_LINE = "samples/**/resources/** filter=lfs diff=lfs merge=lfs -text"
+# Two branches that each add pages append to the fingerprint record; its lines are
+# independent, so git's union merge joins them instead of stopping on a conflict.
+RECORD_ATTRIBUTE_LINE = "samples/added.sha256 merge=union"
+ATTRIBUTE_LINES = (LFS_ATTRIBUTE_LINE, RECORD_ATTRIBUTE_LINE)
 
 # (template name, path in the corpus): written only where the corpus has no such file.
 SCAFFOLD = (
@@ -55,8 +59,8 @@ def init_corpus(directory: Path, js: bool = False) -> InitReport:
         if not target.exists():
             atomic_write(target, template_text(template).encode())
             report.created.append(relpath)
-    if ensure_lfs_attributes(root):
-        report.created.append(".gitattributes (LFS rule for resources)")
+    if ensure_attributes(root):
+        report.created.append(".gitattributes (LFS rule for resources, union merge for samples/added.sha256)")
     install_hooks(root)
     if migrate_config(root):
         report.created.append(".pre-commit-config.yaml (hooks now run corpus through the clone's launcher)")
@@ -66,13 +70,15 @@ def init_corpus(directory: Path, js: bool = False) -> InitReport:
     return report
 
 
-def ensure_lfs_attributes(root: Path) -> bool:
-    """Add the LFS rule for resources to .gitattributes unless present; True if added."""
+def ensure_attributes(root: Path) -> bool:
+    """Add the corpus's lines to .gitattributes where missing, keeping the user's; True if any was added."""
     path = root / ".gitattributes"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if any(line.split() == LFS_ATTRIBUTE_LINE.split() for line in text.splitlines()):
+    present = {tuple(line.split()) for line in text.splitlines()}
+    missing = [line for line in ATTRIBUTE_LINES if tuple(line.split()) not in present]
+    if not missing:
         return False
     if text and not text.endswith("\n"):
         text += "\n"
-    atomic_write(path, (text + LFS_ATTRIBUTE_LINE + "\n").encode())
+    atomic_write(path, (text + "".join(line + "\n" for line in missing)).encode())
     return True

@@ -114,3 +114,24 @@ def test_a_folder_add_under_a_custom_rule_keeps_the_names(corpus_root: Path, tmp
     result = corpus_cli("add", str(tmp_path / "in"), "--no-extract", cwd=corpus_root)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (corpus_root / "samples" / "unused").glob("*.html")) == ["EN_7.html", "EN_7n.html"]
+
+
+def test_pages_added_on_two_branches_merge_and_stay_known(corpus_root: Path, tmp_path: Path, git, commit, corpus_cli):
+    # Two people add pages on their own branches: the fingerprint record must merge
+    # without a conflict and still refuse a copy of either page afterwards.
+    commit(corpus_root, "init")
+    git(corpus_root, "checkout", "-qb", "theirs")
+    theirs = write(tmp_path / "theirs" / "login.html", POSITIVE)
+    assert corpus_cli("add", "--no-extract", str(theirs), cwd=corpus_root).returncode == 0
+    commit(corpus_root, "their page")
+    git(corpus_root, "checkout", "-q", "main")
+    ours = write(tmp_path / "ours" / "news.html", NEGATIVE)
+    assert corpus_cli("add", "--no-extract", "--negative", str(ours), cwd=corpus_root).returncode == 0
+    commit(corpus_root, "our page")
+    git(corpus_root, "merge", "-q", "--no-edit", "theirs")  # fails the test on a conflict
+    record = (corpus_root / "samples" / "added.sha256").read_text()
+    assert "<<<<<<<" not in record and len(record.splitlines()) == 2
+    for page in (theirs, ours):
+        again = corpus_cli("add", "--no-extract", str(write(tmp_path / "again" / page.name, page.read_bytes())),
+                           cwd=corpus_root)
+        assert again.returncode != 0 and "already in the corpus" in again.stderr
