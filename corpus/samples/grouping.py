@@ -32,8 +32,11 @@ def apportion(total: int, weights: Sequence[Fraction]) -> list[int]:
 def stratum_targets(sizes: dict[Stratum, int], ratios: Sequence[Fraction], rng: random.Random) -> list[dict[Stratum, int]]:
     """Per set, per stratum: how many pages it should get.
 
-    Each stratum gets its floor share in every set; the pages left over go, largest
-    fraction first (ties at random), to sets still below their exact total.
+    Each stratum gets its floor share in every set; each page left over raises one
+    of its stratum's shares with a fraction to its ceiling, so every share stays
+    within one page of exact while set totals come out exact. Larger fractions are
+    served first (ties at random); when that greedy order paints itself into a
+    corner, a page is passed along a chain of sets that still fits (`_reroute`).
     """
     totals = apportion(sum(sizes.values()), ratios)
     targets: list[dict[Stratum, int]] = [{} for _ in ratios]
@@ -48,17 +51,64 @@ def stratum_targets(sizes: dict[Stratum, int], ratios: Sequence[Fraction], rng: 
         leftover[stratum] = size - sum(t[stratum] for t in targets)
     need = [total - sum(t.values()) for total, t in zip(totals, targets)]
     units.sort(key=lambda u: (-u[0], u[1]))
+    raised: set[tuple[Stratum, int]] = set()  # (stratum, set) shares at their ceiling
     for _, _, stratum, j in units:
         if leftover[stratum] > 0 and need[j] > 0:
-            targets[j][stratum] += 1
+            raised.add((stratum, j))
             leftover[stratum] -= 1
             need[j] -= 1
-    for stratum, left in leftover.items():  # rare: every fitting set was full already
-        for _ in range(left):
-            j = max(range(len(need)), key=lambda k: need[k])
-            targets[j][stratum] += 1
+    open_units = {(stratum, j) for _, _, stratum, j in units}
+    for stratum in sorted(leftover):
+        while leftover[stratum] > 0:
+            j = _reroute(stratum, open_units, raised, need)
+            if j is None:  # cannot happen with exact totals; keep the sizes exact regardless
+                j = max(range(len(need)), key=lambda k: need[k])
+                targets[j][stratum] += 1
             need[j] -= 1
+            leftover[stratum] -= 1
+    for stratum, j in raised:
+        targets[j][stratum] += 1
     return targets
+
+
+def _reroute(start: Stratum, units: set[tuple[Stratum, int]], raised: set[tuple[Stratum, int]],
+             need: list[int]) -> int | None:
+    """Raise one more share of `start` by shifting raised shares between sets.
+
+    A breadth-first search for an augmenting path: `start` takes a set that is
+    full, whose raised share of another stratum moves to another set, and so on
+    until a set with room is reached. Returns that set, or None if there is none.
+    """
+    came_from: dict[int, tuple[Stratum, int | None]] = {}  # set -> (stratum that moves in, set it left)
+    frontier: list[tuple[Stratum, int | None]] = [(start, None)]
+    seen_strata = {start}
+    while frontier:
+        next_frontier: list[tuple[Stratum, int | None]] = []
+        for stratum, left in frontier:
+            for s, j in sorted(units):
+                if s != stratum or (s, j) in raised or j in came_from:
+                    continue
+                came_from[j] = (stratum, left)
+                if need[j] > 0:
+                    _shift(j, came_from, raised)
+                    return j
+                for other, k in sorted(raised):  # who could leave full set j
+                    if k == j and other not in seen_strata:
+                        seen_strata.add(other)
+                        next_frontier.append((other, j))
+        frontier = next_frontier
+    return None
+
+
+def _shift(end: int, came_from: dict[int, tuple[Stratum, int | None]], raised: set[tuple[Stratum, int]]) -> None:
+    """Apply the path found by `_reroute`, from the set with room back to the start."""
+    j: int | None = end
+    while j is not None:
+        stratum, left = came_from[j]
+        raised.add((stratum, j))
+        if left is not None:
+            raised.discard((stratum, left))
+        j = left
 
 
 @dataclass(frozen=True)

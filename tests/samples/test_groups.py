@@ -8,10 +8,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus.check.rubric import parse_rubric
 from corpus.errors import BadInput
-from corpus.samples.grouping import stratum_targets
+from corpus.samples.grouping import apportion, stratum_targets
 from corpus.samples.pick import parse_ratios, plan_pick, plan_split
 from corpus.samples.tree import set_named
 from tests.samples.trees import REAL_NAMES, REAL_RUBRIC
@@ -89,6 +91,27 @@ def test_small_strata_no_longer_all_land_in_training():
     for stratum, size in sizes.items():
         for t, share in zip(targets, (Fraction(3, 5), Fraction(1, 5), Fraction(1, 5))):
             assert abs(t[stratum] - size * share) < 1
+
+
+@given(sizes=st.lists(st.integers(0, 9), min_size=1, max_size=8),
+       ratios=st.sampled_from(["60,20,20", "1,1,1", "8,1,1", "0,1,1", "7,2,2"]), seed=st.integers(0, 2**32))
+@settings(max_examples=300, deadline=None)
+def test_every_share_is_within_a_page_of_exact_and_set_sizes_are_exact(sizes, ratios, seed):
+    strata = {(f"s{k}",): size for k, size in enumerate(sizes)}
+    weights = parse_ratios(ratios)
+    targets = stratum_targets(strata, weights, random.Random(seed))
+    assert [sum(t.values()) for t in targets] == apportion(sum(sizes), weights)
+    for stratum, size in strata.items():
+        assert sum(t[stratum] for t in targets) == size
+        for t, weight in zip(targets, weights):
+            assert abs(t[stratum] - size * weight) < 1
+
+
+def test_a_greedy_corner_is_undone_by_moving_shares_between_sets():
+    """3, 2 and 2 pages split three ways: every order of the ties must give each set at most one of a pair."""
+    for seed in range(200):
+        targets = stratum_targets({("a",): 3, ("b",): 2, ("c",): 2}, parse_ratios("1,1,1"), random.Random(seed))
+        assert all(t[("b",)] <= 1 and t[("c",)] <= 1 for t in targets), (seed, targets)
 
 
 def test_a_group_that_does_not_fit_is_reported(tmp_path: Path):
