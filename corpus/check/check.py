@@ -8,9 +8,9 @@ checking one page of a big corpus stays fast.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from corpus.errors import BadInput, CorpusError
 from corpus.extract.references import Reference, resource_references
 from corpus.samples import lfs
 from corpus.samples.hookwiring import hooks_installed
+from corpus.samples.nameindex import NameIndex, name_index
 from corpus.samples.tree import (
     RESOURCES_DIR,
     SAMPLES_DIR,
@@ -86,7 +87,7 @@ def check_paths(
         findings += [Finding(Path(sample.relpath), p.line, p.message) for p in report.problems]
         findings += _reference_findings(sample, report.references, present)
     if rubric is not None:
-        findings += naming_findings(root, rubric, scope.samples)
+        findings += list(naming_findings(root, rubric, scope.samples))
     findings += orphan_findings(root, scope)
     findings += link_findings(root, scope.samples)
     if storage:
@@ -237,25 +238,27 @@ def _staged_resources(root: Path, samples: list[Sample]) -> set[str]:
     return set(lfs.staged_blobs(root, [_rel(root, s.resources_dir).as_posix() for s in samples]))
 
 
-def naming_findings(root: Path, rubric: Rubric, samples: list[Sample]) -> list[Finding]:
-    """Names that break the rule, and ids used by more than one page (ids span all sets)."""
-    findings = []
-    by_id: dict[str, list[str]] = defaultdict(list)
-    if samples:
-        for other in all_samples(root):
-            by_id[rubric.naming.identity(other.name)].append(other.relpath)
-    for sample in samples:
-        parts = rubric.naming.match(sample.name)
-        if parts is None:
-            findings.append(Finding(Path(sample.relpath), 1, f"name `{sample.name}` breaks the naming rule "
-                                                             f"`{rubric.naming.pattern}`"))
-            continue
-        sample_id = rubric.naming.identity(sample.name)  # the `id` group, or the whole name without one
-        others = [p for p in by_id.get(sample_id, []) if p != sample.relpath]
-        if others:
-            findings.append(Finding(Path(sample.relpath), 1, f"id `{sample_id}` is also used by "
-                                                             f"{', '.join(others)} (ids are shared across sets)"))
-    return findings
+def naming_findings(root: Path, rubric: Rubric, samples: Iterable[Sample]) -> Iterator[Finding]:
+    """Names that break the rule, and ids used by more than one page (ids span all sets),
+    page by page in the order given."""
+    index = None
+    with ExitStack() as stack:
+        for sample in samples:
+            if index is None:  # opened for the first page: nothing to check costs nothing
+                index = stack.enter_context(name_index(root, rubric.naming))
+            yield from _name_findings(index, rubric, sample)
+
+
+def _name_findings(index: NameIndex, rubric: Rubric, sample: Sample) -> list[Finding]:
+    if rubric.naming.match(sample.name) is None:
+        return [Finding(Path(sample.relpath), 1, f"name `{sample.name}` breaks the naming rule "
+                                                 f"`{rubric.naming.pattern}`")]
+    sample_id = rubric.naming.identity(sample.name)  # the `id` group, or the whole name without one
+    others = [p for p in index.sharing(sample_id) if p != sample.relpath]
+    if not others:
+        return []
+    return [Finding(Path(sample.relpath), 1, f"id `{sample_id}` is also used by "
+                                             f"{', '.join(others)} (ids are shared across sets)")]
 
 
 def orphan_findings(root: Path, scope: Scope) -> list[Finding]:

@@ -97,24 +97,49 @@ def worktree_blob_ids(root: Path, prefix: str) -> dict[str, str]:
     return ids
 
 
+def cache_path(root: Path) -> Path:
+    """`.git/corpus/facts.sqlite` of the repository holding `root` (CorpusError outside one)."""
+    return Path(root, gitutil.run(root, "rev-parse", "--absolute-git-dir").strip()) / CACHE_NAME
+
+
+def open_cache(path: Path | None, schema: Iterable[str]) -> sqlite3.Connection:
+    """The cache database at `path` (None: in memory, for folders outside git) with
+    `schema` (CREATE ... IF NOT EXISTS statements) applied; a damaged file is a cache,
+    so it is deleted and started over."""
+    schema = list(schema)
+    if path is None:
+        db = sqlite3.connect(":memory:")
+        for statement in schema:
+            db.execute(statement)
+        return db
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Hooks may run in parallel processes (pre-commit splits long file lists): wait for a writer.
+        db = sqlite3.connect(path, timeout=60)
+        for statement in schema:
+            db.execute(statement)
+        return db
+    except sqlite3.DatabaseError:  # not a database (damaged): start over
+        path.unlink(missing_ok=True)
+        return open_cache(path, schema)
+
+
+FACTS_SCHEMA = (
+    "DROP TABLE IF EXISTS facts",  # the first version's table, without leftovers
+    "CREATE TABLE IF NOT EXISTS page_facts (oid TEXT, version INTEGER, types TEXT, "
+    "inline INTEGER, leftovers INTEGER, sha256 TEXT, PRIMARY KEY (oid, version))",
+)
+
+
 class FactCache:
     """Facts per blob id in `.git/corpus/facts.sqlite`."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.path = Path(root, gitutil.run(root, "rev-parse", "--absolute-git-dir").strip()) / CACHE_NAME
+        self.path = cache_path(root)
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            db = sqlite3.connect(self.path)
-            db.execute("DROP TABLE IF EXISTS facts")  # the first version's table, without leftovers
-            db.execute("CREATE TABLE IF NOT EXISTS page_facts (oid TEXT, version INTEGER, types TEXT, "
-                       "inline INTEGER, leftovers INTEGER, sha256 TEXT, PRIMARY KEY (oid, version))")
-            return db
-        except sqlite3.DatabaseError:  # not a database (damaged): start over
-            self.path.unlink(missing_ok=True)
-            return self._connect()
+        return open_cache(self.path, FACTS_SCHEMA)
 
     def facts(self, pages: dict[str, str]) -> dict[str, PageFacts]:
         """Facts of each page, given {root-relative path: blob id}; new blob ids are read from disk."""
