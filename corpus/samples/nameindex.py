@@ -32,7 +32,7 @@ from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.samples.factcache import cache_path, open_cache
-from corpus.samples.tree import SAMPLES_DIR, SETS, NamingRule, set_samples
+from corpus.samples.tree import SAMPLES_DIR, SETS, NamingRule, page_names
 
 # How far (ns) a folder's mtime must lie before the moment it was listed for the
 # listing to be trusted later; covers file systems with coarse timestamps (FAT: 2 s).
@@ -103,7 +103,7 @@ class NameIndex:
                                                       (set_name,))} if same_rule else set()
         if not same_rule:
             self.db.execute("DELETE FROM sample_names WHERE set_name = ?", (set_name,))
-        names = {sample.name for sample in set_samples(self.root, set_name)} if stamp else set()
+        names = page_names(folder) if stamp else set()
         self.db.executemany("DELETE FROM sample_names WHERE set_name = ? AND name = ?",
                             ((set_name, name) for name in stored - names))
         self.db.executemany("INSERT INTO sample_names VALUES (?, ?, ?)",
