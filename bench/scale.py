@@ -146,13 +146,29 @@ def corpus_at(base: Path, size: int) -> tuple[Path, float]:
     return root, time.perf_counter() - start
 
 
+# Peak RSS survives exec, so a command forked straight from this (large) process would
+# report at least this process's size: a small launcher forks it and reports its rusage.
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_measured(command: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Seconds, peak RSS (MB, the largest of the process and its children) and exit status."""
+    """Seconds, peak RSS (MB: the largest of the command's processes) and exit status."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, process.returncode
+    result = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, *command], cwd=cwd, capture_output=True,
+                            text=True, check=True)
+    seconds = time.perf_counter() - start
+    maxrss_kb, status = (int(field) for field in result.stdout.split())
+    return seconds, maxrss_kb / 1024, status
 
 
 REPEATS = 3  # each timing is the fastest of this many runs: the machine is shared, noise only adds
