@@ -171,7 +171,7 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, float, int]:
     return seconds, maxrss_kb / 1024, status
 
 
-REPEATS = 3  # each timing is the fastest of this many runs: the machine is shared, noise only adds
+REPEATS = 5  # each timing is the fastest of this many runs: the machine is shared, noise only adds
 
 
 def edit_one(root: Path, page: Path, resource: Path, round_: int) -> None:

@@ -28,7 +28,8 @@ from corpus.samples.pages import label_types
 
 FACTS_VERSION = 2
 CACHE_NAME = "corpus/facts.sqlite"
-BATCH = 500  # rows per insert: bounded memory however many pages change
+BATCH = 500  # rows per insert or lookup: bounded memory however many pages change
+LOOKUP_MAX = 10_000  # pages; more than this are found by one scan of the table, not by id
 
 
 @dataclass(frozen=True)
@@ -144,10 +145,7 @@ class FactCache:
     def facts(self, pages: dict[str, str]) -> dict[str, PageFacts]:
         """Facts of each page, given {root-relative path: blob id}; new blob ids are read from disk."""
         with closing(self._connect()) as db:
-            parsed: dict[str, tuple[str, ...]] = {}
-            known = {oid: PageFacts.from_row(t, i, n, s, parsed) for oid, t, i, n, s in
-                     db.execute("SELECT oid, types, inline, leftovers, sha256 FROM page_facts WHERE version = ?",
-                                (FACTS_VERSION,))}
+            known = _known_facts(db, set(pages.values()))
             missing = [(path, oid) for path, oid in pages.items() if oid not in known]
             for batch in _batches(missing, BATCH):
                 rows = []
@@ -161,6 +159,23 @@ class FactCache:
                 with db:
                     db.executemany("INSERT OR REPLACE INTO page_facts VALUES (?, ?, ?, ?, ?, ?)", rows)
         return {path: known[oid] for path, oid in pages.items() if oid in known}
+
+
+def _known_facts(db: sqlite3.Connection, oids: set[str]) -> dict[str, PageFacts]:
+    """The cached facts of those of `oids` the cache has. The table also holds every
+    older version of every page, so a few pages are looked up by id; for many, one
+    scan is faster, and only the rows wanted become objects."""
+    query = "SELECT oid, types, inline, leftovers, sha256 FROM page_facts WHERE version = ?"
+    if len(oids) > LOOKUP_MAX:
+        rows: Iterable[tuple[str, str, int, int, str]] = (row for row in db.execute(query, (FACTS_VERSION,))
+                                                          if row[0] in oids)
+    else:
+        wanted = sorted(oids)
+        rows = (row for start in range(0, len(wanted), BATCH) for row in db.execute(
+            f"{query} AND oid IN ({','.join('?' * len(wanted[start:start + BATCH]))})",
+            (FACTS_VERSION, *wanted[start:start + BATCH])))
+    parsed: dict[str, tuple[str, ...]] = {}
+    return {oid: PageFacts.from_row(t, i, n, s, parsed) for oid, t, i, n, s in rows}
 
 
 def _batches(items: list[tuple[str, str]], size: int) -> Iterable[list[tuple[str, str]]]:
