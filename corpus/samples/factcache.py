@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,20 +162,25 @@ class FactCache:
 
 
 def _known_facts(db: sqlite3.Connection, oids: set[str]) -> dict[str, PageFacts]:
-    """The cached facts of those of `oids` the cache has. The table also holds every
-    older version of every page, so a few pages are looked up by id; for many, one
-    scan is faster, and only the rows wanted become objects."""
-    query = "SELECT oid, types, inline, leftovers, sha256 FROM page_facts WHERE version = ?"
-    if len(oids) > LOOKUP_MAX:
-        rows: Iterable[tuple[str, str, int, int, str]] = (row for row in db.execute(query, (FACTS_VERSION,))
-                                                          if row[0] in oids)
-    else:
-        wanted = sorted(oids)
-        rows = (row for start in range(0, len(wanted), BATCH) for row in db.execute(
-            f"{query} AND oid IN ({','.join('?' * len(wanted[start:start + BATCH]))})",
-            (FACTS_VERSION, *wanted[start:start + BATCH])))
+    """The cached facts of those of `oids` the cache has."""
     parsed: dict[str, tuple[str, ...]] = {}
+    rows = rows_by_oid(db, "SELECT oid, types, inline, leftovers, sha256 FROM page_facts WHERE version = ?",
+                       (FACTS_VERSION,), oids)
     return {oid: PageFacts.from_row(t, i, n, s, parsed) for oid, t, i, n, s in rows}
+
+
+def rows_by_oid(db: sqlite3.Connection, select: str, params: tuple[object, ...], oids: set[str]) -> Iterator[tuple]:
+    """The rows of `select` (first column the blob id; ends in a WHERE clause) for `oids`.
+
+    A cache holds every older version of every page, so a few ids are looked up one
+    batch at a time; for many, one scan is faster, and only the rows wanted come out."""
+    if len(oids) > LOOKUP_MAX:
+        yield from (row for row in db.execute(select, params) if row[0] in oids)
+        return
+    wanted = sorted(oids)
+    for start in range(0, len(wanted), BATCH):
+        batch = wanted[start:start + BATCH]
+        yield from db.execute(f"{select} AND oid IN ({','.join('?' * len(batch))})", (*params, *batch))
 
 
 def _batches(items: list[tuple[str, str]], size: int) -> Iterable[list[tuple[str, str]]]:
