@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.check.check import check_paths
+from corpus.check.check import iter_findings
 
 
 def main(root: Path, files: list[Path]) -> int:
     # LFS storage is the corpus-lfs hook's job; here pre-commit has stashed unstaged
     # changes, so the working files are what is being committed.
-    findings = check_paths(root, files, staged=True, storage=False)
-    for finding in findings:
-        print(finding)
-    if findings:
-        print(f"corpus check: {len(findings)} problem(s) in the staged samples; fix them, `git add`, commit again")
-    return 1 if findings else 0
+    problems = 0
+    for problems, finding in enumerate(iter_findings(root, files, staged=True, storage=False), start=1):
+        print(finding, flush=True)
+    if problems:
+        print(f"corpus check: {problems} problem(s) in the staged samples; fix them, `git add`, commit again")
+    return 1 if problems else 0

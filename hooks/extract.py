@@ -36,5 +36,8 @@ def main(root: Path, files: list[Path]) -> int:
 
 
 def _is_sample_page(root: Path, path: Path) -> bool:
-    parts = (path if path.is_absolute() else Path.cwd() / path).resolve().relative_to(root).parts
-    return len(parts) == 3 and parts[0] == "samples" and parts[1] in SETS and is_page_name(parts[2])
+    resolved = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    parts = resolved.relative_to(root).parts
+    # A path that is no file (a deletion handed over by hand) has nothing to extract.
+    return len(parts) == 3 and parts[0] == "samples" and parts[1] in SETS and is_page_name(parts[2]) \
+        and resolved.is_file()

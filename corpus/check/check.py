@@ -1,28 +1,32 @@
 """`corpus check`: the rubric's rules, naming, resources and storage, as `path:line: message`.
 
-Pages are parsed once each (in worker processes when there are many); checks that
-need the whole corpus (ids shared across sets) look only at directory listings, so
-checking one page of a big corpus stays fast.
+Findings stream out sorted by path: each page's as soon as it is checked, each set's
+resources (orphan folders, links, Git LFS storage) when the order reaches its
+`resources/` folder. Pages are parsed once each (in worker processes when there are
+many, a bounded number at a time), so a full check of 100,000 pages holds what it
+is printing, not the corpus. Checks that need the whole corpus (ids shared across
+sets) ask the name index, so checking one page of a big corpus stays fast.
 """
 
 from __future__ import annotations
 
-import os
+import heapq
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.check import drift
 from corpus.check.findings import Finding
-from corpus.check.labels import Problem, check_labels, parse_page
-from corpus.check.links import link_findings
+from corpus.check.links import page_link_findings, resource_link_findings
+from corpus.check.pagecheck import page_reports
 from corpus.check.rubric import Rubric, RubricError, load_rubric, rubric_path
 from corpus.errors import BadInput, CorpusError
-from corpus.extract.references import Reference, resource_references
+from corpus.extract.references import Reference
 from corpus.samples import lfs
 from corpus.samples.hookwiring import hooks_installed
+from corpus.samples.nameindex import NameIndex, name_index
 from corpus.samples.tree import (
     RESOURCES_DIR,
     SAMPLES_DIR,
@@ -34,9 +38,7 @@ from corpus.samples.tree import (
 )
 from corpus.vectors.ruleset import RULESET_NAME, load_ruleset
 
-__all__ = ["Finding", "check_paths", "hooks_installed"]
-
-PARALLEL_FROM = 64  # pages; below this, starting worker processes costs more than it saves
+__all__ = ["Finding", "check_paths", "hooks_installed", "iter_findings"]
 
 
 @dataclass
@@ -48,15 +50,13 @@ class Scope:
     sets: list[str] = field(default_factory=list)  # sets checked whole: look for orphan folders too
 
 
-@dataclass(frozen=True)
-class PageReport:
-    """What one worker found in one page."""
-
-    problems: list[Problem]
-    references: list[Reference]
+def check_paths(root: Path, paths: list[Path], drift: bool = False, *, staged: bool = False,
+                storage: bool = True, on_page: Callable[[], None] | None = None) -> list[Finding]:
+    """All of `iter_findings`, as a sorted list."""
+    return list(iter_findings(root, paths, drift, staged=staged, storage=storage, on_page=on_page))
 
 
-def check_paths(
+def iter_findings(
     root: Path,
     paths: list[Path],
     drift: bool = False,
@@ -64,38 +64,72 @@ def check_paths(
     staged: bool = False,
     storage: bool = True,
     on_page: Callable[[], None] | None = None,
-) -> list[Finding]:
-    """Check pages, set folders, resources or the rubric (no paths: the whole corpus).
+) -> Iterator[Finding]:
+    """Check pages, set folders, resources or the rubric (no paths: the whole corpus);
+    the findings come sorted (path, line, message), without repeats, as they are found.
 
     `staged` (for the commit hook) skips paths that are not samples instead of
     refusing them, and wants referenced resources staged, not merely on disk.
-    `storage` includes the Git LFS checks of resources.
+    `storage` includes the Git LFS checks of resources. `on_page` is called as each
+    page is done.
     """
     root = root.resolve()
     scope = resolve_scope(root, paths, lenient=staged)
-    findings: list[Finding] = []
+    samples = sorted(scope.samples, key=lambda s: (s.set_name, s.name))  # the order of their findings
+    rubric_findings: list[Finding] = []
     rubric: Rubric | None
     try:
         rubric = with_trainee_targets(load_rubric(root), root)
     except RubricError as e:
-        findings.append(Finding(_rel(root, e.path), e.line, e.message))
+        rubric_findings.append(Finding(_rel(root, e.path), e.line, e.message))
         rubric = None
-    reports = check_pages(rubric, scope.samples, on_page)
-    present = _staged_resources(root, scope.samples) if staged else None
-    for sample, report in zip(scope.samples, reports):
-        findings += [Finding(Path(sample.relpath), p.line, p.message) for p in report.problems]
-        findings += _reference_findings(sample, report.references, present)
-    if rubric is not None:
-        findings += naming_findings(root, rubric, scope.samples)
-    findings += orphan_findings(root, scope)
-    findings += link_findings(root, scope.samples)
-    if storage:
-        specs = [_rel(root, s.resources_dir).as_posix() for s in scope.samples]
-        specs += [f"{SAMPLES_DIR}/{s}/{RESOURCES_DIR}" for s in scope.sets] + scope.resources
-        findings += lfs.check_resources(root, sorted(set(specs)))
-    if drift:
-        findings += drift_findings(root, scope.samples)
-    return sorted(set(findings))
+    present = _staged_resources(root, samples) if staged else None
+    pages = _page_findings(root, rubric, samples, present, on_page)
+    drifted = sorted(drift_findings(root, samples)) if drift else []
+    resources = _resource_findings(root, scope, samples, storage)
+    previous = None
+    for finding in heapq.merge(pages, rubric_findings, drifted, resources):
+        if finding != previous:
+            yield finding
+        previous = finding
+
+
+def _page_findings(root: Path, rubric: Rubric | None, samples: list[Sample], present: set[str] | None,
+                   on_page: Callable[[], None] | None) -> Iterator[Finding]:
+    """What is wrong with each page itself, page by page in the order given."""
+    with ExitStack() as stack:
+        index = stack.enter_context(name_index(root, rubric.naming)) if rubric is not None and samples else None
+        for sample, report in page_reports(rubric, samples):
+            found = [Finding(Path(sample.relpath), p.line, p.message) for p in report.problems]
+            found += _reference_findings(sample, report.references, present)
+            found += page_link_findings(sample)
+            if index is not None and rubric is not None:
+                found += naming_findings(index, rubric, sample)
+            if on_page:
+                on_page()
+            yield from sorted(set(found))
+
+
+def _resource_findings(root: Path, scope: Scope, samples: list[Sample], storage: bool) -> Iterator[Finding]:
+    """Set by set (in path order), what is wrong with resources: orphan folders, links
+    and Git LFS storage; one set's resources are looked at only when the stream reaches them."""
+    by_set: dict[str, list[Sample]] = defaultdict(list)
+    for sample in samples:
+        by_set[sample.set_name].append(sample)
+    named: dict[str, list[str]] = defaultdict(list)
+    for spec in scope.resources:
+        named[spec.split("/")[1]].append(spec)
+    for set_name in sorted(set(by_set) | set(named) | set(scope.sets)):
+        whole = set_name in scope.sets
+        found = orphan_findings(root, set_name, whole, named[set_name])
+        found += resource_link_findings(root, by_set[set_name])
+        if storage:
+            if whole:  # one folder holds every page's resources: git lists it, not 33,000 paths
+                specs = [f"{SAMPLES_DIR}/{set_name}/{RESOURCES_DIR}"]
+            else:
+                specs = [_rel(root, s.resources_dir).as_posix() for s in by_set[set_name]] + named[set_name]
+            found += lfs.check_resources(root, sorted(set(specs)))
+        yield from sorted(set(found))
 
 
 def with_trainee_targets(rubric: Rubric, root: Path) -> Rubric:
@@ -144,69 +178,6 @@ def resolve_scope(root: Path, paths: Iterable[Path], lenient: bool = False) -> S
     return scope
 
 
-def check_pages(rubric: Rubric | None, samples: list[Sample],
-                on_page: Callable[[], None] | None = None) -> list[PageReport]:
-    jobs = [(rubric, sample) for sample in samples]
-    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        results = []
-        for job in jobs:
-            results.append(check_page(*job))
-            if on_page:
-                on_page()
-        return results
-    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 8)) as pool:
-        results = []
-        for report in pool.map(_check_page_job, jobs, chunksize=16):
-            results.append(report)
-            if on_page:
-                on_page()
-        return results
-
-
-def _check_page_job(job: tuple[Rubric | None, Sample]) -> PageReport:
-    return check_page(*job)
-
-
-def check_page(rubric: Rubric | None, sample: Sample) -> PageReport:
-    """Everything that can be said about one page from its own bytes."""
-    from corpus.extract.extract import looks_like_html
-    from corpus.extract.survey import survey
-
-    try:
-        data = sample.path.read_bytes()
-    except OSError as e:
-        return PageReport([Problem(1, f"cannot read the page: {e.strerror}")], [])
-    if not data.strip():
-        return PageReport([Problem(1, "empty page")], [])
-    if not looks_like_html(data[:4096]):
-        return PageReport([Problem(1, "not an HTML page (no markup at its start): binary or misnamed?")], [])
-    problems = []
-    if _may_hold_data_urls(data):
-        found = survey(data)
-        if found.extractable:
-            problems.append(Problem(1, f"page still holds inline data: URLs (extract not run): "
-                                       f"run `corpus extract {sample.relpath}`"))
-        for offset, message in found.leftovers:  # what extract cannot move out: never silent
-            problems.append(Problem(data.count(b"\n", 0, offset) + 1, f"offset {offset}: {message}"))
-    doc = parse_page(data)
-    if doc is None:
-        return PageReport([*problems, Problem(1, "does not parse as HTML")], [])
-    if rubric is not None:
-        parts = rubric.naming.match(sample.name)
-        negative = None if parts is None else bool(parts.get("negative"))
-        problems += check_labels(rubric, doc, negative)
-    return PageReport(problems, resource_references(doc))
-
-
-def _may_hold_data_urls(data: bytes) -> bool:
-    """A fast superset of `has_inline_data`: no `data:` (colon maybe as an entity), no data URL.
-
-    The full scan costs as much as parsing the page; most pages are ruled out in microseconds.
-    """
-    lowered = data.lower()
-    return b"data:" in lowered or b"data&" in lowered
-
-
 def _reference_findings(sample: Sample, references: list[Reference], staged: set[str] | None) -> list[Finding]:
     findings = []
     own = f"{RESOURCES_DIR}/{sample.stem}/"
@@ -237,46 +208,38 @@ def _staged_resources(root: Path, samples: list[Sample]) -> set[str]:
     return set(lfs.staged_blobs(root, [_rel(root, s.resources_dir).as_posix() for s in samples]))
 
 
-def naming_findings(root: Path, rubric: Rubric, samples: list[Sample]) -> list[Finding]:
-    """Names that break the rule, and ids used by more than one page (ids span all sets)."""
-    findings = []
-    by_id: dict[str, list[str]] = defaultdict(list)
-    if samples:
-        for other in all_samples(root):
-            by_id[rubric.naming.identity(other.name)].append(other.relpath)
-    for sample in samples:
-        parts = rubric.naming.match(sample.name)
-        if parts is None:
-            findings.append(Finding(Path(sample.relpath), 1, f"name `{sample.name}` breaks the naming rule "
-                                                             f"`{rubric.naming.pattern}`"))
-            continue
-        sample_id = rubric.naming.identity(sample.name)  # the `id` group, or the whole name without one
-        others = [p for p in by_id.get(sample_id, []) if p != sample.relpath]
-        if others:
-            findings.append(Finding(Path(sample.relpath), 1, f"id `{sample_id}` is also used by "
-                                                             f"{', '.join(others)} (ids are shared across sets)"))
-    return findings
+def naming_findings(index: NameIndex, rubric: Rubric, sample: Sample) -> list[Finding]:
+    """A name that breaks the rule, or an id another page uses too (ids span all sets)."""
+    if rubric.naming.match(sample.name) is None:
+        return [Finding(Path(sample.relpath), 1, f"name `{sample.name}` breaks the naming rule "
+                                                 f"`{rubric.naming.pattern}`")]
+    sample_id = rubric.naming.identity(sample.name)  # the `id` group, or the whole name without one
+    others = [p for p in index.sharing(sample_id) if p != sample.relpath]
+    if not others:
+        return []
+    return [Finding(Path(sample.relpath), 1, f"id `{sample_id}` is also used by "
+                                             f"{', '.join(others)} (ids are shared across sets)")]
 
 
-def orphan_findings(root: Path, scope: Scope) -> list[Finding]:
-    """Resource folders whose page is gone, in the sets checked whole and the resources named."""
-    folders: set[tuple[str, str]] = set()
-    for set_name in scope.sets:
-        resources = root / SAMPLES_DIR / set_name / RESOURCES_DIR
-        if resources.is_dir():
-            folders.update((set_name, p.name) for p in resources.iterdir())
-    for spec in scope.resources:
+def orphan_findings(root: Path, set_name: str, whole: bool, specs: list[str]) -> list[Finding]:
+    """Resource folders of one set whose page is gone: all of them when the set is checked
+    whole, else those of the resources named (`specs`)."""
+    stems: set[str] = set()
+    resources = root / SAMPLES_DIR / set_name / RESOURCES_DIR
+    if whole and resources.is_dir():
+        stems.update(p.name for p in resources.iterdir())
+    for spec in specs:
         parts = spec.split("/")
         if len(parts) >= 4:
-            folders.add((parts[1], parts[3]))
+            stems.add(parts[3])
     findings = []
-    for set_name, stem in sorted(folders):
-        folder = root / SAMPLES_DIR / set_name / RESOURCES_DIR / stem
+    for stem in sorted(stems):
+        folder = resources / stem
         relpath = Path(SAMPLES_DIR, set_name, RESOURCES_DIR, stem)
         if not folder.is_dir():
             findings.append(Finding(relpath, 1, "file directly in resources/: resources belong in "
                                                 "resources/<page stem>/"))
-        elif not any(folder.parent.parent.joinpath(stem + suffix).is_file() for suffix in (".html", ".htm")):
+        elif not any(resources.parent.joinpath(stem + suffix).is_file() for suffix in (".html", ".htm")):
             findings.append(Finding(relpath, 1, f"resources folder has no page (no {stem}.html in "
                                                 f"{SAMPLES_DIR}/{set_name}/)"))
     return findings

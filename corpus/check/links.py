@@ -28,12 +28,16 @@ def _links_under(folder: Path) -> list[Path]:
     return found
 
 
-def link_findings(root: Path, samples: list[Sample]) -> list[Finding]:
+def page_link_findings(sample: Sample) -> list[Finding]:
+    if not sample.path.is_symlink():
+        return []
+    return [Finding(Path(sample.relpath), 1, f"page is a symbolic link (to {os.readlink(sample.path)}): "
+                                             "copy the page in instead")]
+
+
+def resource_link_findings(root: Path, samples: list[Sample]) -> list[Finding]:
     findings = []
     for sample in samples:
-        if sample.path.is_symlink():
-            findings.append(Finding(Path(sample.relpath), 1, f"page is a symbolic link (to {os.readlink(sample.path)}): "
-                                                             "copy the page in instead"))
         for link in _links_under(sample.resources_dir.parent) if sample.resources_dir.parent.is_symlink() \
                 else _links_under(sample.resources_dir):
             rel = link.relative_to(root)

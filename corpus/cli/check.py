@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -31,20 +32,33 @@ def check(ctx: click.Context, paths: tuple[Path, ...], drift: bool, as_json: boo
     breaking the naming rule, ids used twice, orphan or missing resources, pages
     still inlining data: URLs, and resources not stored as Git LFS pointers.
     """
-    from corpus.check.check import check_paths, resolve_scope
+    from corpus.check.check import iter_findings, resolve_scope
 
     root = corpus_root(ctx)
     pages = len(resolve_scope(root, list(paths)).samples)
-    with progress("checking", pages, pages >= PROGRESS_FROM and not as_json) as advance:
-        findings = check_paths(root, list(paths), drift, on_page=lambda: advance(1))
+    show_progress = pages >= PROGRESS_FROM and not as_json
+    problems = 0
+    with progress("checking", pages, show_progress) as advance:
+        # Each finding is printed (and flushed) as it is found: a 100,000-page check
+        # shows its first problems at once, and holds no list of them.
+        findings = iter_findings(root, list(paths), drift, on_page=lambda: advance(1))
+        for problems, finding in enumerate(findings, start=1):
+            if as_json:
+                click.echo(("[\n" if problems == 1 else ",\n") + _indented(finding.to_json()), nl=False)
+            else:
+                if show_progress and sys.stderr.isatty() and sys.stdout.isatty():
+                    click.echo("\r\033[K", nl=False, err=True)  # the bar's line: the finding takes it
+                click.echo(str(finding))
     if as_json:
-        echo_json([f.to_json() for f in findings])
-    else:
-        for finding in findings:
-            click.echo(str(finding))
-        if findings:
-            click.echo(f"{len(findings)} problem(s) in {pages} page(s) checked", err=True)
-    sys.exit(1 if findings else 0)
+        click.echo("\n]" if problems else "[]")
+    elif problems:
+        click.echo(f"{problems} problem(s) in {pages} page(s) checked", err=True)
+    sys.exit(1 if problems else 0)
+
+
+def _indented(item: dict[str, object]) -> str:
+    """One item of the list as `echo_json` would print it inside the list."""
+    return "\n".join("  " + line for line in json.dumps(item, indent=2, sort_keys=True).splitlines())
 
 
 @click.group()

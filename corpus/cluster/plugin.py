@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from distributed import WorkerPlugin, get_worker
 
+from corpus.cluster.rendercache import worker_cache_root
 from corpus.render.browser import SampleBrowser, Viewport, launch
 from corpus.vectors.workers import (
     JsTaskVectorizer,
@@ -96,7 +97,9 @@ class BrowserThread:
             if not ruleset.exists():
                 ruleset.parent.mkdir(parents=True, exist_ok=True)
                 ruleset.write_bytes(remote.ruleset_bytes)
-            return open_vectorizer(replace(remote.config, ruleset_path=ruleset, cache_root=None, set_dir=set_dir))
+            # The worker's own render cache, where the client's cached facts for a page are put.
+            config = replace(remote.config, ruleset_path=ruleset, cache_root=worker_cache_root(rulesets), set_dir=set_dir)
+            return open_vectorizer(config)
 
         return self._kept(("vectors", remote.key, set_dir), open_one, lambda v: v.__exit__(None, None, None))
 

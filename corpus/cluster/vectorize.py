@@ -3,7 +3,8 @@
 A task carries the page's bytes and its resources folder's files (PageBundle)
 and the ruleset (RemoteRun); the worker unpacks them into its thread's folder and
 runs `corpus.vectors.workers`' vectorizer on them, so a page's vectors are the
-same wherever it runs. Results come back as pages finish and are handed to
+same wherever it runs. Rendered facts travel with tasks and results, so the
+client's render cache serves cluster runs too (see rendercache.py). Results come back as pages finish and are handed to
 `on_result`, which lets the caller checkpoint the vector file.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from corpus.cluster.rendercache import read_facts, worker_cache_root, write_facts
 from corpus.cluster.runner import ClusterStats, announce, connect, error_line, stream
 from corpus.cluster.shipping import PageBundle, UnpackedPage, pack_page
 from corpus.vectors.jsvectorize import PageFailure
@@ -22,20 +24,28 @@ from corpus.vectors.workers import PageFailed, PageTask, RunConfig, read_page, r
 Outcome = PageVectors | PageFailed
 
 
-def vectorize_page(remote: Any, task: PageTask, bundle: PageBundle) -> tuple[str, tuple[Outcome, int]]:
-    """Runs on a worker: (worker address, (vectors or failure, pages rendered))."""
+Result = tuple[Outcome, int, bytes | None]  # vectors or failure, pages rendered, facts rendered
+
+
+def vectorize_page(remote: Any, task: PageTask, bundle: PageBundle, facts: bytes | None) -> tuple[str, Result]:
+    """Runs on a worker: (worker address, result). `facts` are the page's rendered facts
+    from the client's cache; facts the worker had to render come back in the result."""
     from corpus.cluster.plugin import worker_address, worker_plugin
 
     plugin = worker_plugin()
+    cache_root = worker_cache_root(plugin.root)
+    if facts is not None:
+        write_facts(cache_root, remote.config, task.sha256, facts)
 
-    def work(thread: Any) -> tuple[Outcome, int]:
+    def work(thread: Any) -> Result:
         # The thread's folder stays the same page after page, so its vectorizer (whose
         # JavaScript tab serves pages from one set folder) is kept.
         with UnpackedPage(bundle, thread.scratch()) as (set_dir, page):
             vectorizer = thread.vectorizer(remote, set_dir, plugin.root)
             before = vectorizer.renders
             outcome = run_one(vectorizer, replace(task, path=page))
-            return outcome, vectorizer.renders - before
+            rendered = vectorizer.renders - before
+        return outcome, rendered, read_facts(cache_root, remote.config, task.sha256) if rendered else None
 
     return worker_address(), plugin.on_browser_thread(work)
 
@@ -66,7 +76,8 @@ def run_on_cluster(
 
         def call(task: PageTask) -> tuple[Callable[..., Any], tuple[Any, ...]]:
             html = read_page(task)  # a PageFailure here is this page's outcome
-            return vectorize_page, (remote, task, pack_page(config.set_dir, task.path, html))
+            facts = read_facts(config.cache_root, config, task.sha256)  # rendered before: not again
+            return vectorize_page, (remote, task, pack_page(config.set_dir, task.path, html), facts)
 
         for task, result in stream(client, tasks, call, stats):
             if isinstance(result, PageFailure):
@@ -74,8 +85,10 @@ def run_on_cluster(
             elif isinstance(result, BaseException):
                 outcome = PageFailed(task.filename, f"{task.where}: failed on the cluster: {error_line(result)}")
             else:
-                outcome, rendered = result
+                outcome, rendered, facts = result
                 renders += rendered
+                if facts is not None:
+                    write_facts(config.cache_root, config, task.sha256, facts)
             out.append(outcome)
             if isinstance(outcome, PageFailed) and isinstance(result, tuple):
                 stats.failed += 1

@@ -201,6 +201,13 @@ def ensure_cache_ignored(cache_root: Path) -> None:
         atomic_write(ignore, b"# Caches of `corpus vectorize` (renders, ruleset bundles); safe to delete.\n*\n")
 
 
+def render_cache_path(cache_root: Path, viewport: Viewport, page_hash: str) -> Path:
+    """Where a page's rendered facts are kept (gzipped JSON): by the page's sha256, per
+    render format and viewport. Cluster runs ship these files between client and workers."""
+    folder = cache_root / CACHE_DIR / "render" / f"v{RENDER_FORMAT}-{viewport.width}x{viewport.height}"
+    return folder / page_hash[:2] / f"{page_hash}.json.gz"
+
+
 class Renderer:
     """Rendered facts for pages: from the cache, else from one lazily started Chromium.
 
@@ -210,11 +217,6 @@ class Renderer:
     def __init__(self, viewport: Viewport, cache_root: Path | None, delay: float = 0.0) -> None:
         self.viewport = viewport
         self.delay = delay  # seconds to wait after load before reading facts (fathom's --delay)
-        self.cache_dir = (
-            None
-            if cache_root is None
-            else cache_root / CACHE_DIR / "render" / f"v{RENDER_FORMAT}-{viewport.width}x{viewport.height}"
-        )
         self.cache_root = cache_root
         self.renders = 0  # pages actually rendered (not served from the cache)
         self._stack = ExitStack()
@@ -252,9 +254,7 @@ class Renderer:
         return self._browser
 
     def _cache_path(self, page_hash: str) -> Path | None:
-        if self.cache_dir is None:
-            return None
-        return self.cache_dir / page_hash[:2] / f"{page_hash}.json.gz"
+        return None if self.cache_root is None else render_cache_path(self.cache_root, self.viewport, page_hash)
 
     def _render(self, page_path: Path, marked_html: bytes) -> dict[str, Any]:
         from playwright.sync_api import Error as PlaywrightError

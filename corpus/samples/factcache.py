@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,8 @@ from corpus.samples.pages import label_types
 
 FACTS_VERSION = 2
 CACHE_NAME = "corpus/facts.sqlite"
-BATCH = 500  # rows per insert: bounded memory however many pages change
+BATCH = 500  # rows per insert or lookup: bounded memory however many pages change
+LOOKUP_MAX = 10_000  # pages; more than this are found by one scan of the table, not by id
 
 
 @dataclass(frozen=True)
@@ -97,32 +98,54 @@ def worktree_blob_ids(root: Path, prefix: str) -> dict[str, str]:
     return ids
 
 
+def cache_path(root: Path) -> Path:
+    """`.git/corpus/facts.sqlite` of the repository holding `root` (CorpusError outside one)."""
+    return Path(root, gitutil.run(root, "rev-parse", "--absolute-git-dir").strip()) / CACHE_NAME
+
+
+def open_cache(path: Path | None, schema: Iterable[str]) -> sqlite3.Connection:
+    """The cache database at `path` (None: in memory, for folders outside git) with
+    `schema` (CREATE ... IF NOT EXISTS statements) applied; a damaged file is a cache,
+    so it is deleted and started over."""
+    schema = list(schema)
+    if path is None:
+        db = sqlite3.connect(":memory:")
+        for statement in schema:
+            db.execute(statement)
+        return db
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Hooks may run in parallel processes (pre-commit splits long file lists): wait for a writer.
+        db = sqlite3.connect(path, timeout=60)
+        for statement in schema:
+            db.execute(statement)
+        return db
+    except sqlite3.DatabaseError:  # not a database (damaged): start over
+        path.unlink(missing_ok=True)
+        return open_cache(path, schema)
+
+
+FACTS_SCHEMA = (
+    "DROP TABLE IF EXISTS facts",  # the first version's table, without leftovers
+    "CREATE TABLE IF NOT EXISTS page_facts (oid TEXT, version INTEGER, types TEXT, "
+    "inline INTEGER, leftovers INTEGER, sha256 TEXT, PRIMARY KEY (oid, version))",
+)
+
+
 class FactCache:
     """Facts per blob id in `.git/corpus/facts.sqlite`."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.path = Path(root, gitutil.run(root, "rev-parse", "--absolute-git-dir").strip()) / CACHE_NAME
+        self.path = cache_path(root)
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            db = sqlite3.connect(self.path)
-            db.execute("DROP TABLE IF EXISTS facts")  # the first version's table, without leftovers
-            db.execute("CREATE TABLE IF NOT EXISTS page_facts (oid TEXT, version INTEGER, types TEXT, "
-                       "inline INTEGER, leftovers INTEGER, sha256 TEXT, PRIMARY KEY (oid, version))")
-            return db
-        except sqlite3.DatabaseError:  # not a database (damaged): start over
-            self.path.unlink(missing_ok=True)
-            return self._connect()
+        return open_cache(self.path, FACTS_SCHEMA)
 
     def facts(self, pages: dict[str, str]) -> dict[str, PageFacts]:
         """Facts of each page, given {root-relative path: blob id}; new blob ids are read from disk."""
         with closing(self._connect()) as db:
-            parsed: dict[str, tuple[str, ...]] = {}
-            known = {oid: PageFacts.from_row(t, i, n, s, parsed) for oid, t, i, n, s in
-                     db.execute("SELECT oid, types, inline, leftovers, sha256 FROM page_facts WHERE version = ?",
-                                (FACTS_VERSION,))}
+            known = _known_facts(db, set(pages.values()))
             missing = [(path, oid) for path, oid in pages.items() if oid not in known]
             for batch in _batches(missing, BATCH):
                 rows = []
@@ -136,6 +159,28 @@ class FactCache:
                 with db:
                     db.executemany("INSERT OR REPLACE INTO page_facts VALUES (?, ?, ?, ?, ?, ?)", rows)
         return {path: known[oid] for path, oid in pages.items() if oid in known}
+
+
+def _known_facts(db: sqlite3.Connection, oids: set[str]) -> dict[str, PageFacts]:
+    """The cached facts of those of `oids` the cache has."""
+    parsed: dict[str, tuple[str, ...]] = {}
+    rows = rows_by_oid(db, "SELECT oid, types, inline, leftovers, sha256 FROM page_facts WHERE version = ?",
+                       (FACTS_VERSION,), oids)
+    return {oid: PageFacts.from_row(t, i, n, s, parsed) for oid, t, i, n, s in rows}
+
+
+def rows_by_oid(db: sqlite3.Connection, select: str, params: tuple[object, ...], oids: set[str]) -> Iterator[tuple]:
+    """The rows of `select` (first column the blob id; ends in a WHERE clause) for `oids`.
+
+    A cache holds every older version of every page, so a few ids are looked up one
+    batch at a time; for many, one scan is faster, and only the rows wanted come out."""
+    if len(oids) > LOOKUP_MAX:
+        yield from (row for row in db.execute(select, params) if row[0] in oids)
+        return
+    wanted = sorted(oids)
+    for start in range(0, len(wanted), BATCH):
+        batch = wanted[start:start + BATCH]
+        yield from db.execute(f"{select} AND oid IN ({','.join('?' * len(batch))})", (*params, *batch))
 
 
 def _batches(items: list[tuple[str, str]], size: int) -> Iterable[list[tuple[str, str]]]:

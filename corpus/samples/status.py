@@ -10,7 +10,8 @@ from pathlib import Path
 from corpus.check.rubric import Rubric
 from corpus.samples.diskusage import resource_totals
 from corpus.samples.factcache import page_facts
-from corpus.samples.lfs import content_blobs, staged_blobs
+from corpus.samples.lfs import staged_blobs
+from corpus.samples.pointercache import content_blobs_remembered
 from corpus.samples.tree import (
     RESOURCES_DIR,
     SAMPLES_DIR,
@@ -73,6 +74,7 @@ def corpus_status(root: Path, rubric: Rubric) -> CorpusStatus:
 
 
 def resources_not_lfs(root: Path) -> list[str]:
-    """Resources in the index stored as content rather than as LFS pointers."""
-    staged = staged_blobs(root, [f"{SAMPLES_DIR}/"])
-    return content_blobs(root, {path: oid for path, oid in staged.items() if f"/{RESOURCES_DIR}/" in path})
+    """Resources in the index stored as content rather than as LFS pointers (git lists
+    only the resources folders; blobs seen before are not read again)."""
+    staged = staged_blobs(root, [f"{SAMPLES_DIR}/{set_name}/{RESOURCES_DIR}/" for set_name in SETS])
+    return content_blobs_remembered(root, staged)

@@ -218,10 +218,10 @@ def test_drift_lists_exactly_the_pages_labeled_before_the_bump(root: Path, git, 
 )
 def test_fast_data_url_filter_never_hides_what_extract_would_find(before, scheme, colon, quote, payload):
     """The check skips extract's full scan only for pages that cannot hold a data URL."""
-    from corpus.check.check import _may_hold_data_urls
+    from corpus.check.pagecheck import may_hold_data_urls
     from corpus.extract.survey import has_inline_data
 
     url = f"{scheme}{colon}image/png;base64,{base64.b64encode(payload).decode()}"
     page = f"<html><body>{before}<img src={quote}{url}{quote}></body></html>".encode("utf-8", "surrogatepass")
     if has_inline_data(page):
-        assert _may_hold_data_urls(page)
+        assert may_hold_data_urls(page)

@@ -117,3 +117,30 @@ def test_cli_scheduler_from_the_environment_and_json_report(tmp_path: Path, clus
     assert "dashboard: http://" in done.stderr
     again = corpus_cli("vectorize", "training", "--trainee", "new-password", "--scheduler", "local", "--json", cwd=root)
     assert json.loads(again.stdout)[0]["kept"] == 3
+
+
+def cache_entries(root: Path) -> list[Path]:
+    return sorted((root / ".corpus-cache" / "render").rglob("*.json.gz"))
+
+
+def test_the_local_render_cache_serves_cluster_runs_and_gains_what_workers_render(tmp_path: Path, cluster: str) -> None:
+    """Pages no worker has seen (a comment unique to this test in each): facts rendered
+    locally are shipped, so the cluster renders nothing; facts rendered on the cluster
+    come back, so a local run renders nothing; the vectors are the same bytes."""
+    marker = tmp_path / "killed-once"
+    marker.touch()
+    root = make_corpus(tmp_path / "corpus", marker, count=4)
+    training = root / "samples" / "training"
+    for n in (1, 2):  # rendered locally first
+        (training / f"{n}.html").write_bytes(messy_page(n, f"<!-- local first: {tmp_path} -->"))
+    for n in (3, 4):  # rendered on the cluster first
+        (training / f"{n}.html").write_bytes(messy_page(n, f"<!-- cluster first: {tmp_path} -->"))
+    local_first = update_vectors(root, "training", "new-password", out=root / "l1.json", jobs=1, pages=["1.html", "2.html"])
+    assert local_first.rendered == 2 and len(cache_entries(root)) == 2
+    on_cluster = update_vectors(root, "training", "new-password", out=root / "c.json", scheduler=cluster)
+    assert on_cluster.failed == [] and len(on_cluster.vectorized) == 4
+    assert on_cluster.rendered == 2, "pages 1 and 2 should have come from the client's render cache"
+    assert len(cache_entries(root)) == 4, "the facts of pages 3 and 4 should have come back from the workers"
+    local = update_vectors(root, "training", "new-password", out=root / "l.json", jobs=1)
+    assert local.rendered == 0
+    assert (root / "c.json").read_bytes() == (root / "l.json").read_bytes()

@@ -98,3 +98,27 @@ def test_a_corpus_in_a_subfolder_of_a_repository(tmp_path: Path, git) -> None:
     (root / "samples" / "training" / "2.html").write_bytes(page("c"))  # unstaged
     (root / "samples" / "training" / "3.html").write_bytes(page("d"))  # untracked
     assert_fresh(root)
+
+
+def test_few_pages_by_id_and_many_by_scan_give_the_same_facts(corpus_root: Path, commit, monkeypatch) -> None:
+    """The cache keeps every older version of every page; both ways of reading it pick
+    exactly the blobs asked for."""
+    from corpus.samples import factcache
+
+    training = corpus_root / "samples" / "training"
+    for n in range(1, 8):
+        (training / f"{n}.html").write_bytes(page(f"type{n}"))
+    commit(corpus_root, "pages")
+    assert_fresh(corpus_root)
+    for n in range(1, 4):  # new versions: the old rows stay in the table
+        (training / f"{n}.html").write_bytes(page(f"edited{n}"))
+    by_id = page_facts(corpus_root, pages_on_disk(corpus_root))
+    monkeypatch.setattr(factcache, "LOOKUP_MAX", 0)
+    by_scan = page_facts(corpus_root, pages_on_disk(corpus_root))
+    assert by_id == by_scan == {p: compute_facts((corpus_root / p).read_bytes()) for p in pages_on_disk(corpus_root)}
+    assert rows(corpus_root) == 10
+    few = ["samples/training/5.html"]
+    monkeypatch.setattr(factcache, "BATCH", 2)  # lookups in several batches
+    monkeypatch.setattr(factcache, "LOOKUP_MAX", 100)
+    assert page_facts(corpus_root, pages_on_disk(corpus_root)) == by_id
+    assert page_facts(corpus_root, few) == {few[0]: by_id[few[0]]}

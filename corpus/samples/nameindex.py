@@ -1,0 +1,132 @@
+"""Every page name in the corpus with its id, kept current from what changed.
+
+Which pages share an id is a question about every name in the corpus. Answering it
+by listing and matching 100,000 names on each commit made the check hook grow with
+the corpus, so the names and their ids (under the rubric's naming rule) are kept in
+`.git/corpus/facts.sqlite`, next to the page facts, indexed by id.
+
+A set folder is listed again only when its stat changed: adding, removing or
+renaming a page changes the folder's mtime and ctime (git's untracked cache relies
+on the same). Editing a page's bytes changes neither, and needs nothing here, since
+a name is all the index keeps. A folder whose mtime is too close to the moment it
+was listed is "racy" (a page added in the same clock tick would leave the same
+mtime), so it is listed again next time, as git does with racily clean index
+entries. A folder listed again is compared with its stored names, and only the
+names that came or went are matched against the rule. A changed rule re-matches
+every name.
+
+What the index answers equals listing every set folder (see
+`tests/check/test_name_index.py`): pages git ignores or has not seen count, as
+they do on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+from corpus.errors import CorpusError
+from corpus.samples.factcache import cache_path, open_cache
+from corpus.samples.tree import SAMPLES_DIR, SETS, NamingRule, page_names
+
+# How far (ns) a folder's mtime must lie before the moment it was listed for the
+# listing to be trusted later; covers file systems with coarse timestamps (FAT: 2 s).
+RACY_NS = 3_000_000_000
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS name_folders (set_name TEXT PRIMARY KEY, pattern TEXT, "
+    "dev INTEGER, ino INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, listed_ns INTEGER)",
+    "CREATE TABLE IF NOT EXISTS sample_names (set_name TEXT, name TEXT, identity TEXT, "
+    "PRIMARY KEY (set_name, name))",
+    "CREATE INDEX IF NOT EXISTS sample_names_by_identity ON sample_names (identity)",
+)
+
+
+@dataclass(frozen=True)
+class FolderStamp:
+    """What a set folder's stat says about its entries (they change together with it)."""
+
+    dev: int
+    ino: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, folder: Path) -> FolderStamp | None:
+        try:
+            st = os.stat(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return cls(st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class NameIndex:
+    """Page names per set and their ids; `refresh()` first, then ask `sharing(id)`."""
+
+    def __init__(self, root: Path, rule: NamingRule, db: sqlite3.Connection) -> None:
+        self.root = root
+        self.rule = rule
+        self.db = db
+
+    def refresh(self) -> list[str]:
+        """Bring each set's names up to date; returns the sets that were listed again."""
+        listed = []
+        for set_name in SETS:
+            with self.db:  # one transaction per set: a killed run leaves whole sets or none
+                self.db.execute("BEGIN IMMEDIATE")  # parallel hook processes: one lister at a time
+                if self._relist_if_changed(set_name):
+                    listed.append(set_name)
+        return listed
+
+    def sharing(self, identity: str) -> list[str]:
+        """Root-relative paths of the pages whose id is `identity`, in `all_samples` order."""
+        rows = self.db.execute("SELECT set_name, name FROM sample_names WHERE identity = ?", (identity,))
+        return [f"{SAMPLES_DIR}/{set_name}/{name}" for set_name, name in
+                sorted(rows, key=lambda row: (SETS.index(row[0]), row[1]))]
+
+    def _relist_if_changed(self, set_name: str) -> bool:
+        folder = self.root / SAMPLES_DIR / set_name
+        listed_ns = time.time_ns()  # before the stat: a change after it leaves a later mtime
+        stamp = FolderStamp.of(folder)
+        row = self.db.execute("SELECT pattern, dev, ino, mtime_ns, ctime_ns, listed_ns FROM name_folders "
+                              "WHERE set_name = ?", (set_name,)).fetchone()
+        if row is not None and stamp is not None and row[0] == self.rule.pattern \
+                and FolderStamp(*row[1:5]) == stamp and stamp.mtime_ns < row[5] - RACY_NS:
+            return False
+        same_rule = row is not None and row[0] == self.rule.pattern
+        stored = {name for (name,) in self.db.execute("SELECT name FROM sample_names WHERE set_name = ?",
+                                                      (set_name,))} if same_rule else set()
+        if not same_rule:
+            self.db.execute("DELETE FROM sample_names WHERE set_name = ?", (set_name,))
+        names = page_names(folder) if stamp else set()
+        self.db.executemany("DELETE FROM sample_names WHERE set_name = ? AND name = ?",
+                            ((set_name, name) for name in stored - names))
+        self.db.executemany("INSERT INTO sample_names VALUES (?, ?, ?)",
+                            ((set_name, name, self.rule.identity(name)) for name in names - stored))
+        if stamp is None:
+            self.db.execute("DELETE FROM name_folders WHERE set_name = ?", (set_name,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO name_folders VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (set_name, self.rule.pattern, *astuple(stamp), listed_ns))
+        return True
+
+
+@contextmanager
+def name_index(root: Path, rule: NamingRule) -> Iterator[NameIndex]:
+    """The corpus's name index, refreshed (kept in memory where there is no git repository)."""
+    try:
+        path: Path | None = cache_path(root)
+    except CorpusError:
+        path = None
+    db = open_cache(path, SCHEMA)
+    try:
+        index = NameIndex(root, rule, db)
+        index.refresh()
+        yield index
+    finally:
+        db.close()
