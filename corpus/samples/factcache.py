@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing
@@ -104,25 +105,41 @@ def cache_path(root: Path) -> Path:
 
 
 def open_cache(path: Path | None, schema: Iterable[str]) -> sqlite3.Connection:
-    """The cache database at `path` (None: in memory, for folders outside git) with
-    `schema` (CREATE ... IF NOT EXISTS statements) applied; a damaged file is a cache,
-    so it is deleted and started over."""
+    """The cache database at `path` with `schema` (CREATE ... IF NOT EXISTS
+    statements) applied. A damaged file is a cache, so it is deleted and started
+    over once; where no file can be had (None: a folder outside git; a `.git` that
+    can't be written), the cache lives in memory: answers stay right, only slower."""
     schema = list(schema)
-    if path is None:
-        db = sqlite3.connect(":memory:")
-        for statement in schema:
-            db.execute(statement)
-        return db
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path is not None and _can_write(path):
+        for _ in range(2):
+            try:
+                return _connect(str(path), schema)
+            except sqlite3.DatabaseError:  # not a database (damaged), or can't be opened
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:
+                    break
+    return _connect(":memory:", schema)
+
+
+def _can_write(path: Path) -> bool:
     try:
-        # Hooks may run in parallel processes (pre-commit splits long file lists): wait for a writer.
-        db = sqlite3.connect(path, timeout=60)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _connect(where: str, schema: list[str]) -> sqlite3.Connection:
+    # Hooks may run in parallel processes (pre-commit splits long file lists): wait for a writer.
+    db = sqlite3.connect(where, timeout=60)
+    try:
         for statement in schema:
             db.execute(statement)
-        return db
-    except sqlite3.DatabaseError:  # not a database (damaged): start over
-        path.unlink(missing_ok=True)
-        return open_cache(path, schema)
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
 
 
 FACTS_SCHEMA = (

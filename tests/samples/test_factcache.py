@@ -65,6 +65,22 @@ def test_a_damaged_cache_is_rebuilt(corpus_root: Path, commit) -> None:
     assert rows(corpus_root) == 1
 
 
+def test_a_cache_that_cannot_be_opened_leaves_every_command_working(corpus_root: Path, corpus_cli, commit) -> None:
+    # Where the caches can't be files (here: their names are taken by folders; in
+    # life: a read-only clone), commands answer from memory instead of failing.
+    training = corpus_root / "samples" / "training"
+    (training / "1.html").write_bytes(page("new-password"))
+    (training / "n1.html").write_bytes(page(None))
+    commit(corpus_root, "pages")
+    (corpus_root / ".git" / CACHE_NAME).unlink(missing_ok=True)
+    (corpus_root / ".git" / CACHE_NAME).mkdir(parents=True)
+    assert_fresh(corpus_root)
+    status = corpus_cli("status", "--json", cwd=corpus_root)
+    assert status.returncode == 0, status.stderr
+    check = corpus_cli("check", cwd=corpus_root)
+    assert check.returncode == 1 and "id `1` is also used" in check.stdout and "Traceback" not in check.stderr, check.stderr
+
+
 def test_blob_id_is_gits(tmp_path: Path) -> None:
     data = page("x", b"\x00\x01 binary")
     (tmp_path / "f").write_bytes(data)
