@@ -22,26 +22,29 @@ class WeightedRows:
 
 
 def merge_identical_rows(x: np.ndarray, y: np.ndarray) -> WeightedRows:
-    """`x` and `y` with identical (features, label) rows merged (row order is not kept)."""
-    if len(y) < 2 or not _may_repeat(x):
-        return WeightedRows(x, y, None)
-    keyed = np.column_stack([x, y])
-    distinct, counts = np.unique(keyed, axis=0, return_counts=True)
-    if len(distinct) == len(y):
-        return WeightedRows(x, y, None)
-    return WeightedRows(
-        np.ascontiguousarray(distinct[:, :-1]), np.ascontiguousarray(distinct[:, -1]), counts.astype(np.float32)
-    )
+    """`x` and `y` with identical (features, label) rows merged (row order is not kept).
 
-
-def _may_repeat(x: np.ndarray) -> bool:
-    """False when no two rows can be equal: a cheap test that spares sorting whole rows.
-
-    Equal rows get equal fingerprints (one fixed random projection), so distinct
-    fingerprints mean distinct rows; equal fingerprints send the rows to the exact
-    comparison. Only np.unique's exact comparison merges rows: were equal rows ever
-    to get different fingerprints, a merge would be missed, never a wrong one made.
+    Rows are sorted by a 64-bit fingerprint (two fixed random projections of the
+    features and the label), so identical rows, having identical fingerprints, end
+    up side by side; neighbours are then compared in full, and only rows equal in
+    every value are merged. A fingerprint shared by different rows can at worst
+    keep identical rows apart (a merge missed), never merge different ones. When
+    no two fingerprints are equal there is nothing to merge and nothing is copied.
     """
-    projection = np.random.default_rng(0).uniform(1.0, 2.0, x.shape[1]).astype(np.float32)
-    fingerprints = x @ projection
-    return len(np.unique(fingerprints)) < len(fingerprints)
+    if len(y) < 2:
+        return WeightedRows(x, y, None)
+    projections = np.random.default_rng(0).uniform(1.0, 2.0, (x.shape[1] + 1, 2)).astype(np.float32)
+    projected = x @ projections[:-1]
+    projected += y[:, None] * projections[-1]  # the label is part of a row's identity
+    fingerprints = projected.view(np.uint64).ravel()
+    order = np.argsort(fingerprints)
+    ranked = fingerprints[order]
+    if not (ranked[1:] == ranked[:-1]).any():
+        return WeightedRows(x, y, None)
+    rows = np.column_stack([x[order], y[order]])
+    starts = np.flatnonzero(np.concatenate([[True], (rows[1:] != rows[:-1]).any(axis=1)]))
+    if len(starts) == len(rows):
+        return WeightedRows(x, y, None)
+    counts = np.diff(np.append(starts, len(rows))).astype(np.float32)
+    distinct = rows[starts]
+    return WeightedRows(np.ascontiguousarray(distinct[:, :-1]), np.ascontiguousarray(distinct[:, -1]), counts)
