@@ -165,7 +165,8 @@ def _node_of_row(table: NodeTable, row: int) -> int:
 def _float_matrix(rows: list[list[Any]], width: int, table: NodeTable, names: list[str], source: str) -> np.ndarray:
     """The candidates' scores as one float32 matrix, copied from the parsed lists in C."""
     try:
-        return np.array(rows, dtype=np.float32).reshape(len(rows), width)
+        with np.errstate(over="ignore"):  # 1e308 becomes inf in float32: _refuse_non_finite names it
+            return np.array(rows, dtype=np.float32).reshape(len(rows), width)
     except (TypeError, ValueError, OverflowError):
         pass
     for row, values in enumerate(rows):  # rare: find the culprit and name it
@@ -198,6 +199,8 @@ def _refuse_non_finite(x: np.ndarray, rows: list[list[Any]], table: NodeTable, n
 
 def _refuse(source: str, table: NodeTable, row: int, rule: str, value: Any, count: int) -> None:
     page = table.filenames[table.page_of(_node_of_row(table, row))]
+    if value is None:  # numpy reads null as NaN; the old reader refused it as no number at all
+        raise CorpusError(f"{source}: not a Fathom vector file: page {page}: rule {rule}: None is not a number")
     raise BadInput(
         f"{source}: page {page}: rule {rule}: {value!r} is not a finite number "
         f"(rules must score in [0, 1]; {count} such value(s) in the file)"
