@@ -90,7 +90,8 @@ def _no_cycle_collection() -> Iterator[None]:
 def dataset_from_vectors(
     vectors: VectorFile, source: str, exclude: Sequence[str] = (), features: Sequence[str] | None = None
 ) -> Dataset:
-    """The same arrays from a VectorFile in memory (tests, made-up vectors)."""
+    """The same arrays from a VectorFile in memory (tests, made-up vectors), pages in filename order
+    as a written file has them."""
     return dataset_from_json(vectors_to_json(vectors), source, exclude=exclude, features=features)
 
 

@@ -98,7 +98,7 @@ def test_per_page_results_counted_with_arrays_match_a_walk_over_every_node() -> 
     network = linear_network([(f"rule{i}", w) for i, w in enumerate([3.0, -1.0, 2.0, 0.5, -2.0])], -1.5)
     scores = network.scores(dataset.x)
     expected, row = {}, 0
-    for page in vectors.pages:  # the old walk: one node at a time
+    for page in sorted(vectors.pages, key=lambda p: p.filename):  # the old walk, in the rows' order
         tags, quiet = [], 0
         for node in page.nodes:
             if node.pruned:
