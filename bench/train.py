@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -81,12 +82,12 @@ def make_anchor_venv(where: Path) -> Path:
     return python
 
 
-def timed(command: list[str], cwd: Path, repeat: int) -> tuple[float, str]:
+def timed(command: list[str], cwd: Path, repeat: int, env: dict[str, str] | None = None) -> tuple[float, str]:
     """The median wall-clock seconds of `repeat` runs, and the last run's output."""
     seconds = []
     for _ in range(repeat):
         start = time.perf_counter()
-        result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+        result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
         seconds.append(time.perf_counter() - start)
         if result.returncode not in (0, 1):  # corpus exits 1 when it keeps a better model: still a run
             raise SystemExit(f"{command[0]} failed:\n{result.stderr[-3000:]}")
@@ -110,9 +111,11 @@ class Run:
     cutoff: float
 
 
-def run_fathom(fathom: Path, files: dict[str, Path], extra: list[str], work: Path, repeat: int) -> Run:
+def run_fathom(fathom: Path, files: dict[str, Path], extra: list[str], work: Path, repeat: int,
+               threads: int | None) -> Run:
+    env = None if threads is None else {**os.environ, "OMP_NUM_THREADS": str(threads)}
     seconds, out = timed([str(fathom), "train", str(files["training"]), "-a", str(files["validation"]), "-q", *extra],
-                         work, repeat)
+                         work, repeat, env)
     testing = load_dataset(files["testing"])
     network = fathom_weights(out, testing.feature_names)
     return Run(seconds, evaluate(network, testing, 0.5).metrics.mcc, 0.5)
@@ -151,6 +154,9 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=40)
     parser.add_argument("--venv", type=Path, help="reuse this anchor virtualenv (made if missing)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each command; the median is shown")
+    parser.add_argument("--anchor-threads", type=int,
+                        help="torch threads for fathom-train (OMP_NUM_THREADS) [default: torch's, one per core]. "
+                             "On a busy machine fathom's threads spin-wait: 1 shows the anchor at its best there")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-train-") as tmp:
@@ -172,7 +178,7 @@ def main() -> None:
                   flush=True)
             runs = {}
             for name, (fathom_args, corpus_args) in settings.items():
-                theirs = run_fathom(fathom, files, fathom_args, work, args.repeat)
+                theirs = run_fathom(fathom, files, fathom_args, work, args.repeat, args.anchor_threads)
                 ours = run_corpus(files, corpus_args, work, args.repeat)
                 runs[name] = (theirs, ours)
                 rows.append((scale, name, theirs, ours))
