@@ -6,6 +6,9 @@ model a ruleset pastes in, trains in trainer/logistic.py without torch.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 import torch
 
@@ -65,12 +68,12 @@ class TorchLearner:
         self.optimizer.step([t.grad.numpy() for t in self.tensors])
 
 
-class _threads:
+@contextmanager
+def _threads() -> Iterator[None]:
     """torch on TRAINING_THREADS for the duration, then as it was."""
-
-    def __enter__(self) -> None:
-        self.before = torch.get_num_threads()
-        torch.set_num_threads(TRAINING_THREADS)
-
-    def __exit__(self, *exc: object) -> None:
-        torch.set_num_threads(self.before)
+    before = torch.get_num_threads()
+    torch.set_num_threads(TRAINING_THREADS)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -102,9 +102,12 @@ class LogisticLearner:
     def __init__(self, x: np.ndarray, y: np.ndarray, lr: float, seed: int, pos_weight: float | None = None,
                  validation: tuple[np.ndarray, np.ndarray] | None = None, merge_rows: bool = True):
         weight = 1.0 if pos_weight is None else pos_weight
-        merge = merge_identical_rows if merge_rows else (lambda a, b: WeightedRows(a, b, None))
-        self.training = _Scorer(merge(x, y), weight)
-        self.validation = None if validation is None else _Scorer(merge(*validation), weight)
+
+        def rows(x: np.ndarray, y: np.ndarray) -> WeightedRows:
+            return merge_identical_rows(x, y) if merge_rows else WeightedRows(x, y, None)
+
+        self.training = _Scorer(rows(x, y), weight)
+        self.validation = None if validation is None else _Scorer(rows(*validation), weight)
         self.params = list(linear_init(x.shape[1], seed))
         self.grads = [np.empty_like(p) for p in self.params]
         self.optimizer = Adam(self.params, lr)
