@@ -15,11 +15,10 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.samples.lock import writer_lock
 from corpus.samples.tree import set_samples
-from corpus.vectors.vectorfile import load_vectors
 from trainer.config import CONFIG_NAME, TraineeConfig, load_training_config
 from trainer.guard import judge
 from trainer.modelfile import ModelFile, model_path, save_model
-from trainer.staleness import model_changes
+from trainer.staleness import model_changes, read_header
 
 
 @dataclass
@@ -65,7 +64,10 @@ def _retrain_one(root: Path, config: TraineeConfig, force: bool, progress: bool,
     if config.validation and set_samples(root, "validation"):
         files["validation"] = vectorize_set(root, "validation", config.trainee, config.ruleset, progress=progress,
                                             scheduler=scheduler)
-    ruleset_hash = load_vectors(files["training"]).ruleset_hash
+    try:  # the header alone: the pages run to hundreds of megabytes, and training reads them once
+        ruleset_hash = read_header(files["training"]).get("rulesetHash")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise CorpusError(f"{files['training']}: not a readable vector file: {e}") from None
 
     out = model_path(root, config.trainee)
     reasons = ["forced"] if force else model_changes(out, files, ruleset_hash, config.recorded())

@@ -7,8 +7,11 @@ Training never depends on it: without tensorboard there is no log, and `-c`
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from trainer.hyperparameters import Hyperparameters
@@ -27,19 +30,32 @@ def tensorboard_available() -> bool:
 
 @contextmanager
 def tensorboard_log(hp: Hyperparameters, comment: str, logdir: Path | None = None) -> Iterator[IterationHook | None]:
-    """Yield a per-iteration hook writing to runs/ (or `logdir`), or None without tensorboard."""
+    """Yield a per-iteration hook writing to runs/ (or `logdir`), or None without tensorboard.
+
+    Written with tensorboard's own event-file writer, not torch's SummaryWriter:
+    that one imports torch (about a second and a half), which the linear model no
+    longer needs. The run folder is named as SummaryWriter (and fathom) name it.
+    """
     if not tensorboard_available():
         yield None
         return
-    from torch.utils.tensorboard import SummaryWriter
+    from tensorboard.compat.proto.event_pb2 import Event
+    from tensorboard.compat.proto.summary_pb2 import Summary
+    from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
     name = f".LR={hp.learning_rate},i={hp.iterations}" + (f",{comment}" if comment else "")
-    writer = SummaryWriter(log_dir=str(logdir) if logdir else None, comment=name)
+    if logdir is None:
+        logdir = Path("runs") / f"{datetime.now().strftime('%b%d_%H-%M-%S')}_{socket.gethostname()}{name}"
+    writer = EventFileWriter(str(logdir))
+
+    def scalar(tag: str, value: float, iteration: int) -> None:
+        summary = Summary(value=[Summary.Value(tag=tag, simple_value=value)])
+        writer.add_event(Event(wall_time=time.time(), step=iteration, summary=summary))
 
     def log(iteration: int, loss: float, validation_loss: float | None) -> None:
-        writer.add_scalar("loss", loss, iteration)
+        scalar("loss", loss, iteration)
         if validation_loss is not None:
-            writer.add_scalar("validation_loss", validation_loss, iteration)
+            scalar("validation_loss", validation_loss, iteration)
 
     try:
         yield log

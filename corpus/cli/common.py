@@ -20,7 +20,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Modules of the `train` extra: the package itself (all pre-commit installs for the
 # hooks) goes without them, and the commands that train or measure say how to get them.
-TRAIN_EXTRA = ("torch", "numpy")
+TRAIN_EXTRA = ("torch", "numpy", "orjson", "threadpoolctl")
 TRAIN_EXTRA_HINT = (
     "needs the training extra (not installed: {missing}): "
     "pip install 'corpus[train]' (./setup.sh installs it, with torch's CPU build)"

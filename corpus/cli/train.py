@@ -323,7 +323,7 @@ def _print_training(trained: Trained, quiet: bool) -> None:
     click.echo("\n" + metrics_text("Training", trained.training.metrics))
     if trained.validation is not None:
         click.echo("\n" + metrics_text("Validation", trained.validation.metrics))
-    timing = timing_text([p.time for d in trained.datasets.values() for p in d.vectors.pages if p.time])
+    timing = timing_text([t for d in trained.datasets.values() for t in d.nodes.times if t])
     if timing:
         click.echo("\n" + timing)
     if not quiet:

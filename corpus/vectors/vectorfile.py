@@ -74,12 +74,17 @@ def load_vectors(path: Path) -> VectorFile:
         raise CorpusError(f"{path}: not a Fathom vector file: {e}") from None
 
 
-def parse_vectors(data: dict[str, Any]) -> VectorFile:
-    header = data["header"]
+def header_feature_names(header: dict[str, Any]) -> tuple[int, list[str]]:
+    """The version and rule names of a parsed header; ValueError for a version we do not know."""
     version = header.get("version")
     if version not in KNOWN_VERSIONS:
         raise ValueError(f"unknown version {version!r} (this reader knows versions 1 and 2)")
-    names = [str(n) for n in header["featureNames"]]
+    return version, [str(n) for n in header["featureNames"]]
+
+
+def parse_vectors(data: dict[str, Any]) -> VectorFile:
+    header = data["header"]
+    version, names = header_feature_names(header)
     pages = []
     for page in data["pages"]:
         nodes = []

@@ -97,6 +97,6 @@ def test_a_pinned_rev_runs_its_own_hooks_offline_without_the_venv_on_path(
                            capture_output=True, text=True)
     assert train.returncode == 2, train.stdout + train.stderr
     assert train.stderr.strip().splitlines() == [
-        "corpus: error: corpus train needs the training extra (not installed: torch, numpy): "
+        "corpus: error: corpus train needs the training extra (not installed: torch, numpy, orjson, threadpoolctl): "
         "pip install 'corpus[train]' (./setup.sh installs it, with torch's CPU build)"
     ]

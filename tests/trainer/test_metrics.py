@@ -10,6 +10,7 @@ from corpus.vectors.vectorfile import NodeVector, PageVectors, VectorFile
 from trainer.dataset import dataset_from_vectors
 from trainer.metrics import evaluate, optimal_cutoff
 from trainer.model import linear_network
+from trainer.synthetic import make_vectors
 
 # score = sigmoid(4*a - 4*b - 1): [1,0] -> 0.95 (called a target); [0,1], [1,1], [0,0] -> below 0.5
 NETWORK = linear_network([("a", 4.0), ("b", -4.0)], -1.0)
@@ -89,3 +90,31 @@ def test_an_unknown_rule_is_named_in_the_error() -> None:
         assert "fixture.json" in str(e) and "'nope'" in str(e)
     else:
         raise AssertionError("an unknown rule was accepted")
+
+
+def test_per_page_results_counted_with_arrays_match_a_walk_over_every_node() -> None:
+    vectors = make_vectors(pages=40, features=5, seed=9, target_rate=0.2, pruned_rate=0.3)
+    dataset = dataset_from_vectors(vectors, "walk.json")
+    network = linear_network([(f"rule{i}", w) for i, w in enumerate([3.0, -1.0, 2.0, 0.5, -2.0])], -1.5)
+    scores = network.scores(dataset.x)
+    expected, row = {}, 0
+    for page in sorted(vectors.pages, key=lambda p: p.filename):  # the old walk, in the rows' order
+        tags, quiet = [], 0
+        for node in page.nodes:
+            if node.pruned:
+                tags.append((node.markup, None, "pruned"))
+                continue
+            score, row = float(scores[row]), row + 1
+            if node.is_target:
+                tags.append((node.markup, score, "TP" if score >= 0.5 else "FN"))
+            elif score >= 0.5:
+                tags.append((node.markup, score, "FP"))
+            else:
+                quiet += 1
+        expected[page.filename] = (tags, quiet)
+    pages = evaluate(network, dataset, 0.5).pages
+    assert [p.filename for p in pages] == sorted(expected)
+    assert any(t.outcome == "pruned" for p in pages for t in p.tags) and any(t.outcome == "FP" for p in pages
+                                                                           for t in p.tags)
+    for page in pages:
+        assert ([(t.markup, t.score, t.outcome) for t in page.tags], page.true_negatives) == expected[page.filename]

@@ -1,0 +1,123 @@
+"""The fast reader (orjson straight into arrays) against the plain reader, on files as messy as real ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from corpus.errors import BadInput, CorpusError
+from corpus.vectors.vectorfile import load_vectors
+from trainer.dataset import load_dataset
+
+# What real files hold beyond our own tidy output: version 1 pages with no time and nodes
+# with no markup, integers and exponents for scores, 0/1 for isTarget, pruned targets
+# anywhere in a page, pages with no nodes, unknown keys, keys in any order, markup with
+# quotes, brackets, a "features": of its own and non-ASCII text, pretty-printed JSON.
+MESSY_PAGES = [
+    {"filename": "b/2.html", "nodes": [
+        {"features": [1, 0, 0.25], "isTarget": 1},
+        {"isTarget": True, "pruned": True, "features": [], "markup": "<input name=\"pw\">"},
+        {"isTarget": False, "features": [0.0, 1e-7, -0.0], "markup": "<a title='\"features\":[1,2]'>ü ✓"},
+    ]},
+    {"filename": "a/1.html", "time": 12.5, "extra": {"x": [1, 2]}, "nodes": []},
+    {"nodes": [{"isTarget": False, "features": [0.5, 0.5, 1.0], "markup": None},
+               {"isTarget": 0, "features": [3e-1, 1E0, 2]}],
+     "filename": "n3.html"},
+]
+
+
+def _write(path: Path, version: int, pages: list[dict], indent: int | None = None) -> Path:
+    header = {"version": version, "featureNames": ["smell", "size", "score"], "rulesetHash": "ab" * 32}
+    path.write_text(json.dumps({"pages": pages, "header": header}, indent=indent, ensure_ascii=False))
+    return path
+
+
+def _plain_arrays(path: Path) -> dict:
+    """What the trainer read before: json, one object per node, then lists into numpy."""
+    vectors = load_vectors(path)
+    nodes = [n for p in vectors.pages for n in p.nodes]
+    candidates = [n for n in nodes if not n.pruned]
+    return {
+        "x": np.array([n.features for n in candidates], dtype=np.float32).reshape(len(candidates), 3),
+        "y": np.array([n.is_target for n in candidates], dtype=np.float32),
+        "filenames": [p.filename for p in vectors.pages],
+        "times": [p.time for p in vectors.pages],
+        "markup": [n.markup for n in nodes],
+        "pruned": [n.pruned for n in nodes],
+        "is_target": [n.is_target for n in nodes],
+        "ruleset_hash": vectors.ruleset_hash,
+    }
+
+
+@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_the_fast_reader_gives_the_plain_readers_arrays(tmp_path: Path, version: int, indent: int | None) -> None:
+    path = _write(tmp_path / "messy.json", version, MESSY_PAGES, indent)
+    fast, plain = load_dataset(path), _plain_arrays(path)
+    assert fast.x.dtype == np.float32 and fast.x.flags.c_contiguous
+    assert np.array_equal(fast.x, plain["x"]) and np.array_equal(fast.y, plain["y"])
+    assert np.signbit(fast.x[1, 2])  # -0.0 kept as it was written
+    table = fast.nodes
+    assert table.filenames == plain["filenames"] and table.times == plain["times"]
+    assert table.markup == plain["markup"]
+    assert table.pruned.tolist() == plain["pruned"] and table.is_target.tolist() == plain["is_target"]
+    assert table.starts.tolist() == [0, 3, 3, 5]
+    assert fast.pruned_targets == 1 and fast.targets == 2 and fast.ruleset_hash == plain["ruleset_hash"]
+
+
+def test_picked_and_excluded_rules_take_their_columns(tmp_path: Path) -> None:
+    path = _write(tmp_path / "messy.json", 2, MESSY_PAGES)
+    picked = load_dataset(path, features=["score", "smell"])
+    full = load_dataset(path)
+    assert np.array_equal(picked.x, full.x[:, [2, 0]]) and picked.x.flags.c_contiguous
+    assert load_dataset(path, exclude=["size"]).feature_names == ["smell", "score"]
+
+
+def _one_line(error: pytest.ExceptionInfo) -> str:
+    message = str(error.value)
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e308", "1e400"])
+def test_a_non_finite_score_is_refused_naming_file_page_and_rule(tmp_path: Path, token: str) -> None:
+    pages = json.loads(json.dumps(MESSY_PAGES))
+    pages[2]["nodes"][1]["features"][1] = 12345.0
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"header": {"version": 2, "featureNames": ["smell", "size", "score"]},
+                                "pages": pages}).replace("12345.0", token))
+    with pytest.raises(BadInput) as error:
+        load_dataset(path)
+    message = _one_line(error)
+    assert str(path) in message and "page n3.html" in message and "rule size" in message
+    assert "not a finite number" in message
+
+
+@pytest.mark.parametrize(("node", "said"), [
+    ({"isTarget": False, "features": [0.5, "high", 1]}, "page n3.html: rule size: 'high' is not a number"),
+    ({"isTarget": False, "features": [0.5, None, 1]}, "page n3.html: rule size: None is not a number"),
+    ({"isTarget": False, "features": [0.5, 1]}, "page n3.html: a node has 2 features, the header names 3"),
+    ({"features": [0.5, 1, 1]}, "'isTarget'"),
+])
+def test_a_malformed_node_is_refused_naming_the_file(tmp_path: Path, node: dict, said: str) -> None:
+    pages = json.loads(json.dumps(MESSY_PAGES))
+    pages[2]["nodes"].append(node)
+    path = _write(tmp_path / "bad.json", 2, pages)
+    with pytest.raises(CorpusError) as error:
+        load_dataset(path)
+    message = _one_line(error)
+    assert message.startswith(f"{path}: not a Fathom vector file") and said in message
+
+
+def test_unreadable_files_are_refused_naming_the_file(tmp_path: Path) -> None:
+    cut = tmp_path / "cut.json"
+    cut.write_text(json.dumps({"header": {"version": 2, "featureNames": []}, "pages": []})[:-5])
+    future = _write(tmp_path / "future.json", 3, [])
+    for path, said in ((cut, "not a readable vector file"), (future, "unknown version 3"),
+                       (tmp_path / "missing.json", "not a readable vector file")):
+        with pytest.raises(CorpusError) as error:
+            load_dataset(path)
+        assert str(path) in _one_line(error) and said in str(error.value)
