@@ -54,15 +54,13 @@ for page in sorted(pathlib.Path(sys.argv[2]).glob("*.html")):  # one process for
 
 OURS = """
 import pathlib, sys
-from corpus.extract.extract import extract_sample
-from corpus.extract.store import Writers
+from corpus.extract.run import extract_samples
 from corpus.samples.tree import set_samples
 resources = 0
-with Writers() as writers:  # one writer pool for the run, as `corpus extract` has
-    for sample in set_samples(pathlib.Path(sys.argv[1]), "unused"):
-        result = extract_sample(sample, writers=writers)
-        assert result.changed and not result.problems, result.problems
-        resources += len(result.resources)
+samples = list(set_samples(pathlib.Path(sys.argv[1]), "unused"))
+for result in extract_samples(samples, int(sys.argv[2]) or None):  # as `corpus extract --jobs` runs them
+    assert result.changed and not result.problems, result.problems
+    resources += len(result.resources)
 print(resources)
 """
 

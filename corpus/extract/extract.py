@@ -47,7 +47,6 @@ from corpus.extract.pagefile import open_page
 from corpus.extract.store import (
     Checkpoint,
     ResourceStore,
-    Writers,
     remove_orphans,
     remove_stale_temps,
 )
@@ -81,8 +80,17 @@ class Problem:
 @dataclass
 class ExtractResult:
     changed: bool
-    resources: list[Path] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the page's resource files, in `folder`
     problems: list[Problem] = field(default_factory=list)
+    folder: Path | None = None
+
+    @property
+    def resources(self) -> list[Path]:
+        """The resource files as paths (names are kept as strings: a thousand Paths per page
+        cost more than extracting it, and travel slowly between processes)."""
+        if self.folder is None:
+            return []
+        return [self.folder / name for name in self.names]
 
 
 def reference_prefix(sample: Sample) -> str:
@@ -266,14 +274,12 @@ def write_pieces(path: Path, pieces: Iterable, mode: int) -> None:
         raise
 
 
-def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None,
-                   writers: Writers | None = None) -> ExtractResult:
+def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> ExtractResult:
     """Move every data URL of a sample's page into its resources folder, in place.
 
     Atomic and idempotent; malformed data URLs stay where they are and come back as
     problems. `checkpoint(stage)` is called after each resource ("resource"), before
     the page is replaced ("page") and after ("done"); tests kill the process there.
-    `writers` is the run's pool of writer threads (one per run, shared by its pages).
     Resource files no manifest layer names (left by an interrupted run) are removed.
     """
     page = sample.path
@@ -281,11 +287,10 @@ def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None,
     manifest = load_manifest(sample) or Manifest(page=sample.name)
     remove_stale_temps(sample.resources_dir)
     with open_page(page) as buf:
-        return _extract_mapped(sample, buf, manifest, checkpoint, writers)
+        return _extract_mapped(sample, buf, manifest, checkpoint)
 
 
-def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpoint | None,
-                    writers: Writers | None) -> ExtractResult:
+def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpoint | None) -> ExtractResult:
     page = sample.path
     if not buf:
         return ExtractResult(False)  # an empty page holds nothing to extract; `check` reports it
@@ -296,7 +301,7 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
     if len(carried) != len(manifest.layers):  # layers of a run killed before the page was replaced
         manifest.layers = carried
         save_manifest(sample, manifest)
-    run = _Run(page, ResourceStore(sample.resources_dir, checkpoint, writers))
+    run = _Run(page, ResourceStore(sample.resources_dir, checkpoint))
     window = _PageWindow(buf)
     pieces: list | None = None
     edits: list[Edit] | None = None
@@ -336,9 +341,8 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
     finally:
         pieces = edits = None  # let go of the views into the map before it closes
     remove_orphans(sample.resources_dir, manifest_files(manifest))
-    folder = sample.resources_dir
-    resources = [folder / name for name in sorted(set(walk_files(manifest.layers[-1].edits)))]
-    return ExtractResult(True, resources, run.problems)
+    names = sorted(set(walk_files(manifest.layers[-1].edits)))
+    return ExtractResult(True, names, run.problems, sample.resources_dir)
 
 
 def manifest_files(manifest: Manifest) -> set[str]:
