@@ -30,6 +30,11 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+def workers_for(pages: int, jobs: int) -> int:
+    """Worker processes for a run: none beyond the pages, and 1 (this process) for a single page."""
+    return max(1, min(jobs, pages))
+
+
 def extract_one(sample: Sample) -> ExtractResult:
     """`extract_sample`, with a page's own trouble (CorpusError) turned into a problem of that page."""
     try:
@@ -45,8 +50,8 @@ def extract_samples(samples: Sequence[Sample], jobs: int | None = None) -> Itera
     many worker processes; otherwise they are extracted here. Errors other than a
     page's CorpusError (a full disk, say) end the run, as they do in one process.
     """
-    jobs = min(jobs or default_jobs(), len(samples))
-    if jobs <= 1:
+    jobs = workers_for(len(samples), jobs or default_jobs())
+    if jobs == 1:
         for sample in samples:
             yield extract_one(sample)
         return
