@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 import mmap
 import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -38,12 +37,14 @@ from corpus.extract.manifest import (
     Manifest,
     applied_layers,
     load_manifest,
+    manifest_bytes,
+    manifest_path,
     save_manifest,
     text,
     walk_files,
 )
 from corpus.extract.mime import extension, media_type
-from corpus.extract.pagefile import open_page
+from corpus.extract.pagefile import open_page, remove_stages, replace_with, stage
 from corpus.extract.store import (
     Checkpoint,
     ResourceStore,
@@ -60,7 +61,7 @@ from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import RESOURCES_DIR, Sample
 
 __all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data", "page_has_inline_data",
-           "refuse_symlinked_resources", "write_pieces"]
+           "refuse_symlinked_resources"]
 
 DROP_CONTEXT = 64
 COPY_GAPS_BELOW = 64 * 1024
@@ -255,25 +256,6 @@ def _extract_url(
     return (prefix + name).encode("ascii"), edit
 
 
-def write_pieces(path: Path, pieces: Iterable, mode: int) -> None:
-    """Replace `path` atomically with the concatenated pieces (streamed, never joined).
-
-    The caller syncs the folder: once the rename is done, the new page stands.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".corpus-", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as f:
-            for piece in pieces:
-                f.write(piece)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> ExtractResult:
     """Move every data URL of a sample's page into its resources folder, in place.
 
@@ -286,6 +268,7 @@ def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> Extr
     refuse_symlinked_resources(sample)
     manifest = load_manifest(sample) or Manifest(page=sample.name)
     remove_stale_temps(sample.resources_dir)
+    remove_stages(page)
     with open_page(page) as buf:
         return _extract_mapped(sample, buf, manifest, checkpoint)
 
@@ -305,6 +288,7 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
     window = _PageWindow(buf)
     pieces: list | None = None
     edits: list[Edit] | None = None
+    staged: list[Path] = []
     replaced = False
     try:
         pieces, edits = _extract_document(buf, True, reference_prefix(sample), run, window=window)
@@ -313,7 +297,6 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
             remove_orphans(sample.resources_dir, manifest_files(manifest))
             return ExtractResult(False, [], run.problems)
         window.advance(len(buf), final=True)
-        run.store.finish()
         extracted = hashlib.sha256()
         for piece in pieces:
             extracted.update(piece)
@@ -322,10 +305,17 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
             extracted_size=sum(len(p) for p in pieces), extracted_sha256=extracted.hexdigest(),
             edits=edits,
         ))
-        save_manifest(sample, manifest)
+        # One sync makes the resources and the new manifest and page (under temporary names)
+        # durable together; then the manifest is renamed into place and that made durable
+        # before the page is: a page never refers to anything that is not on the disk.
+        run.store.make_directory()  # the manifest's folder, even when only the CSP changed
+        staged = [stage(manifest_path(sample), [manifest_bytes(manifest)]), stage(page, pieces, mode)]
+        run.store.finish(staged)
+        os.replace(staged[0], manifest_path(sample))
+        fsync_dir(sample.resources_dir)
         if checkpoint is not None:
             checkpoint("page")
-        write_pieces(page, pieces, mode)
+        os.replace(staged[1], page)
         replaced = True
         fsync_dir(page.parent)
         if checkpoint is not None:
@@ -333,6 +323,8 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
     except BaseException:
         if replaced:
             raise  # the extracted page stands, with everything it refers to
+        for path in staged:
+            path.unlink(missing_ok=True)
         if manifest.layers and manifest.layers[-1].edits is edits:
             manifest.layers.pop()  # written, but the page never got it: take it back
             save_manifest(sample, manifest)

@@ -146,17 +146,16 @@ class ResourceStore:
         name = content_name(data, ext)
         if name not in self.names:
             self.names.add(name)
-            if self._existing is None:
-                self._existing = self._make_directory()
+            existing = self.make_directory()
             path = os.path.join(self._folder, name)  # a str: a Path per resource adds up
-            if name not in self._existing:
+            if name not in existing:
                 try:
                     self.created.append(path)
                     _write_new(path, data)
                 except FileExistsError:  # appeared since the listing: treat it as found
                     self.created.pop()
-                    self._existing.add(name)
-            if name in self._existing and not self._holds(path, name):
+                    existing.add(name)
+            if name in existing and not self._holds(path, name):
                 os.unlink(path)  # cut short by a crash: write it again
                 self.created.append(path)
                 _write_new(path, data)
@@ -164,9 +163,10 @@ class ResourceStore:
             self._checkpoint("resource")
         return name
 
-    def finish(self) -> None:
-        """Make every file written durable (before the page may refer to them)."""
-        sync_files(self.directory, self.created)
+    def finish(self, staged: list[Path] = ()) -> None:
+        """Make every file written durable, with the `staged` files (the new manifest and page
+        under temporary names), before the page may refer to them: one sync for all."""
+        sync_files(self.directory, self.created + [os.fspath(path) for path in staged])
 
     def rollback(self) -> None:
         """Remove what this run created (after a failure; the page was not touched)."""
@@ -190,10 +190,13 @@ class ResourceStore:
         except OSError:
             return False
 
-    def _make_directory(self) -> set[str]:
-        """Create the folder if needed and return the names already in it."""
+    def make_directory(self) -> set[str]:
+        """Create the folder if needed (once; `rollback` removes it) and return the names it held."""
+        if self._existing is not None:
+            return self._existing
         try:
-            return set(os.listdir(self.directory))
+            self._existing = set(os.listdir(self.directory))
+            return self._existing
         except FileNotFoundError:
             pass
         missing = [d for d in (self.directory.parent, self.directory) if not d.exists()]
@@ -201,4 +204,5 @@ class ResourceStore:
         self._created_dirs.extend(missing)
         for created in missing:
             fsync_dir(created.parent)
-        return set()
+        self._existing = set()
+        return self._existing

@@ -76,6 +76,7 @@ def test_a_killed_extraction_leaves_a_whole_page_and_can_be_finished(tmp_path: P
         assert result.problems == []
         assert sample.path.read_bytes() == extracted
         assert not list(sample.resources_dir.glob(".corpus-*"))
+        assert not list(sample.path.parent.glob(".corpus-*"))  # nor the page's staged copy
         assert inline_sample(sample)
         assert tree(root) == {sample.relpath: original}
         shutil.rmtree(root)
