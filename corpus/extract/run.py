@@ -9,16 +9,19 @@ the same as in one process: a page is the original or fully extracted, whatever 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from corpus.errors import CorpusError
 from corpus.extract.extract import ExtractResult, Problem, extract_sample
 from corpus.samples.tree import Sample
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 AHEAD_PER_WORKER = 4  # pages queued per worker: enough to keep it busy, few enough to stop soon
 
@@ -55,6 +58,8 @@ def extract_samples(samples: Sequence[Sample], jobs: int | None = None) -> Itera
         for sample in samples:
             yield extract_one(sample)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only runs of several pages pay for the import
+
     with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_ignore_interrupts) as pool:
         pending: deque[Future[ExtractResult]] = deque()
         queue = iter(samples)
@@ -79,6 +84,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
     Forking is safe while the parent runs no other thread, as `corpus extract` does not.
     """
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 

@@ -17,7 +17,6 @@ before reusing it (names are hashes of the content).
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import hashlib
 import os
@@ -80,6 +79,8 @@ def _syncfs() -> Callable[[int], int] | None:
     Looked up in the running process (libc is loaded): ctypes.util.find_library
     would start ldconfig on every run.
     """
+    import ctypes  # here: the import costs a start-up that needs no sync
+
     try:
         function = ctypes.CDLL(None, use_errno=True).syncfs
     except (OSError, AttributeError):
