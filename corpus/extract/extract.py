@@ -44,7 +44,7 @@ from corpus.extract.manifest import (
     walk_files,
 )
 from corpus.extract.mime import extension, media_type
-from corpus.extract.pagefile import open_page, remove_stages, replace_with, stage
+from corpus.extract.pagefile import open_page, remove_stages, stage, write_pieces
 from corpus.extract.store import (
     Checkpoint,
     ResourceStore,
@@ -61,7 +61,7 @@ from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import RESOURCES_DIR, Sample
 
 __all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data", "page_has_inline_data",
-           "refuse_symlinked_resources"]
+           "refuse_symlinked_resources", "write_pieces"]
 
 DROP_CONTEXT = 64
 COPY_GAPS_BELOW = 64 * 1024

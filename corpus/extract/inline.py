@@ -20,7 +20,7 @@ from corpus.extract.manifest import (
     save_manifest,
     walk_files,
 )
-from corpus.extract.pagefile import remove_stages, replace_with
+from corpus.extract.pagefile import remove_stages, write_pieces
 from corpus.extract.store import name_matches, remove_orphans
 from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import Sample
@@ -115,7 +115,7 @@ def inline_sample(sample: Sample) -> bool:
         for layer in reversed(layers[1:]):
             data = b"".join(_inline_document(data, layer.edits, resources, page))
         pieces = _inline_document(data, layers[0].edits, resources, page)
-        replace_with(page, pieces, page.stat().st_mode & 0o7777)
+        write_pieces(page, pieces, page.stat().st_mode & 0o7777)
         fsync_dir(page.parent)
         changed = True
     manifest.layers = []

@@ -46,7 +46,12 @@ def stage(path: Path, pieces: Iterable, mode: int | None = None) -> Path:
     `mode` is the new file's permissions (default: what open() gives under the umask).
     """
     tmp = path.parent / f"{_stage_prefix(path)}{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666 if mode is None else 0o600)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        fd = os.open(tmp, flags, 0o666 if mode is None else 0o600)
+    except FileExistsError:  # left by a killed process that had this pid: only it could have used the name
+        tmp.unlink()
+        fd = os.open(tmp, flags, 0o666 if mode is None else 0o600)
     try:
         if mode is not None:
             os.fchmod(fd, mode)
@@ -71,7 +76,7 @@ def remove_stages(path: Path) -> None:
             (path.parent / name).unlink(missing_ok=True)
 
 
-def replace_with(path: Path, pieces: Iterable, mode: int) -> None:
+def write_pieces(path: Path, pieces: Iterable, mode: int) -> None:
     """Replace `path` atomically with the concatenated pieces, synced.
 
     The caller syncs the folder: once the rename is done, the new content stands.

@@ -59,23 +59,30 @@ def extract_samples(samples: Sequence[Sample], jobs: int | None = None) -> Itera
             yield extract_one(sample)
         return
     from concurrent.futures import ProcessPoolExecutor  # only runs of several pages pay for the import
+    from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_ignore_interrupts) as pool:
-        pending: deque[Future[ExtractResult]] = deque()
+        pending: deque[tuple[Sample, Future[ExtractResult]]] = deque()
         queue = iter(samples)
+        waited_for = samples[0]
         try:
             for sample in queue:
-                pending.append(pool.submit(extract_one, sample))
+                pending.append((sample, pool.submit(extract_one, sample)))
                 if len(pending) >= jobs * AHEAD_PER_WORKER:
                     break
             while pending:
-                result = pending.popleft().result()
+                waited_for, future = pending.popleft()
+                result = future.result()
                 for sample in queue:  # one in, one out: the queue stays bounded for any corpus size
-                    pending.append(pool.submit(extract_one, sample))
+                    pending.append((sample, pool.submit(extract_one, sample)))
                     break
                 yield result
+        except BrokenProcessPool:
+            raise CorpusError(f"{waited_for.path}: a worker process died while this page or one beside it was "
+                              "being extracted (out of memory? killed?); every page is whole: run "
+                              "`corpus extract` again to finish") from None
         finally:
-            for future in pending:
+            for _, future in pending:
                 future.cancel()  # pages not started stay as they are; those started finish whole
 
 

@@ -128,3 +128,45 @@ def test_a_run_killed_with_its_workers_leaves_every_page_whole(tmp_path: Path):
         assert {s.name: s.path.read_bytes() for s in samples} == expected
         assert all(inline_sample(s) for s in samples)
         assert tree(root) == {s.relpath: originals[s.name] for s in samples}
+
+
+KILL_A_WORKER = """
+import os, signal, sys
+from pathlib import Path
+from corpus.errors import CorpusError
+from corpus.extract.run import extract_samples
+from corpus.samples.tree import set_samples
+
+def workers():
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
+                yield int(pid)
+
+try:
+    for done, result in enumerate(extract_samples(list(set_samples(Path(sys.argv[1]), "unused")), jobs=2), 1):
+        if done == 1:
+            for pid in workers():
+                os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
+except CorpusError as e:
+    print(e)
+    sys.exit(e.exit_code)
+"""
+
+
+def test_a_worker_killed_mid_run_is_one_error_line_and_every_page_stays_whole(tmp_path: Path):
+    # More pages than the run queues (2 workers x 4): some are never sent before the kill, so the
+    # run cannot end well, however fast the others go.
+    originals = {f"{i}.html": real_page().replace(b"framed", f"page {i}".encode()) for i in range(1, 41)}
+    samples = [write_sample(tmp_path, data, name=name) for name, data in originals.items()]
+    child = subprocess.run([sys.executable, "-c", KILL_A_WORKER, str(tmp_path)], capture_output=True, text=True)
+    assert child.returncode == 1, child.stderr
+    assert "a worker process died" in child.stdout and "run `corpus extract` again" in child.stdout
+    assert len(child.stdout.strip().splitlines()) == 1
+    assert all(not r.problems for r in extract_samples(samples, jobs=2))  # the next run finishes the job
+    assert all(inline_sample(s) for s in samples)
+    assert tree(tmp_path) == {s.relpath: originals[s.name] for s in samples}
