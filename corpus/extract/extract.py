@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import mmap
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from corpus.errors import CorpusError, escape_line
+from corpus.errors import CorpusError
 from corpus.extract.attributes import stale_attributes
 from corpus.extract.dataurl import (
     BaseTag,
@@ -31,7 +30,6 @@ from corpus.extract.dataurl import (
     scan,
 )
 from corpus.extract.manifest import (
-    MANIFEST_NAME,
     Edit,
     Layer,
     Manifest,
@@ -41,10 +39,16 @@ from corpus.extract.manifest import (
     manifest_path,
     save_manifest,
     text,
-    walk_files,
 )
 from corpus.extract.mime import extension, media_type
 from corpus.extract.pagefile import open_page, remove_stages, stage, write_pieces
+from corpus.extract.staged import (
+    ExtractResult,
+    Problem,
+    StagedPage,
+    commit_pages,
+    manifest_files,
+)
 from corpus.extract.store import (
     Checkpoint,
     ResourceStore,
@@ -57,41 +61,14 @@ from corpus.extract.survey import (  # the two predicates are re-exported: calle
     has_inline_data,
     page_has_inline_data,
 )
-from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import RESOURCES_DIR, Sample
 
-__all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data", "page_has_inline_data",
-           "refuse_symlinked_resources", "write_pieces"]
+__all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data",
+           "page_has_inline_data", "refuse_symlinked_resources", "stage_sample", "write_pieces"]
 
 DROP_CONTEXT = 64
 COPY_GAPS_BELOW = 64 * 1024
 RELEASE_EVERY = 512 * 1024  # bytes of the mapped page kept resident, about (less saved no time)
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    offset: int
-    message: str
-
-    def __str__(self) -> str:
-        return escape_line(f"{self.path}:{self.offset}: {self.message}")
-
-
-@dataclass
-class ExtractResult:
-    changed: bool
-    names: list[str] = field(default_factory=list)  # the page's resource files, in `folder`
-    problems: list[Problem] = field(default_factory=list)
-    folder: Path | None = None
-
-    @property
-    def resources(self) -> list[Path]:
-        """The resource files as paths (names are kept as strings: a thousand Paths per page
-        cost more than extracting it, and travel slowly between processes)."""
-        if self.folder is None:
-            return []
-        return [self.folder / name for name in self.names]
 
 
 def reference_prefix(sample: Sample) -> str:
@@ -264,16 +241,25 @@ def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> Extr
     the page is replaced ("page") and after ("done"); tests kill the process there.
     Resource files no manifest layer names (left by an interrupted run) are removed.
     """
+    staged = stage_sample(sample, checkpoint)
+    if isinstance(staged, ExtractResult):
+        return staged
+    return commit_pages([staged])[0]
+
+
+def stage_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> StagedPage | ExtractResult:
+    """Extract a page up to the point of putting it in place (`commit_pages` does that, for a
+    batch of pages at once); the result itself when there is nothing to put in place."""
     page = sample.path
     refuse_symlinked_resources(sample)
     manifest = load_manifest(sample) or Manifest(page=sample.name)
     remove_stale_temps(sample.resources_dir)
     remove_stages(page)
     with open_page(page) as buf:
-        return _extract_mapped(sample, buf, manifest, checkpoint)
+        return _stage_mapped(sample, buf, manifest, checkpoint)
 
 
-def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpoint | None) -> ExtractResult:
+def _stage_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpoint | None) -> StagedPage | ExtractResult:
     page = sample.path
     if not buf:
         return ExtractResult(False)  # an empty page holds nothing to extract; `check` reports it
@@ -287,9 +273,7 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
     run = _Run(page, ResourceStore(sample.resources_dir, checkpoint))
     window = _PageWindow(buf)
     pieces: list | None = None
-    edits: list[Edit] | None = None
     staged: list[Path] = []
-    replaced = False
     try:
         pieces, edits = _extract_document(buf, True, reference_prefix(sample), run, window=window)
         if not edits:
@@ -305,41 +289,17 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
             extracted_size=sum(len(p) for p in pieces), extracted_sha256=extracted.hexdigest(),
             edits=edits,
         ))
-        # One sync makes the resources and the new manifest and page (under temporary names)
-        # durable together; then the manifest is renamed into place and that made durable
-        # before the page is: a page never refers to anything that is not on the disk.
         run.store.make_directory()  # the manifest's folder, even when only the CSP changed
-        staged = [stage(manifest_path(sample), [manifest_bytes(manifest)]), stage(page, pieces, mode)]
-        run.store.finish(staged)
-        os.replace(staged[0], manifest_path(sample))
-        fsync_dir(sample.resources_dir)
-        if checkpoint is not None:
-            checkpoint("page")
-        os.replace(staged[1], page)
-        replaced = True
-        fsync_dir(page.parent)
-        if checkpoint is not None:
-            checkpoint("done")
-    except BaseException:
-        if replaced:
-            raise  # the extracted page stands, with everything it refers to
+        staged.append(stage(manifest_path(sample), [manifest_bytes(manifest)]))
+        staged.append(stage(page, pieces, mode))
+    except BaseException:  # nothing visible changed yet: remove what was written
         for path in staged:
             path.unlink(missing_ok=True)
-        if manifest.layers and manifest.layers[-1].edits is edits:
-            manifest.layers.pop()  # written, but the page never got it: take it back
-            save_manifest(sample, manifest)
         run.store.rollback()
         raise
     finally:
-        pieces = edits = None  # let go of the views into the map before it closes
-    remove_orphans(sample.resources_dir, manifest_files(manifest))
-    names = sorted(set(walk_files(manifest.layers[-1].edits)))
-    return ExtractResult(True, names, run.problems, sample.resources_dir)
-
-
-def manifest_files(manifest: Manifest) -> set[str]:
-    """Every file a manifest names, in all its layers, and the manifest itself."""
-    return {MANIFEST_NAME, *(name for layer in manifest.layers for name in walk_files(layer.edits))}
+        pieces = None  # let go of the views into the map before it closes
+    return StagedPage(sample, manifest, run.store, staged[0], staged[1], run.problems, checkpoint)
 
 
 def refuse_symlinked_resources(sample: Sample) -> None:

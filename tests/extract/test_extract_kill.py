@@ -129,3 +129,73 @@ def test_an_inline_killed_before_it_removed_the_manifest_is_finished_by_the_next
     assert extract_sample(sample).changed
     assert sample.path.read_bytes() == extracted
     assert inline_sample(sample) and tree(tmp_path) == {sample.relpath: original}
+
+
+KILLED_IN_A_BATCH = """
+import os, signal, sys
+from pathlib import Path
+from corpus.extract.extract import stage_sample
+from corpus.extract.staged import commit_pages
+from corpus.samples.tree import Sample
+
+stop_at = int(sys.argv[2])
+calls = []
+
+def checkpoint(stage):
+    calls.append(stage)
+    if len(calls) == stop_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+pages = [stage_sample(Sample(Path(sys.argv[1]), "unused", f"{i}.html"), checkpoint) for i in (1, 2, 3)]
+commit_pages(pages)
+print(len(calls))
+"""
+
+
+def batch_pages() -> dict[str, bytes]:
+    return {f"{i}.html": rich_page().replace(b"Text", f"Page {i}".encode()) for i in (1, 2, 3)}
+
+
+def test_a_batch_killed_anywhere_leaves_each_of_its_pages_whole(tmp_path: Path):
+    """Three pages share the syncs that put them in place: killed while one is replaced and the
+    next is not, each is still the original or fully extracted, and the next run finishes."""
+    originals = batch_pages()
+    reference = tmp_path / "reference"
+    samples = [write_sample(reference, data, name=name) for name, data in originals.items()]
+    done = subprocess.run([sys.executable, "-c", KILLED_IN_A_BATCH, str(reference), "0"], capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    stages = int(done.stdout)
+    extracted = {s.name: s.path.read_bytes() for s in samples}
+    assert all(extracted[name] != originals[name] for name in originals)
+    first_commit_stage = stages - 6  # three "page" and three "done" checkpoints end the run
+    for stop_at in [1, first_commit_stage - 1] + list(range(first_commit_stage + 1, stages + 1)):
+        root = tmp_path / f"k{stop_at}"
+        batch = [write_sample(root, data, name=name) for name, data in originals.items()]
+        child = subprocess.run([sys.executable, "-c", KILLED_IN_A_BATCH, str(root), str(stop_at)],
+                               capture_output=True)
+        assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+        for sample in batch:
+            assert_whole(sample, originals[sample.name], extracted[sample.name])
+        for sample in batch:  # running it again finishes the job
+            assert extract_sample(sample).problems == []
+            assert sample.path.read_bytes() == extracted[sample.name]
+        assert not list(root.rglob(".corpus-*"))
+        assert all(inline_sample(s) for s in batch)
+        assert tree(root) == {s.relpath: originals[s.name] for s in batch}
+        shutil.rmtree(root)
+
+
+def test_a_failure_in_a_batch_undoes_the_pages_not_yet_in_place(tmp_path: Path):
+    from corpus.extract.run import extract_batch
+
+    originals = batch_pages()
+    batch = [write_sample(tmp_path, data, name=name) for name, data in originals.items()]
+    blocked = tmp_path / "samples" / "unused" / "resources" / "3"
+    blocked.parent.mkdir()
+    blocked.write_bytes(b"a file where page 3's resources folder goes")  # writing page 3 fails
+    with pytest.raises(NotADirectoryError):
+        extract_batch(batch)
+    assert tree(tmp_path) == {**{s.relpath: originals[s.name] for s in batch},
+                              "samples/unused/resources/3": blocked.read_bytes()}
+    blocked.unlink()
+    assert [r.changed for r in extract_batch(batch)] == [True, True, True]

@@ -159,9 +159,9 @@ except CorpusError as e:
 
 
 def test_a_worker_killed_mid_run_is_one_error_line_and_every_page_stays_whole(tmp_path: Path):
-    # More pages than the run queues (2 workers x 4): some are never sent before the kill, so the
-    # run cannot end well, however fast the others go.
-    originals = {f"{i}.html": real_page().replace(b"framed", f"page {i}".encode()) for i in range(1, 41)}
+    # More batches than the run queues (2 workers x 2, of 32 pages): some are never sent before
+    # the kill, so the run cannot end well, however fast the others go.
+    originals = {f"{i}.html": real_page().replace(b"framed", f"page {i}".encode()) for i in range(1, 201)}
     samples = [write_sample(tmp_path, data, name=name) for name, data in originals.items()]
     child = subprocess.run([sys.executable, "-c", KILL_A_WORKER, str(tmp_path)], capture_output=True, text=True)
     assert child.returncode == 1, child.stderr
