@@ -34,22 +34,24 @@ def open_page(path: Path) -> Iterator[mmap.mmap | bytes]:
                 pass
 
 
-def _stage_prefix(path: Path) -> str:
-    """Temporary names are named after the file they will replace, hashed: any name fits, and
-    the pages of one folder extracted side by side never touch each other's."""
-    return f"{STAGE_PREFIX}{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}."
+def staged_name(path: Path) -> Path:
+    """Where new content for `path` is staged: named after it, hashed (any name fits, and the
+    pages of one folder extracted side by side never touch each other's), and fixed, so that
+    finding a killed run's leftover costs one unlink, not a listing of the folder."""
+    return path.parent / f"{STAGE_PREFIX}{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}.tmp"
 
 
 def stage(path: Path, pieces: Iterable, mode: int | None = None) -> Path:
-    """Write the pieces (streamed, never joined) to a new temporary file beside `path`; not synced.
+    """Write the pieces (streamed, never joined) to `staged_name(path)`; not synced.
 
     `mode` is the new file's permissions (default: what open() gives under the umask).
+    One process stages a given path at a time (callers hold the writer lock).
     """
-    tmp = path.parent / f"{_stage_prefix(path)}{os.getpid()}.tmp"
+    tmp = staged_name(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
     try:
         fd = os.open(tmp, flags, 0o666 if mode is None else 0o600)
-    except FileExistsError:  # left by a killed process that had this pid: only it could have used the name
+    except FileExistsError:  # a killed run's: nobody else writes this name
         tmp.unlink()
         fd = os.open(tmp, flags, 0o666 if mode is None else 0o600)
     try:
@@ -65,15 +67,8 @@ def stage(path: Path, pieces: Iterable, mode: int | None = None) -> Path:
 
 
 def remove_stages(path: Path) -> None:
-    """Temporary files a killed run staged for `path` (callers hold the writer lock)."""
-    prefix = _stage_prefix(path)
-    try:
-        names = os.listdir(path.parent)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for name in names:
-        if name.startswith(prefix) and name.endswith(".tmp"):
-            (path.parent / name).unlink(missing_ok=True)
+    """What a killed run staged for `path`."""
+    staged_name(path).unlink(missing_ok=True)
 
 
 def write_pieces(path: Path, pieces: Iterable, mode: int) -> None:

@@ -101,7 +101,7 @@ def commit_pages(pages: list[StagedPage]) -> list[ExtractResult]:
     try:
         make_durable([os.fspath(path) for page in pages for path in (page.staged_manifest, page.staged_page)]
                      + [path for page in pages for path in page.store.created],
-                     _folders(page.sample.resources_dir for page in pages))
+                     _folders(folder for page in pages for folder in page.store.folders()))
         for page in pages:
             os.replace(page.staged_manifest, manifest_path(page.sample))
             page.state = "manifest"

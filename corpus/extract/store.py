@@ -177,7 +177,7 @@ class ResourceStore:
 
     def finish(self) -> None:
         """Make every file written durable (before a page may refer to them)."""
-        make_durable(self.created, [self.directory] if self.created else [])
+        make_durable(self.created, self.folders() if self.created or self._created_dirs else [])
 
     def rollback(self) -> None:
         """Remove what this run created (after a failure; the page was not touched)."""
@@ -212,8 +212,11 @@ class ResourceStore:
             pass
         missing = [d for d in (self.directory.parent, self.directory) if not d.exists()]
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._created_dirs.extend(missing)
-        for created in missing:
-            fsync_dir(created.parent)
+        self._created_dirs.extend(missing)  # made durable with the files (see `folders`)
         self._existing = set()
         return self._existing
+
+    def folders(self) -> list[Path]:
+        """The folders whose entries must be durable before a page refers to the files: the
+        resources folder, and the folders holding the ones this extraction created."""
+        return [self.directory] + [created.parent for created in self._created_dirs]
