@@ -1,9 +1,10 @@
 """`corpus extract`: data URLs out to LFS-tracked files (`inline` puts them back).
 
 Extraction reads the page through a memory map in one pass, writing each
-decoded resource as it goes (see extract_store), and builds the new page from
-slices of the old one. The order of writes makes a crash harmless: resources
-(synced), then the manifest, then the page, replaced atomically. A page is
+decoded resource as it goes (see store.py), and builds the new page from slices
+of the old one, streamed to a staged file beside it with the new manifest. Then
+`commit_pages` (staged.py) puts pages in place, alone or in batches: resources
+and staged files synced, then the manifest renamed in, then the page. A page is
 therefore always either the original or the fully extracted one.
 """
 

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 BATCH_PAGES = 32  # pages sharing the syncs that put them in place, at most
-BATCH_BYTES = 64 * 1024 * 1024  # of pages per batch, at most: a batch holds its pages' manifests until the end
+# Of pages per batch, at most: a batch holds its pages' manifests (about 1.6 MB for a thousand
+# resources) until the end, and three syncs matter little beside a big page's thousand files.
+BATCH_BYTES = 16 * 1024 * 1024
 AHEAD_PER_WORKER = 2  # batches queued per worker: enough to keep it busy, few enough to stop soon
 
 

@@ -101,6 +101,7 @@ def make_durable(files: list[str], folders: list[Path]) -> None:
     """
     if not files and not folders:
         return
+    folders = folders or list(dict.fromkeys(Path(path).parent for path in files))
     syncfs = _syncfs()
     if syncfs is not None:
         synced: set[int] = set()

@@ -20,7 +20,8 @@ from tests.extract.pages import rich_page, tree, write_sample
 KILLED_AT = """
 import os, signal, sys
 from pathlib import Path
-from corpus.extract.extract import extract_sample
+from corpus.extract.extract import extract_sample, stage_sample
+from corpus.extract.staged import commit_pages
 from corpus.samples.tree import Sample
 
 stop_at = int(sys.argv[2])
@@ -31,7 +32,12 @@ def checkpoint(stage):
     if len(calls) == stop_at:
         os.kill(os.getpid(), signal.SIGKILL)
 
-extract_sample(Sample(Path(sys.argv[1]), "unused", "1.html"), checkpoint)
+samples = [Sample(Path(sys.argv[1]), "unused", name) for name in sys.argv[3:]]
+if len(samples) == 1:
+    extract_sample(samples[0], checkpoint)
+else:  # a batch: staged one by one, put in place together
+    commit_pages([stage_sample(sample, checkpoint) for sample in samples])
+print(len(calls))
 """
 
 REF = re.compile(rb"resources/1/([0-9a-f]{16}\.[a-z0-9]+)")
@@ -67,7 +73,8 @@ def test_a_killed_extraction_leaves_a_whole_page_and_can_be_finished(tmp_path: P
     for stop_at in range(1, len(stages) + 1):
         root = tmp_path / f"k{stop_at}"
         sample = write_sample(root, original)
-        child = subprocess.run([sys.executable, "-c", KILLED_AT, str(root), str(stop_at)], capture_output=True)
+        child = subprocess.run([sys.executable, "-c", KILLED_AT, str(root), str(stop_at), "1.html"],
+                               capture_output=True)
         assert child.returncode == -signal.SIGKILL, child.stderr.decode()
         assert_whole(sample, original, extracted)
         outcomes.add(sample.path.read_bytes() == extracted)
@@ -131,27 +138,6 @@ def test_an_inline_killed_before_it_removed_the_manifest_is_finished_by_the_next
     assert inline_sample(sample) and tree(tmp_path) == {sample.relpath: original}
 
 
-KILLED_IN_A_BATCH = """
-import os, signal, sys
-from pathlib import Path
-from corpus.extract.extract import stage_sample
-from corpus.extract.staged import commit_pages
-from corpus.samples.tree import Sample
-
-stop_at = int(sys.argv[2])
-calls = []
-
-def checkpoint(stage):
-    calls.append(stage)
-    if len(calls) == stop_at:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-pages = [stage_sample(Sample(Path(sys.argv[1]), "unused", f"{i}.html"), checkpoint) for i in (1, 2, 3)]
-commit_pages(pages)
-print(len(calls))
-"""
-
-
 def batch_pages() -> dict[str, bytes]:
     return {f"{i}.html": rich_page().replace(b"Text", f"Page {i}".encode()) for i in (1, 2, 3)}
 
@@ -162,7 +148,7 @@ def test_a_batch_killed_anywhere_leaves_each_of_its_pages_whole(tmp_path: Path):
     originals = batch_pages()
     reference = tmp_path / "reference"
     samples = [write_sample(reference, data, name=name) for name, data in originals.items()]
-    done = subprocess.run([sys.executable, "-c", KILLED_IN_A_BATCH, str(reference), "0"], capture_output=True)
+    done = subprocess.run([sys.executable, "-c", KILLED_AT, str(reference), "0", *originals], capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
     stages = int(done.stdout)
     extracted = {s.name: s.path.read_bytes() for s in samples}
@@ -171,7 +157,7 @@ def test_a_batch_killed_anywhere_leaves_each_of_its_pages_whole(tmp_path: Path):
     for stop_at in [1, first_commit_stage - 1] + list(range(first_commit_stage + 1, stages + 1)):
         root = tmp_path / f"k{stop_at}"
         batch = [write_sample(root, data, name=name) for name, data in originals.items()]
-        child = subprocess.run([sys.executable, "-c", KILLED_IN_A_BATCH, str(root), str(stop_at)],
+        child = subprocess.run([sys.executable, "-c", KILLED_AT, str(root), str(stop_at), *originals],
                                capture_output=True)
         assert child.returncode == -signal.SIGKILL, child.stderr.decode()
         for sample in batch:
