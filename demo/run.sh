@@ -44,6 +44,11 @@ git commit -q -m "Demo corpus: 36 samples split 60/20/20"
 git log --oneline -1
 git lfs ls-files | wc -l | xargs echo "LFS files:"
 
+step "corpus inline, then corpus extract -j 2 (pages in worker processes): byte for byte, git sees no change"
+corpus inline samples/training | tail -n 1
+corpus extract -j 2 samples/training | tail -n 1
+git status --porcelain samples | wc -l | xargs echo "files changed by the round trip:"
+
 step "corpus import: bring an existing Fathom samples tree into a new corpus, names and sets kept"
 corpus init "$work/imported" >/dev/null
 cp "$here/rubric.md" "$work/imported/samples/rubric.md"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,9 @@ from corpus.errors import BadInput, CorpusError, escape_line
 from corpus.progress import progress
 from corpus.samples.lock import writer_lock
 from corpus.samples.tree import Sample, resolve_samples
+
+if TYPE_CHECKING:
+    from corpus.extract.extract import ExtractResult
 
 PATHS = click.argument("paths", nargs=-1, type=SetOrPath(path_type=Path), metavar="[PATH|SET]...")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
@@ -39,16 +43,28 @@ def _pages(paths: tuple[Path, ...]) -> tuple[Path | None, list[Sample], list[Sam
     return root, samples, loose
 
 
+def _shown_resources(result: ExtractResult, root: Path | None) -> list[str]:
+    """The result's resource files as shown to the user; the folder is resolved once, not per file."""
+    if result.folder is None:
+        return []
+    folder = shown_path(result.folder, root)
+    return [f"{folder}/{name}" for name in result.names]
+
+
 @click.command()
 @PATHS
 @click.option("--preserve-originals/--no-preserve-originals", default=None,
               help="Outside a corpus: first copy each page into a new `originals` folder beside it "
                    "[default: yes, as fathom extract]. Inside a corpus git keeps the originals and "
                    "`corpus inline` restores them, so only --no-preserve-originals applies there.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes extracting pages side by side [default: one per CPU; "
+                   "one page is always extracted in this process].")
 @JSON
 @click.pass_context
 @reports_errors
-def extract(ctx: click.Context, paths: tuple[Path, ...], preserve_originals: bool | None, as_json: bool) -> None:
+def extract(ctx: click.Context, paths: tuple[Path, ...], preserve_originals: bool | None, jobs: int | None,
+            as_json: bool) -> None:
     """Move the data: URLs of pages into their resources folders (Git LFS in a corpus).
 
     PATHS are pages, set folders (by name or path) or the corpus (default: the whole
@@ -60,10 +76,10 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], preserve_originals: boo
     each goes into IN_DIRECTORY/originals/ (which must not exist yet).
     `corpus inline` undoes extraction byte for byte. Malformed data URLs are left
     in place and reported as FILE:OFFSET: MESSAGE; the exit status is then 1.
+    Pages are spread over --jobs worker processes; the output keeps their order.
     """
-    from corpus.extract.extract import ExtractResult, Problem, extract_sample
     from corpus.extract.folder import preserve_originals as copy_originals
-    from corpus.extract.store import Writers
+    from corpus.extract.run import extract_samples
 
     root, samples, loose = _pages(paths)
     if samples and preserve_originals:
@@ -76,19 +92,15 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], preserve_originals: boo
     with ExitStack() as stack:
         if samples:
             stack.enter_context(writer_lock(root))
-        writers = stack.enter_context(Writers())
         advance = stack.enter_context(progress("extracting", len(samples) + len(loose), not as_json))
-        for sample in samples + loose:
+        pages = samples + loose
+        for sample, result in zip(pages, extract_samples(pages, jobs)):  # one page's trouble never stops the others
             advance(1)
-            try:
-                result = extract_sample(sample, writers=writers)
-            except CorpusError as e:  # one page's trouble never stops the others
-                result = ExtractResult(False, [], [Problem(sample.path, 0, str(e).removeprefix(f"{sample.path}: "))])
             problems += result.problems
             report.append({
                 "page": sample.relpath,
                 "changed": result.changed,
-                "resources": [shown_path(p, root) for p in result.resources],
+                "resources": _shown_resources(result, root),
                 "problems": [{"offset": p.offset, "message": p.message} for p in result.problems],
             })
     if as_json:

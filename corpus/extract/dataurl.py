@@ -119,8 +119,11 @@ def _header(buf, start: int) -> tuple[int, str, bool] | None:
     return comma + 1, mime.decode("ascii", "replace"), base64 is not None
 
 
-def _data_url(buf, start: int, end: int, html_escaped: bool) -> DataURL | None:
-    header = _header(buf, start)
+def _data_url(buf, start: int, end: int, html_escaped: bool,
+              header: tuple[int, str, bool] | None = None) -> DataURL | None:
+    """The data URL at `start` ending by `end`; `header` is `_header(buf, start)` when already read."""
+    if header is None:
+        header = _header(buf, start)
     if header is None or header[0] > end:
         return None
     while end > header[0] and _is_space(buf[end - 1]):
@@ -237,7 +240,7 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
             if context.group("string") and _MARKUP.search(buf, start, end):
                 pos = start + 5  # quotes in text around markup (`"data:,<img ...`): no URL
                 continue
-        url = _data_url(buf, start, end, html_escaped)
+        url = _data_url(buf, start, end, html_escaped, header)
         if url is not None:
             yield url
             consumed = url.end

@@ -1,9 +1,10 @@
 """`corpus extract`: data URLs out to LFS-tracked files (`inline` puts them back).
 
 Extraction reads the page through a memory map in one pass, writing each
-decoded resource as it goes (see extract_store), and builds the new page from
-slices of the old one. The order of writes makes a crash harmless: resources
-(synced), then the manifest, then the page, replaced atomically. A page is
+decoded resource as it goes (see store.py), and builds the new page from slices
+of the old one, streamed to a staged file beside it with the new manifest. Then
+`commit_pages` (staged.py) puts pages in place, alone or in batches: resources
+and staged files synced, then the manifest renamed in, then the page. A page is
 therefore always either the original or the fully extracted one.
 """
 
@@ -11,14 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import mmap
-import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from corpus.errors import CorpusError, escape_line
+from corpus.errors import CorpusError
 from corpus.extract.attributes import stale_attributes
 from corpus.extract.dataurl import (
     BaseTag,
@@ -32,22 +31,28 @@ from corpus.extract.dataurl import (
     scan,
 )
 from corpus.extract.manifest import (
-    MANIFEST_NAME,
     Edit,
     Layer,
     Manifest,
     applied_layers,
     load_manifest,
+    manifest_bytes,
+    manifest_path,
     save_manifest,
     text,
-    walk_files,
 )
 from corpus.extract.mime import extension, media_type
-from corpus.extract.pagefile import open_page
+from corpus.extract.pagefile import open_page, remove_stages, stage, write_pieces
+from corpus.extract.staged import (
+    ExtractResult,
+    Problem,
+    StagedPage,
+    commit_pages,
+    manifest_files,
+)
 from corpus.extract.store import (
     Checkpoint,
     ResourceStore,
-    Writers,
     remove_orphans,
     remove_stale_temps,
 )
@@ -57,32 +62,14 @@ from corpus.extract.survey import (  # the two predicates are re-exported: calle
     has_inline_data,
     page_has_inline_data,
 )
-from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import RESOURCES_DIR, Sample
 
-__all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data", "page_has_inline_data",
-           "refuse_symlinked_resources", "write_pieces"]
+__all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data",
+           "page_has_inline_data", "refuse_symlinked_resources", "stage_sample", "write_pieces"]
 
 DROP_CONTEXT = 64
 COPY_GAPS_BELOW = 64 * 1024
-RELEASE_EVERY = 2 * 1024 * 1024  # bytes of the mapped page kept resident, about
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    offset: int
-    message: str
-
-    def __str__(self) -> str:
-        return escape_line(f"{self.path}:{self.offset}: {self.message}")
-
-
-@dataclass
-class ExtractResult:
-    changed: bool
-    resources: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+RELEASE_EVERY = 512 * 1024  # bytes of the mapped page kept resident, about (less saved no time)
 
 
 def reference_prefix(sample: Sample) -> str:
@@ -247,45 +234,33 @@ def _extract_url(
     return (prefix + name).encode("ascii"), edit
 
 
-def write_pieces(path: Path, pieces: Iterable, mode: int) -> None:
-    """Replace `path` atomically with the concatenated pieces (streamed, never joined).
-
-    The caller syncs the folder: once the rename is done, the new page stands.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".corpus-", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as f:
-            for piece in pieces:
-                f.write(piece)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None,
-                   writers: Writers | None = None) -> ExtractResult:
+def extract_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> ExtractResult:
     """Move every data URL of a sample's page into its resources folder, in place.
 
     Atomic and idempotent; malformed data URLs stay where they are and come back as
     problems. `checkpoint(stage)` is called after each resource ("resource"), before
     the page is replaced ("page") and after ("done"); tests kill the process there.
-    `writers` is the run's pool of writer threads (one per run, shared by its pages).
     Resource files no manifest layer names (left by an interrupted run) are removed.
     """
+    staged = stage_sample(sample, checkpoint)
+    if isinstance(staged, ExtractResult):
+        return staged
+    return commit_pages([staged])[0]
+
+
+def stage_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> StagedPage | ExtractResult:
+    """Extract a page up to the point of putting it in place (`commit_pages` does that, for a
+    batch of pages at once); the result itself when there is nothing to put in place."""
     page = sample.path
     refuse_symlinked_resources(sample)
     manifest = load_manifest(sample) or Manifest(page=sample.name)
     remove_stale_temps(sample.resources_dir)
+    remove_stages(page)
     with open_page(page) as buf:
-        return _extract_mapped(sample, buf, manifest, checkpoint, writers)
+        return _stage_mapped(sample, buf, manifest, checkpoint)
 
 
-def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpoint | None,
-                    writers: Writers | None) -> ExtractResult:
+def _stage_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpoint | None) -> StagedPage | ExtractResult:
     page = sample.path
     if not buf:
         return ExtractResult(False)  # an empty page holds nothing to extract; `check` reports it
@@ -296,11 +271,10 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
     if len(carried) != len(manifest.layers):  # layers of a run killed before the page was replaced
         manifest.layers = carried
         save_manifest(sample, manifest)
-    run = _Run(page, ResourceStore(sample.resources_dir, checkpoint, writers))
+    run = _Run(page, ResourceStore(sample.resources_dir, checkpoint))
     window = _PageWindow(buf)
     pieces: list | None = None
-    edits: list[Edit] | None = None
-    replaced = False
+    staged: list[Path] = []
     try:
         pieces, edits = _extract_document(buf, True, reference_prefix(sample), run, window=window)
         if not edits:
@@ -308,7 +282,6 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
             remove_orphans(sample.resources_dir, manifest_files(manifest))
             return ExtractResult(False, [], run.problems)
         window.advance(len(buf), final=True)
-        run.store.finish()
         extracted = hashlib.sha256()
         for piece in pieces:
             extracted.update(piece)
@@ -317,33 +290,17 @@ def _extract_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpo
             extracted_size=sum(len(p) for p in pieces), extracted_sha256=extracted.hexdigest(),
             edits=edits,
         ))
-        save_manifest(sample, manifest)
-        if checkpoint is not None:
-            checkpoint("page")
-        write_pieces(page, pieces, mode)
-        replaced = True
-        fsync_dir(page.parent)
-        if checkpoint is not None:
-            checkpoint("done")
-    except BaseException:
-        if replaced:
-            raise  # the extracted page stands, with everything it refers to
-        if manifest.layers and manifest.layers[-1].edits is edits:
-            manifest.layers.pop()  # written, but the page never got it: take it back
-            save_manifest(sample, manifest)
+        run.store.make_directory()  # the manifest's folder, even when only the CSP changed
+        staged.append(stage(manifest_path(sample), [manifest_bytes(manifest)]))
+        staged.append(stage(page, pieces, mode))
+    except BaseException:  # nothing visible changed yet: remove what was written
+        for path in staged:
+            path.unlink(missing_ok=True)
         run.store.rollback()
         raise
     finally:
-        pieces = edits = None  # let go of the views into the map before it closes
-    remove_orphans(sample.resources_dir, manifest_files(manifest))
-    folder = sample.resources_dir
-    resources = [folder / name for name in sorted(set(walk_files(manifest.layers[-1].edits)))]
-    return ExtractResult(True, resources, run.problems)
-
-
-def manifest_files(manifest: Manifest) -> set[str]:
-    """Every file a manifest names, in all its layers, and the manifest itself."""
-    return {MANIFEST_NAME, *(name for layer in manifest.layers for name in walk_files(layer.edits))}
+        pieces = None  # let go of the views into the map before it closes
+    return StagedPage(sample, manifest, run.store, staged[0], staged[1], run.problems, checkpoint)
 
 
 def refuse_symlinked_resources(sample: Sample) -> None:

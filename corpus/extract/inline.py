@@ -11,11 +11,7 @@ from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.extract.dataurl import Spelling, encode_base64
-from corpus.extract.extract import (
-    DROP_CONTEXT,
-    refuse_symlinked_resources,
-    write_pieces,
-)
+from corpus.extract.extract import DROP_CONTEXT, refuse_symlinked_resources
 from corpus.extract.manifest import (
     Edit,
     applied_layers,
@@ -24,6 +20,7 @@ from corpus.extract.manifest import (
     save_manifest,
     walk_files,
 )
+from corpus.extract.pagefile import remove_stages, write_pieces
 from corpus.extract.store import name_matches, remove_orphans
 from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import Sample
@@ -101,6 +98,7 @@ def inline_sample(sample: Sample) -> bool:
     manifest and the files it lists go once the page is back.
     """
     refuse_symlinked_resources(sample)
+    remove_stages(sample.path)
     manifest = load_manifest(sample)
     if manifest is None:
         _remove_folder_if_empty(sample, remove_orphans(sample.resources_dir, set()))

@@ -91,11 +91,16 @@ def save_manifest(sample: Sample, manifest: Manifest) -> None:
             path.unlink()
             fsync_dir(path.parent)
         return
+    atomic_write(path, manifest_bytes(manifest))
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    """The manifest file's content."""
     # Compact: with `indent` json falls back to its pure-Python encoder, which costs more
     # than extracting a page of a thousand small resources. One layer per line keeps it readable.
     layers = ",\n".join(json.dumps(vars(layer), sort_keys=True, separators=(",", ":")) for layer in manifest.layers)
     head = json.dumps({"format": FORMAT, "version": VERSION, "page": manifest.page}, sort_keys=True)
-    atomic_write(path, (head[:-1] + ', "layers": [\n' + layers + "\n]}\n").encode())
+    return (head[:-1] + ', "layers": [\n' + layers + "\n]}\n").encode()
 
 
 def applied_layers(layers: list[Layer], page: Path) -> list[Layer]:

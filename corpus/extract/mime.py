@@ -7,6 +7,7 @@ Nothing here ever asks the user: it runs inside git hooks, without a terminal.
 
 from __future__ import annotations
 
+import functools
 import io
 
 FALLBACK_EXTENSION = "bin"
@@ -90,6 +91,7 @@ _PILLOW_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp", "B
                    "ICO": "ico", "TIFF": "tif", "PPM": "ppm", "TGA": "tga", "CUR": "cur"}
 
 
+@functools.lru_cache(maxsize=1024)  # a page declares a handful of types, a thousand times
 def media_type(mime: str) -> str:
     """`Image/PNG ; charset=x` -> `image/png`."""
     return mime.split(";", 1)[0].strip().lower()
@@ -97,7 +99,7 @@ def media_type(mime: str) -> str:
 
 def _magic(data: bytes) -> str | None:
     for offset, magic, ext in _MAGIC:
-        if data[offset:offset + len(magic)] == magic:
+        if data.startswith(magic, offset):  # no slice copied: this runs for every resource
             return ext
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):

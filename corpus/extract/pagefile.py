@@ -1,13 +1,18 @@
-"""A page's bytes through a memory map: pages run to 200 MB and are read once, front to back."""
+"""A page's bytes through a memory map (pages run to 200 MB and are read once, front to back),
+and new content staged beside a file under a temporary name, to replace it later."""
 
 from __future__ import annotations
 
+import hashlib
 import mmap
-from collections.abc import Iterator
+import os
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from corpus.errors import CorpusError
+
+STAGE_PREFIX = ".corpus-"
 
 
 @contextmanager
@@ -27,3 +32,58 @@ def open_page(path: Path) -> Iterator[mmap.mmap | bytes]:
                 buf.close()
             except BufferError:  # a traceback still holds a view; the map goes with it
                 pass
+
+
+def staged_name(path: Path) -> Path:
+    """Where new content for `path` is staged: named after it, hashed (any name fits, and the
+    pages of one folder extracted side by side never touch each other's), and fixed, so that
+    finding a killed run's leftover costs one unlink, not a listing of the folder."""
+    return path.parent / f"{STAGE_PREFIX}{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}.tmp"
+
+
+def stage(path: Path, pieces: Iterable, mode: int | None = None) -> Path:
+    """Write the pieces (streamed, never joined) to `staged_name(path)`; not synced.
+
+    `mode` is the new file's permissions (default: what open() gives under the umask).
+    One process stages a given path at a time (callers hold the writer lock).
+    """
+    tmp = staged_name(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        fd = os.open(tmp, flags, 0o666 if mode is None else 0o600)
+    except FileExistsError:  # a killed run's: nobody else writes this name
+        tmp.unlink()
+        fd = os.open(tmp, flags, 0o666 if mode is None else 0o600)
+    try:
+        if mode is not None:
+            os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as f:
+            for piece in pieces:
+                f.write(piece)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def remove_stages(path: Path) -> None:
+    """What a killed run staged for `path`."""
+    staged_name(path).unlink(missing_ok=True)
+
+
+def write_pieces(path: Path, pieces: Iterable, mode: int) -> None:
+    """Replace `path` atomically with the concatenated pieces, synced.
+
+    The caller syncs the folder: once the rename is done, the new content stands.
+    """
+    tmp = stage(path, pieces, mode)
+    try:
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

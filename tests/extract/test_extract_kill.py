@@ -20,7 +20,8 @@ from tests.extract.pages import rich_page, tree, write_sample
 KILLED_AT = """
 import os, signal, sys
 from pathlib import Path
-from corpus.extract.extract import extract_sample
+from corpus.extract.extract import extract_sample, stage_sample
+from corpus.extract.staged import commit_pages
 from corpus.samples.tree import Sample
 
 stop_at = int(sys.argv[2])
@@ -31,7 +32,12 @@ def checkpoint(stage):
     if len(calls) == stop_at:
         os.kill(os.getpid(), signal.SIGKILL)
 
-extract_sample(Sample(Path(sys.argv[1]), "unused", "1.html"), checkpoint)
+samples = [Sample(Path(sys.argv[1]), "unused", name) for name in sys.argv[3:] or ["1.html"]]
+if len(samples) == 1:
+    extract_sample(samples[0], checkpoint)
+else:  # a batch: staged one by one, put in place together
+    commit_pages([stage_sample(sample, checkpoint) for sample in samples])
+print(len(calls))
 """
 
 REF = re.compile(rb"resources/1/([0-9a-f]{16}\.[a-z0-9]+)")
@@ -76,6 +82,7 @@ def test_a_killed_extraction_leaves_a_whole_page_and_can_be_finished(tmp_path: P
         assert result.problems == []
         assert sample.path.read_bytes() == extracted
         assert not list(sample.resources_dir.glob(".corpus-*"))
+        assert not list(sample.path.parent.glob(".corpus-*"))  # nor the page's staged copy
         assert inline_sample(sample)
         assert tree(root) == {sample.relpath: original}
         shutil.rmtree(root)
@@ -128,3 +135,52 @@ def test_an_inline_killed_before_it_removed_the_manifest_is_finished_by_the_next
     assert extract_sample(sample).changed
     assert sample.path.read_bytes() == extracted
     assert inline_sample(sample) and tree(tmp_path) == {sample.relpath: original}
+
+
+def batch_pages() -> dict[str, bytes]:
+    return {f"{i}.html": rich_page().replace(b"Text", f"Page {i}".encode()) for i in (1, 2, 3)}
+
+
+def test_a_batch_killed_anywhere_leaves_each_of_its_pages_whole(tmp_path: Path):
+    """Three pages share the syncs that put them in place: killed while one is replaced and the
+    next is not, each is still the original or fully extracted, and the next run finishes."""
+    originals = batch_pages()
+    reference = tmp_path / "reference"
+    samples = [write_sample(reference, data, name=name) for name, data in originals.items()]
+    done = subprocess.run([sys.executable, "-c", KILLED_AT, str(reference), "0", *originals], capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    stages = int(done.stdout)
+    extracted = {s.name: s.path.read_bytes() for s in samples}
+    assert all(extracted[name] != originals[name] for name in originals)
+    first_commit_stage = stages - 6  # three "page" and three "done" checkpoints end the run
+    for stop_at in [1, first_commit_stage - 1] + list(range(first_commit_stage + 1, stages + 1)):
+        root = tmp_path / f"k{stop_at}"
+        batch = [write_sample(root, data, name=name) for name, data in originals.items()]
+        child = subprocess.run([sys.executable, "-c", KILLED_AT, str(root), str(stop_at), *originals],
+                               capture_output=True)
+        assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+        for sample in batch:
+            assert_whole(sample, originals[sample.name], extracted[sample.name])
+        for sample in batch:  # running it again finishes the job
+            assert extract_sample(sample).problems == []
+            assert sample.path.read_bytes() == extracted[sample.name]
+        assert not list(root.rglob(".corpus-*"))
+        assert all(inline_sample(s) for s in batch)
+        assert tree(root) == {s.relpath: originals[s.name] for s in batch}
+        shutil.rmtree(root)
+
+
+def test_a_failure_in_a_batch_undoes_the_pages_not_yet_in_place(tmp_path: Path):
+    from corpus.extract.run import extract_batch
+
+    originals = batch_pages()
+    batch = [write_sample(tmp_path, data, name=name) for name, data in originals.items()]
+    blocked = tmp_path / "samples" / "unused" / "resources" / "3"
+    blocked.parent.mkdir()
+    blocked.write_bytes(b"a file where page 3's resources folder goes")  # writing page 3 fails
+    with pytest.raises(NotADirectoryError):
+        extract_batch(batch)
+    assert tree(tmp_path) == {**{s.relpath: originals[s.name] for s in batch},
+                              "samples/unused/resources/3": blocked.read_bytes()}
+    blocked.unlink()
+    assert [r.changed for r in extract_batch(batch)] == [True, True, True]
