@@ -65,7 +65,7 @@ from corpus.extract.survey import (  # the two predicates are re-exported: calle
 from corpus.samples.tree import RESOURCES_DIR, Sample
 
 __all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data",
-           "page_has_inline_data", "refuse_symlinked_resources", "stage_sample", "write_pieces"]
+           "page_has_inline_data", "refuse_unsafe_resources", "stage_sample", "write_pieces"]
 
 DROP_CONTEXT = 64
 COPY_GAPS_BELOW = 64 * 1024
@@ -252,7 +252,7 @@ def stage_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> Staged
     """Extract a page up to the point of putting it in place (`commit_pages` does that, for a
     batch of pages at once); the result itself when there is nothing to put in place."""
     page = sample.path
-    refuse_symlinked_resources(sample)
+    refuse_unsafe_resources(sample)
     manifest = load_manifest(sample) or Manifest(page=sample.name)
     remove_stale_temps(sample.resources_dir)
     remove_stages(page)
@@ -303,10 +303,16 @@ def _stage_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpoin
     return StagedPage(sample, manifest, run.store, staged[0], staged[1], run.problems, checkpoint)
 
 
-def refuse_symlinked_resources(sample: Sample) -> None:
+def refuse_unsafe_resources(sample: Sample) -> None:
     """A page or resources folder (or `resources/`) that is a symbolic link would send writes,
-    and the browser's reads, anywhere on the machine: refuse the sample (`check` reports it)."""
+    and the browser's reads, anywhere on the machine; a file where the folder belongs can't
+    hold resources. Either refuses the sample with one line naming the path (`check` reports
+    them too)."""
     for path in (sample.path, sample.resources_dir.parent, sample.resources_dir):
         if path.is_symlink():
             raise CorpusError(f"{path}: is a symbolic link; samples and their resources must be real "
                               "files and folders inside the set")
+    for folder in (sample.resources_dir.parent, sample.resources_dir):
+        if folder.exists() and not folder.is_dir():
+            raise CorpusError(f"{folder}: is a file where the folder of {sample.name}'s resources belongs; "
+                              "move it aside")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.extract.dataurl import Spelling, encode_base64
-from corpus.extract.extract import DROP_CONTEXT, refuse_symlinked_resources
+from corpus.extract.extract import DROP_CONTEXT, refuse_unsafe_resources
 from corpus.extract.manifest import (
     Edit,
     applied_layers,
@@ -97,7 +97,7 @@ def inline_sample(sample: Sample) -> bool:
     The exact inverse of `extract_sample`, even after several extractions. The
     manifest and the files it lists go once the page is back.
     """
-    refuse_symlinked_resources(sample)
+    refuse_unsafe_resources(sample)
     remove_stages(sample.path)
     manifest = load_manifest(sample)
     if manifest is None:

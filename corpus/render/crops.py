@@ -35,7 +35,7 @@ from typing import Any
 from PIL import Image
 
 from corpus.errors import BadInput, CorpusError, escape_line
-from corpus.extract.extract import refuse_symlinked_resources
+from corpus.extract.extract import refuse_unsafe_resources
 from corpus.samples.atomic import atomic_write
 from corpus.samples.tree import SAMPLES_DIR, Sample, iter_resource_files
 
@@ -186,7 +186,7 @@ def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
     todo = []
     for sample in samples:
         try:
-            refuse_symlinked_resources(sample)
+            refuse_unsafe_resources(sample)
             digest = content_hash(sample)
         except (CorpusError, OSError) as e:  # this page only: say so, and go on with the others
             report.failed.append(escape_line(str(e) if isinstance(e, CorpusError) else f"{sample.path}: {e}"))

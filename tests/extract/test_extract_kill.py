@@ -170,17 +170,21 @@ def test_a_batch_killed_anywhere_leaves_each_of_its_pages_whole(tmp_path: Path):
         shutil.rmtree(root)
 
 
-def test_a_failure_in_a_batch_undoes_the_pages_not_yet_in_place(tmp_path: Path):
-    from corpus.extract.run import extract_batch
+def test_a_failure_in_a_batch_undoes_the_pages_not_yet_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from corpus.extract import run
 
     originals = batch_pages()
     batch = [write_sample(tmp_path, data, name=name) for name, data in originals.items()]
-    blocked = tmp_path / "samples" / "unused" / "resources" / "3"
-    blocked.parent.mkdir()
-    blocked.write_bytes(b"a file where page 3's resources folder goes")  # writing page 3 fails
-    with pytest.raises(NotADirectoryError):
-        extract_batch(batch)
-    assert tree(tmp_path) == {**{s.relpath: originals[s.name] for s in batch},
-                              "samples/unused/resources/3": blocked.read_bytes()}
-    blocked.unlink()
-    assert [r.changed for r in extract_batch(batch)] == [True, True, True]
+    stage_for_real = run.stage_sample
+
+    def disk_full_on_the_last_page(sample):
+        if sample is batch[-1]:
+            raise OSError(28, "No space left on device", str(sample.path))
+        return stage_for_real(sample)
+
+    monkeypatch.setattr(run, "stage_sample", disk_full_on_the_last_page)
+    with pytest.raises(OSError, match="No space left"):
+        run.extract_batch(batch)
+    assert tree(tmp_path) == {s.relpath: originals[s.name] for s in batch}  # the staged pages were undone
+    monkeypatch.undo()
+    assert [r.changed for r in run.extract_batch(batch)] == [True, True, True]

@@ -23,7 +23,8 @@ REF = re.compile(rb"resources/([^/]+)/([0-9a-f]{16}\.[a-z0-9]+)")
 
 def mixed_set(root: Path) -> list[Sample]:
     """Pages as a real set holds them: messy saves, a page with a broken data URL, a page whose
-    resources folder is a symlink, a binary file named .html, and a 0-byte page."""
+    resources folder is a symlink, a binary file named .html, a 0-byte page, and a page whose
+    resources folder's name is taken by a file."""
     samples = [write_sample(root, real_page(), name="1.html"),
                write_sample(root, freeze_dry_page('<img src="data:image/png;base64,@@@@">'), name="n2.html"),
                write_sample(root, rich_page(), name="3.html"),
@@ -36,6 +37,8 @@ def mixed_set(root: Path) -> list[Sample]:
     os.symlink(outside, root / "samples" / "unused" / "resources" / "6")
     samples += [write_sample(root, real_page().replace(b"framed", f"page {i}".encode()), name=f"{i}.html")
                 for i in range(7, 12)]
+    samples.append(write_sample(root, rich_page().replace(b"Text", b"Blocked"), name="12.html"))
+    (root / "samples" / "unused" / "resources" / "12").write_text("a file where the folder belongs")
     return samples
 
 
@@ -53,12 +56,13 @@ def test_worker_processes_extract_exactly_what_one_process_does_in_page_order(tm
     assert [(changed, names, [p.replace(str(spread), str(alone)) for p in problems])
             for changed, names, problems in in_workers] == in_one
     assert tree(spread) == tree(alone)
-    assert [changed for changed, _, _ in in_one] == [True, True, True, False, False, False] + [True] * 5
+    assert [changed for changed, _, _ in in_one] == [True, True, True, False, False, False] + [True] * 5 + [False]
     problems = [problems for _, _, problems in in_one]
     assert "malformed" in problems[1][0] and "not an HTML" in problems[3][0] and "symbolic link" in problems[5][0]
-    assert [bool(p) for p in problems] == [False, True, False, True, False, True] + [False] * 5
+    assert "is a file where the folder of 12.html's resources belongs" in problems[11][0]
+    assert [bool(p) for p in problems] == [False, True, False, True, False, True] + [False] * 5 + [True]
     for sample, (changed, _, _) in zip(samples, in_workers):
-        if sample.name != "6.html":  # inline refuses the symlinked folder as extract did
+        if sample.name not in ("6.html", "12.html"):  # inline refuses these folders as extract did
             assert inline_sample(sample) == changed
         assert sample.path.read_bytes() == originals[sample.name]
 
@@ -77,13 +81,13 @@ def test_cli_jobs_keeps_the_order_and_the_per_page_problems(corpus_root: Path, c
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert [r["page"] for r in report] == in_order
-    assert [r["page"] for r in report if r["problems"]] == ["samples/unused/4.html", "samples/unused/6.html",
-                                                           "samples/unused/n2.html"]
+    assert [r["page"] for r in report if r["problems"]] == ["samples/unused/12.html", "samples/unused/4.html",
+                                                           "samples/unused/6.html", "samples/unused/n2.html"]
     by_page = {r["page"]: r for r in report}
     first = by_page["samples/unused/1.html"]
     assert first["changed"] and all(p.startswith("samples/unused/resources/1/") for p in first["resources"])
     assert all((corpus_root / p).is_file() for p in first["resources"])
-    assert "3 problem(s) in 3 page(s)" in result.stderr
+    assert "4 problem(s) in 4 page(s)" in result.stderr
     bad = corpus_cli("extract", "-j", "0", cwd=corpus_root)
     assert bad.returncode == 2 and "--jobs" in bad.stderr
 
