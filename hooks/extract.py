@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.extract.extract import extract_sample
+from corpus.extract.run import extract_samples
 from corpus.extract.survey import has_inline_data
 from corpus.samples.lock import writer_lock
 from corpus.samples.tree import SETS, is_page_name, sample_at
@@ -18,11 +18,10 @@ def main(root: Path, files: list[Path]) -> int:
     failed = False
     pages = [path for path in files if _is_sample_page(root, path)]
     with writer_lock(root):
-        for path in pages:
-            sample = sample_at(root, path)
-            if not has_inline_data(sample.path.read_bytes()):
-                continue
-            result = extract_sample(sample)
+        samples = [sample_at(root, path) for path in pages]
+        samples = [sample for sample in samples if has_inline_data(sample.path.read_bytes())]
+        # In batches in this process: a batch shares the syncs that put its pages in place.
+        for sample, result in zip(samples, extract_samples(samples, jobs=1)):
             for problem in result.problems:
                 print(f"{sample.relpath}:1: {problem.message} (byte {problem.offset})")
             if result.changed:
