@@ -61,7 +61,7 @@ def stratum_targets(sizes: dict[Stratum, int], ratios: Sequence[Fraction], rng: 
     for stratum in sorted(leftover):
         while leftover[stratum] > 0:
             j = _reroute(stratum, open_units, raised, need)
-            if j is None:  # cannot happen with exact totals; keep the sizes exact regardless
+            if j is None:  # never seen (the property test tries 300 cases); set sizes stay exact regardless
                 j = max(range(len(need)), key=lambda k: need[k])
                 targets[j][stratum] += 1
             need[j] -= 1
