@@ -351,9 +351,9 @@ def main() -> None:
                         help="where to work (default: the system temp folder); e.g. /dev/shm to see the "
                              "ratios where creating a file is cheap")
     args = parser.parse_args()
-    from corpus.extract.run import default_jobs
+    from corpus.cpus import usable_cpus
 
-    corpus_jobs = sorted({1, args.jobs or default_jobs()})
+    corpus_jobs = sorted({1, args.jobs or usable_cpus()})
     with tempfile.TemporaryDirectory(prefix="bench-extract-", dir=args.dir) as tmp_name:
         tmp = Path(tmp_name)
         old_module = old_tool_venv(tmp / "venv")

@@ -70,16 +70,24 @@ def make_anchor_venv(where: Path) -> Path:
     """A virtualenv with fathom-web; returns its python."""
     subprocess.run([sys._base_executable, "-m", "venv", str(where)], check=True)  # type: ignore[attr-defined]
     python = where / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import site; print(site.getsitepackages()[0])"], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    # torch comes from our venv; this venv's own packages come first on sys.path.
-    ours = next(p for p in sys.path if p.endswith("site-packages"))
-    Path(site, "zz_corpus_venv.pth").write_text(ours + "\n")
+    link_our_packages(python)
     pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     subprocess.run([*pip, "--no-deps", "fathom-web==3.7.1"], check=True, stderr=subprocess.DEVNULL)
     subprocess.run([*pip, *ANCHOR_PACKAGES], check=True, stderr=subprocess.DEVNULL)
     return python
+
+
+def link_our_packages(python: Path) -> None:
+    """torch comes from our venv; the anchor venv's own packages come first on sys.path.
+
+    Written again on every run, so an anchor venv kept with --venv follows this venv
+    when it moves (a stale link leaves fathom without torch or cloudpickle).
+    """
+    site = subprocess.run(
+        [str(python), "-c", "import site; print(site.getsitepackages()[0])"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    ours = next(p for p in sys.path if p.endswith("site-packages"))
+    Path(site, "zz_corpus_venv.pth").write_text(ours + "\n")
 
 
 def timed(command: list[str], cwd: Path, repeat: int, env: dict[str, str] | None = None) -> tuple[float, str]:
@@ -164,6 +172,7 @@ def main() -> None:
         venv = args.venv or work / "anchor-venv"
         if not (venv / "bin" / "fathom").exists():
             make_anchor_venv(venv)
+        link_our_packages(venv / "bin" / "python")
         fathom = venv / "bin" / "fathom"
         settings = {
             "defaults": ([], []),

@@ -17,14 +17,16 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from corpus.errors import BadInput, CorpusError
 from corpus.vectors.vectorfile import VectorFile, header_feature_names, vectors_to_json
-from trainer.reading import read_json
+from trainer.reading import map_parts, parse_json, part_count, read_bytes, split_pages
 
 
 @dataclass
@@ -63,9 +65,21 @@ class Dataset:
 
 
 def load_dataset(path: Path, exclude: Sequence[str] = (), features: Sequence[str] | None = None) -> Dataset:
-    """Read a vector file; see `dataset_from_json` for `exclude` and `features`."""
+    """Read a vector file; see `dataset_from_json` for `exclude` and `features`.
+
+    A big file's pages are parsed in parts at once (trainer/reading.py). Anything
+    unusual about a part (not JSON to orjson, a non-finite score, a wrong number of
+    features) sends the whole file down the one-piece path below, whose messages
+    name file, page and rule.
+    """
+    path = Path(path)
+    raw = read_bytes(path)
     with _no_cycle_collection():
-        return dataset_from_json(read_json(Path(path)), str(path), exclude=exclude, features=features)
+        arrays = _arrays_in_parts(raw)
+        if arrays is not None:
+            names, table, full, ruleset_hash = arrays
+            return _dataset(names, table, full, ruleset_hash, str(path), exclude, features)
+        return dataset_from_json(parse_json(raw, path), str(path), exclude=exclude, features=features)
 
 
 @contextmanager
@@ -111,15 +125,22 @@ def dataset_from_json(
         ruleset_hash = data["header"].get("rulesetHash")
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise CorpusError(f"{source}: not a Fathom vector file: {e}") from None
+    full = _float_matrix(rows, len(names), table, names, source)
+    _refuse_non_finite(full, rows, table, names, source)
+    return _dataset(names, table, full, ruleset_hash, source, exclude, features)
+
+
+def _dataset(
+    names: list[str], table: NodeTable, full: np.ndarray, ruleset_hash: str | None, source: str,
+    exclude: Sequence[str], features: Sequence[str] | None,
+) -> Dataset:
+    """The Dataset of a file's columns `features` (all of them if None) less `exclude`."""
     wanted = list(features) if features is not None else list(names)
     missing = [n for n in [*wanted, *exclude] if n not in names]
     if missing:
         raise BadInput(f"{source}: no feature named {', '.join(repr(m) for m in missing)} (it has: {', '.join(names)})")
     wanted = [n for n in wanted if n not in set(exclude)]
     columns = [names.index(n) for n in wanted]
-
-    full = _float_matrix(rows, len(names), table, names, source)
-    _refuse_non_finite(full, rows, table, names, source)
     x = full if columns == list(range(len(names))) else np.ascontiguousarray(full[:, columns])
     return Dataset(
         feature_names=wanted,
@@ -129,6 +150,51 @@ def dataset_from_json(
         columns=columns,
         source=source,
         ruleset_hash=ruleset_hash,
+    )
+
+
+def _arrays_in_parts(raw: bytes) -> tuple[list[str], NodeTable, np.ndarray, str | None] | None:
+    """Feature names, node table, matrix and ruleset hash of a file parsed in parts; None when
+    it is too small to split, not laid out for it, or anything in it needs the one-piece path."""
+    split = split_pages(raw, part_count(len(raw)))
+    if split is None:
+        return None
+    try:
+        skeleton = orjson.loads(split.skeleton)
+        _, names = header_feature_names(skeleton["header"])
+        ruleset_hash = skeleton["header"].get("rulesetHash")
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if skeleton.get("pages") != []:
+        return None
+    parts = map_parts(raw, split.parts, partial(_part_arrays, width=len(names)))
+    if any(part is None for part in parts):
+        return None
+    tables, matrices = zip(*parts)  # type: ignore[misc]
+    return names, _joined_tables(list(tables)), np.concatenate(matrices), ruleset_hash
+
+
+def _part_arrays(pages: bytes, width: int) -> tuple[NodeTable, np.ndarray] | None:
+    """A JSON array of pages' node table and finite float32 matrix; None for anything unusual."""
+    try:
+        table, rows = _node_table(orjson.loads(pages), width)
+        with np.errstate(over="ignore"):
+            matrix = np.array(rows, dtype=np.float32).reshape(len(rows), width)
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        return None
+    return (table, matrix) if np.isfinite(matrix).all() else None
+
+
+def _joined_tables(tables: list[NodeTable]) -> NodeTable:
+    """One table of consecutive runs of pages."""
+    offsets = np.cumsum([0, *(t.starts[-1] for t in tables[:-1])])
+    return NodeTable(
+        filenames=[name for t in tables for name in t.filenames],
+        times=[time for t in tables for time in t.times],
+        starts=np.concatenate([[0], *(t.starts[1:] + offset for t, offset in zip(tables, offsets))]).astype(np.intp),
+        is_target=np.concatenate([t.is_target for t in tables]),
+        pruned=np.concatenate([t.pruned for t in tables]),
+        markup=[m for t in tables for m in t.markup],
     )
 
 

@@ -67,6 +67,9 @@ class TorchLearner:
             self.loss.backward()
         self.optimizer.step([t.grad.numpy() for t in self.tensors])
 
+    def close(self) -> None:
+        pass
+
 
 @contextmanager
 def _threads() -> Iterator[None]:

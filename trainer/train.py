@@ -20,14 +20,15 @@ from typing import Protocol
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from corpus.cpus import usable_cpus
 from corpus.errors import BadInput, CorpusError
 from trainer.dataset import Dataset
 from trainer.hyperparameters import Hyperparameters
 from trainer.model import Layer, Network
 
-# numpy's BLAS on one thread, for the reason trainer/deep.py gives for torch: an
-# iteration is a few matrix-vector products, bound by memory; a second thread gains
-# little on an idle machine and spin-waits badly on a busy one.
+# numpy's BLAS on one thread, for the reason trainer/deep.py gives for torch: BLAS's
+# threads spin-wait badly on a busy machine. The linear model runs its shards on
+# threads of its own instead (trainer/logistic.py), each product on one BLAS thread.
 BLAS_THREADS = 1
 
 # Called once per iteration with (iteration, training loss, validation loss or None).
@@ -40,6 +41,8 @@ class Learner(Protocol):
     def losses(self) -> tuple[float, float | None]: ...  # at the current weights; step() starts from them
 
     def step(self) -> None: ...
+
+    def close(self) -> None: ...  # lets go of any threads
 
 
 @dataclass
@@ -68,7 +71,8 @@ def make_learner(training: Dataset, hp: Hyperparameters, validation: Dataset | N
         return TorchLearner(training.x, training.y, hp.learning_rate, hp.seed, hp.layers, hp.pos_weight, pair)
     from trainer.logistic import LogisticLearner
 
-    return LogisticLearner(training.x, training.y, hp.learning_rate, hp.seed, hp.pos_weight, pair)
+    return LogisticLearner(training.x, training.y, hp.learning_rate, hp.seed, hp.pos_weight, pair,
+                           threads=usable_cpus())
 
 
 def train_network(
@@ -86,7 +90,10 @@ def train_network(
         raise BadInput(f"{training.source}: no candidate nodes to train on")
     with threadpool_limits(BLAS_THREADS, user_api="blas"):
         learner = make_learner(training, hp, validation)
-        return fit(learner, training, hp, validation is not None, on_iteration)
+        try:
+            return fit(learner, training, hp, validation is not None, on_iteration)
+        finally:
+            learner.close()
 
 
 def fit(

@@ -12,12 +12,12 @@ whatever dies when.
 
 from __future__ import annotations
 
-import os
 import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from corpus.cpus import usable_cpus
 from corpus.errors import CorpusError
 from corpus.extract.extract import stage_sample
 from corpus.extract.staged import ExtractResult, Problem, StagedPage, commit_pages
@@ -32,13 +32,6 @@ BATCH_PAGES = 32  # pages sharing the syncs that put them in place, at most
 # resources) until the end, and three syncs matter little beside a big page's thousand files.
 BATCH_BYTES = 16 * 1024 * 1024
 AHEAD_PER_WORKER = 2  # batches queued per worker: enough to keep it busy, few enough to stop soon
-
-
-def default_jobs() -> int:
-    """The CPUs this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def workers_for(pages: int, jobs: int) -> int:
@@ -92,12 +85,14 @@ def extract_samples(samples: Sequence[Sample], jobs: int | None = None) -> Itera
     many worker processes; otherwise they are extracted here. Errors other than a
     page's CorpusError (a full disk, say) end the run, as they do in one process.
     """
-    jobs = workers_for(len(samples), jobs or default_jobs())
+    jobs = workers_for(len(samples), jobs or usable_cpus())
     if jobs == 1:
         for batch in batches(samples, 1):
             yield from extract_batch(batch)
         return
-    from concurrent.futures import ProcessPoolExecutor  # only runs of several pages pay for the import
+    from concurrent.futures import (
+        ProcessPoolExecutor,  # only runs of several pages pay for the import
+    )
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_ignore_interrupts) as pool:

@@ -198,4 +198,6 @@ def test_loss_curves_go_to_tensorboard_runs_named_by_the_comment(tmp_path, corpu
     accumulator = EventAccumulator(str(runs[0]))
     accumulator.Reload()
     assert set(accumulator.Tags()["scalars"]) == {"loss", "validation_loss"}
-    assert len(accumulator.Scalars("loss")) >= 1
+    losses = [event.value for event in accumulator.Scalars("loss")]
+    assert [event.step for event in accumulator.Scalars("loss")] == list(range(len(losses)))
+    assert len(losses) == 20 and losses[-1] < losses[0]  # every iteration's loss, and it fell

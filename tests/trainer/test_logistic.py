@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+import trainer.logistic
 from trainer.dataset import dataset_from_vectors
 from trainer.dedup import merge_identical_rows
 from trainer.deep import TorchLearner
@@ -105,7 +106,7 @@ def test_merging_repeated_rows_gives_the_same_losses_and_model() -> None:
     vx, vy = _with_repeats(base[:200], labels[:200], seed=1)
     merged = LogisticLearner(x, y, 0.5, seed=0, pos_weight=2.0, validation=(vx, vy))
     plain = LogisticLearner(x, y, 0.5, seed=0, pos_weight=2.0, validation=(vx, vy), merge_rows=False)
-    assert merged.training.counts is not None and len(merged.training.counts) < len(y) / 2
+    assert merged.training[0].counts is not None and len(merged.training[0].counts) < len(y) / 2
     for _ in range(80):
         (loss, validation_loss), (p_loss, p_validation_loss) = merged.losses(), plain.losses()
         assert loss == pytest.approx(p_loss, rel=1e-5) and validation_loss == pytest.approx(p_validation_loss,
@@ -114,3 +115,28 @@ def test_merging_repeated_rows_gives_the_same_losses_and_model() -> None:
         plain.step()
     for a, b in zip(merged.params, plain.params):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_shards_on_threads_take_the_steps_one_pass_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big matrix is cut into shards that threads work through: the same losses and model as
+    one pass, and bit for bit the same whatever the thread count (sums go in shard order)."""
+    monkeypatch.setattr(trainer.logistic, "ROWS_PER_THREAD", 100)  # threads even for a small matrix
+    training, validation = _sets(seed=5, pages=80)
+    pair = (validation.x, validation.y)
+    whole = LogisticLearner(training.x, training.y, 1.0, seed=1, pos_weight=2.0, validation=pair)
+    one_thread = LogisticLearner(training.x, training.y, 1.0, seed=1, pos_weight=2.0, validation=pair,
+                                 shard_rows=97)
+    threads = LogisticLearner(training.x, training.y, 1.0, seed=1, pos_weight=2.0, validation=pair,
+                              shard_rows=97, threads=3)
+    assert len(whole.training) == 1 and len(threads.training) > 3 and threads.pool is not None
+    try:
+        for _ in range(100):
+            expected, single, shared = whole.losses(), one_thread.losses(), threads.losses()
+            assert single == pytest.approx(expected, rel=1e-5) and shared == single
+            for learner in (whole, one_thread, threads):
+                learner.step()
+        for a, b, c in zip(whole.params, one_thread.params, threads.params):
+            np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
+            assert np.array_equal(b, c)
+    finally:
+        threads.close()
