@@ -81,7 +81,7 @@ def split_pages(raw: bytes, parts: int) -> PageSplit | None:
     an unclosed bracket in the part before it, and that part would not parse.
     """
     opening = _PAGES_OPEN.search(raw)
-    closing = _FILE_CLOSE.search(raw)
+    closing = _FILE_CLOSE.search(raw, max(0, len(raw) - 4096))  # (from the end: a search from the start tries every "]")
     if parts < 2 or opening is None or closing is None or closing.start() <= opening.end():
         return None
     begin, end = opening.end(), closing.start()
@@ -100,7 +100,8 @@ def split_pages(raw: bytes, parts: int) -> PageSplit | None:
 def map_parts(raw: bytes, ranges: list[tuple[int, int]], parse_part: Callable[[bytes], Part | None]) -> list[Part | None]:
     """parse_part of each range's pages as a JSON array: the first here, the others each in a
     forked process at the same time. A part whose process failed or died is None."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+        # (A daemonic process, a worker of some pool, may not start processes of its own.)
         return [parse_part(_as_array(raw, a, b)) for a, b in ranges]
     context = multiprocessing.get_context("fork")  # the child reads `raw` from the memory it shares
     children: list[tuple[Any, Connection]] = []
