@@ -150,8 +150,8 @@ class LogisticLearner:
         self.params = list(linear_init(x.shape[1], seed))
         self.grads = [np.empty_like(p) for p in self.params]
         self.optimizer = Adam(self.params, lr)
-        rows = sum(len(shard.logits) for shard in [*self.training, *(self.validation or [])])
-        workers = min(threads, rows // ROWS_PER_THREAD)
+        total_rows = sum(len(shard.logits) for shard in [*self.training, *(self.validation or [])])
+        workers = min(threads, total_rows // ROWS_PER_THREAD)
         self.pool = ThreadPoolExecutor(workers) if workers > 1 else None
 
     def losses(self) -> tuple[float, float | None]:
