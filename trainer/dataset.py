@@ -14,6 +14,7 @@ negatives.
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ class Dataset:
     columns: list[int]  # where each of feature_names sits in the file's feature list
     source: str  # what the user named: a file path, for messages and provenance
     ruleset_hash: str | None = None
+    sha256: str | None = None  # of the bytes read, for a file: what a model's provenance records
 
     @property
     def pruned_targets(self) -> int:
@@ -78,8 +80,12 @@ def load_dataset(path: Path, exclude: Sequence[str] = (), features: Sequence[str
         arrays = _arrays_in_parts(raw)
         if arrays is not None:
             names, table, full, ruleset_hash = arrays
-            return _dataset(names, table, full, ruleset_hash, str(path), exclude, features)
-        return dataset_from_json(parse_json(raw, path), str(path), exclude=exclude, features=features)
+            dataset = _dataset(names, table, full, ruleset_hash, str(path), exclude, features)
+        else:
+            dataset = dataset_from_json(parse_json(raw, path), str(path), exclude=exclude, features=features)
+    # Hashed from the bytes in hand: reading the file again cost as much, and could see another file.
+    dataset.sha256 = hashlib.sha256(raw).hexdigest()
+    return dataset
 
 
 @contextmanager

@@ -203,11 +203,14 @@ def load_model_or_weights(argument: str) -> ModelFile:
     return load_model(path)
 
 
-def provenance(root: Path | None, vector_files: dict[str, Path], ruleset_hash: str | None) -> dict[str, Any]:
-    """Where a model came from: enough to tell whether retraining would change it."""
+def provenance(root: Path | None, vector_files: dict[str, Path], ruleset_hash: str | None,
+               hashes: dict[str, str | None] | None = None) -> dict[str, Any]:
+    """Where a model came from: enough to tell whether retraining would change it. `hashes`:
+    the sha256 of vector files already read, by set name (others are hashed here)."""
     vectors = {}
     for set_name, path in vector_files.items():
-        vectors[set_name] = {"file": _display_path(path, root), "sha256": sha256_file(path)}
+        sha256 = (hashes or {}).get(set_name) or sha256_file(path)
+        vectors[set_name] = {"file": _display_path(path, root), "sha256": sha256}
     commit, dirty = None, None
     if root is not None and gitutil.is_repo(root):
         try:

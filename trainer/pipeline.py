@@ -70,7 +70,7 @@ def train_model(
         hyperparameters=hyperparameters,
         metrics=metrics,
         provenance={
-            **provenance(root, files, training.ruleset_hash),
+            **provenance(root, files, training.ruleset_hash, {name: d.sha256 for name, d in datasets.items()}),
             "iterationsRun": run.iterations_run,
             "bestIteration": run.best_iteration,
             "stoppedEarly": run.stopped_early,

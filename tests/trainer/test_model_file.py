@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -50,7 +51,9 @@ def test_train_writes_a_model_that_test_reads_back_with_the_same_numbers(tmp_pat
     assert isinstance(data["bias"], float) and data["cutoffChosenOn"] == "validation"
     assert data["cutoff"] == report["validation"]["metrics"]["optimal_cutoff"] == report["validation"]["metrics"]["cutoff"]
     assert data["hyperparameters"]["iterations"] == 200
-    assert data["provenance"]["vectors"]["training"]["sha256"] and data["metrics"]["validation"]["mcc"] is not None
+    for set_name, path in (("training", training), ("validation", validation)):  # what staleness compares
+        assert data["provenance"]["vectors"][set_name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert data["metrics"]["validation"]["mcc"] is not None
 
     tested = corpus_cli("test", str(validation), str(model), "--json", cwd=tmp_path)
     assert tested.returncode == 0, tested.stderr
