@@ -66,8 +66,10 @@ class Dataset:
         return int(self.y.sum()) + self.pruned_targets
 
 
-def load_dataset(path: Path, exclude: Sequence[str] = (), features: Sequence[str] | None = None) -> Dataset:
-    """Read a vector file; see `dataset_from_json` for `exclude` and `features`.
+def load_dataset(path: Path, exclude: Sequence[str] = (), features: Sequence[str] | None = None,
+                 with_sha256: bool = False) -> Dataset:
+    """Read a vector file; see `dataset_from_json` for `exclude` and `features`. `with_sha256`:
+    also hash the bytes read (what a model's provenance records; testing has no use for it).
 
     A big file's pages are parsed in parts at once (trainer/reading.py). Anything
     unusual about a part (not JSON to orjson, a non-finite score, a wrong number of
@@ -83,8 +85,8 @@ def load_dataset(path: Path, exclude: Sequence[str] = (), features: Sequence[str
             dataset = _dataset(names, table, full, ruleset_hash, str(path), exclude, features)
         else:
             dataset = dataset_from_json(parse_json(raw, path), str(path), exclude=exclude, features=features)
-    # Hashed from the bytes in hand: reading the file again cost as much, and could see another file.
-    dataset.sha256 = hashlib.sha256(raw).hexdigest()
+    if with_sha256:  # from the bytes in hand: reading the file again could see another file
+        dataset.sha256 = hashlib.sha256(raw).hexdigest()
     return dataset
 
 

@@ -43,11 +43,11 @@ def train_model(
     """
     from trainer.train import train_network
 
-    training = load_dataset(training_file, exclude=hp.exclude)
+    training = load_dataset(training_file, exclude=hp.exclude, with_sha256=True)
     validation = None
     if validation_file is not None:
         # The validation file may list rules in another order; the model's order rules.
-        validation = load_dataset(validation_file, features=training.feature_names)
+        validation = load_dataset(validation_file, features=training.feature_names, with_sha256=True)
     run = train_network(training, hp, validation, on_iteration)
     cutoff, chosen_on = choose_cutoff(run.network, validation, cutoff)
     training_eval = evaluate(run.network, training, cutoff)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import re
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -134,6 +135,9 @@ def _as_array(raw: bytes, a: int, b: int) -> bytes:
 
 
 def _parse_and_send(parse_part: Callable[[bytes], Part | None], raw: bytes, a: int, b: int, sender: Connection) -> None:
+    # Ctrl+C reaches the whole process group: the parent stops its children (map_parts'
+    # finally), so a child ignores it rather than printing a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         result = parse_part(_as_array(raw, a, b))
     except Exception:  # the caller falls back to reading the whole file, which names what is wrong

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -217,3 +218,14 @@ def test_each_part_is_parsed_in_its_own_process_and_a_dead_one_is_none() -> None
         return part, os.getpid() != parent
 
     assert map_parts(b"abcdef", [(0, 2), (2, 4), (4, 6)], parse) == [(b"[ab]", False), None, (b"[ef]", True)]
+
+
+def test_ctrl_c_is_left_to_the_parent_not_printed_by_each_part(capfd: pytest.CaptureFixture[str]) -> None:
+    # Ctrl+C reaches every process of the group; the parent stops the children itself.
+    def parse(part: bytes) -> bytes:
+        if part == b"[cd]":
+            os.kill(os.getpid(), signal.SIGINT)
+        return part
+
+    assert map_parts(b"abcdef", [(0, 2), (2, 4), (4, 6)], parse) == [b"[ab]", b"[cd]", b"[ef]"]
+    assert "Traceback" not in capfd.readouterr().err
