@@ -131,7 +131,21 @@ def _data_url(buf, start: int, end: int, html_escaped: bool,
     return DataURL(start, header[0], end, header[1], header[2], html_escaped)
 
 
-def _srcset(buf, value_start: int, value_end: int) -> Iterator[DataURL]:
+def _srcset(buf, value_start: int, value_end: int) -> Iterator[DataURL | Leftover]:
+    """The data URLs among a srcset's candidates, and a Leftover for each base64 one elsewhere
+    in the value (where a descriptor or another URL is), in order."""
+    urls = list(_srcset_candidates(buf, value_start, value_end))
+    gaps = zip([value_start, *(url.end for url in urls)], [*(url.start for url in urls), value_end])
+    stray = [Leftover(found.start(), "base64 data URL inside a srcset but not a candidate of it: left in place")
+             for gap_start, gap_end in gaps for found in _CANDIDATE_CSS.finditer(buf, gap_start, gap_end)
+             if (header := _header(buf, found.start())) is not None and header[2]]
+    if not stray:
+        yield from urls
+        return
+    yield from sorted([*urls, *stray], key=lambda found: found.start if isinstance(found, DataURL) else found.offset)
+
+
+def _srcset_candidates(buf, value_start: int, value_end: int) -> Iterator[DataURL]:
     """The data URLs among a srcset's candidates (URLs end at whitespace; trailing commas go)."""
     pos = value_start
     while pos < value_end:
@@ -158,8 +172,28 @@ def _srcset(buf, value_start: int, value_end: int) -> Iterator[DataURL]:
         pos = value_end if comma == -1 else comma + 1
 
 
+def _first_data_url(buf, pos: int) -> int | None:
+    """Where the first thing that reads as a data URL (`data:` and a header) begins, from `pos`."""
+    for found in _CANDIDATE_CSS.finditer(buf, pos):
+        if _header(buf, found.start()) is not None:
+            return found.start()
+    return None
+
+
+def _base64_in_tag(buf, start: int, end: int) -> Iterator[Leftover]:
+    """A base64 data URL inside the `<base>` or `<meta>` tag buf[start:end] stays (no browser loads
+    it from there: a refresh to a data: URL is blocked too), and is reported."""
+    name = bytes(buf[start + 1:start + 5]).decode().lower()
+    for found in _CANDIDATE_CSS.finditer(buf, start, end):
+        header = _header(buf, found.start())
+        if header is not None and header[2]:
+            yield Leftover(found.start(), f"base64 data URL inside a <{name}> tag, where no browser loads it: "
+                                          "left in place")
+
+
 def scan(buf, html_document: bool) -> Iterator[Found]:
-    """Everything extraction rewrites in `buf` (bytes or mmap), in order, without overlaps.
+    """Everything extraction rewrites in `buf` (bytes or mmap), in order, without overlaps, and
+    the Leftovers it reports (those yielded after a `<base>` or `<meta>` tag point inside it).
 
     `html_document` adds `<base>` tags and CSP `<meta>` tags to the data URLs.
     """
@@ -185,18 +219,22 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
             continue
         if buf[start] == 0x3C:  # "<": a base or meta tag
             close = buf.find(b">", start)
-            if close == -1:
+            if close == -1:  # browsers drop a tag cut off by the end of the file, and all after it
+                after = _first_data_url(buf, start)
+                if after is not None:
+                    yield Leftover(after, f"data URL after a <{bytes(buf[start + 1:start + 5]).decode().lower()} "
+                                          "tag that never closes (is the page cut off?)")
                 return
             pos = consumed = close + 1
             if (buf[start + 1] | 0x20) == ord("b"):
                 yield BaseTag(start, pos)
-                continue
-            tag = bytes(buf[start:pos])
-            if _CSP_META.search(tag):
-                content = _CONTENT_ATTR.search(tag)
+            else:
+                tag = bytes(buf[start:pos])
+                content = _CONTENT_ATTR.search(tag) if _CSP_META.search(tag) else None
                 if content is not None:
                     group = 1 if content.group(1) is not None else 2
                     yield CspContent(start + content.start(group), start + content.end(group))
+            yield from _base64_in_tag(buf, start, pos)  # after the tag: only reports, pointing inside it
             continue
         # Once a URL is extracted its text is gone; reading context from inside it would
         # make the page read differently before and after.

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from corpus.errors import CorpusError
-from corpus.extract.attributes import stale_attributes
+from corpus.extract.attributes import base_href_names, stale_attributes
 from corpus.extract.dataurl import (
     BaseTag,
     CspContent,
@@ -68,6 +68,7 @@ __all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data",
            "page_has_inline_data", "refuse_unsafe_resources", "stage_sample", "write_pieces"]
 
 DROP_CONTEXT = 64
+NEUTRAL_HREF = b"data-corpus-href"  # what `href` becomes in a <base> tag (see attributes.py)
 COPY_GAPS_BELOW = 64 * 1024
 RELEASE_EVERY = 512 * 1024  # bytes of the mapped page kept resident, about (less saved no time)
 
@@ -158,7 +159,7 @@ def _extract_document(
         nonlocal searched
         if drops_wanted and upto > searched:
             for start, end in stale_attributes(buf, searched, upto):
-                if start >= cursor:
+                if cursor <= start and end <= upto:  # never into the data URL at `upto`
                     drop(start, end)
             searched = upto
 
@@ -172,7 +173,11 @@ def _extract_document(
         drop_attributes(found.start)
         searched = max(searched, found.end)
         if isinstance(found, BaseTag):
-            drop(found.start, found.end)
+            for start, end in base_href_names(buf, found.start, found.end):
+                edits.append({"kind": "base", "old": text(view[start:end]), "new": text(NEUTRAL_HREF),
+                              "gap": start - cursor})
+                pieces += [_kept(view[cursor:start]), NEUTRAL_HREF]
+                cursor = end
         elif isinstance(found, CspContent):
             old = bytes(view[found.start:found.end])
             new = csp_with_self(old)

@@ -78,7 +78,11 @@ def _inline_document(buf: bytes, edits: list[Edit], resources: _Resources, page:
             end, target = at, raw(edit["old"])
         else:
             target = raw(edit["ref"] if kind == "data" else edit["new"])
-            at = buf.find(target, cursor)
+            at = -1
+            if "gap" in edit and buf.startswith(target, cursor + edit["gap"]):
+                at = cursor + edit["gap"]  # where it was put: the page is as extraction left it there
+            if at == -1:
+                at = buf.find(target, cursor)
             end = at + len(target)
         if at == -1:
             raise CorpusError(

@@ -10,8 +10,11 @@ order:
   `patches` when the base64 text was not canonical; `children` the edits made
   inside the resource (a stylesheet's fonts), recursively.
 - `csp`: a Content-Security-Policy value `old` became `new`.
-- `drop`: a `<base>` tag `old` was removed, `gap` bytes after the previous edit,
-  right after the text `before` (to find the spot again if the page was edited).
+- `base`: the attribute name `old` (`href` as written) in a `<base>` tag became
+  `new`, `gap` bytes after the previous edit.
+- `drop`: the text `old` (a `crossorigin` or `integrity` attribute; in older
+  manifests a whole `<base>` tag) was removed, `gap` bytes after the previous
+  edit, right after the text `before` (to find the spot again if the page was edited).
 
 Bytes are stored as latin-1 strings, so any byte survives JSON unchanged. A layer
 also records the sizes and sha256 of the page before and after, which tells a

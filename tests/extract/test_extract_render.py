@@ -25,7 +25,8 @@ RED, BLUE = (220, 20, 20), (20, 20, 220)
 
 def fixture_page() -> bytes:
     css = stylesheet(font_bytes(), png(BLUE))
-    head = f'<link rel="stylesheet" href="data:text/css;base64,{b64(css)}">\n'
+    # The live site's <base>: the extracted files load only because extraction takes its href.
+    head = f'<base href="https://example.com/shop/">\n<link rel="stylesheet" href="data:text/css;base64,{b64(css)}">\n'
     body = (
         '<div style="position:absolute; left:0; top:0">'
         f'<img src="data:image/png;base64,{b64(png(RED, (120, 90)))}" width="120" height="90"></div>\n'

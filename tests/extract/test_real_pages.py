@@ -117,6 +117,41 @@ def test_what_cannot_be_extracted_is_reported_by_extract_check_and_status(corpus
     assert "3 data: URLs extract cannot move out, in 1 pages" in shown
 
 
+@pytest.mark.parametrize("page, where", [
+    # A refresh to a data: URL: a browser blocks that navigation, so it is no resource to move out.
+    (freeze_dry_page("", head=f'<meta http-equiv="refresh" content="0; url=data:text/html;base64,{b64(b"<b>x</b>")}">'),
+     "inside a <meta> tag"),
+    (b'<!DOCTYPE html><base href="https://example.com/" title="x"<img src="data:image/png;base64,AAAA">',
+     "inside a <base> tag"),
+    # Cut off inside a tag: a browser drops the tag and everything after it.
+    (f'<!DOCTYPE html><html><head><meta name="og:image" content="data:image/png;base64,{b64(png((1, 2, 3)))}'.encode(),
+     "after a <meta tag that never closes"),
+])
+def test_a_data_url_no_browser_would_load_is_reported_not_skipped(tmp_path: Path, page: bytes, where: str):
+    sample = write_sample(tmp_path, page)
+    result = extract_sample(sample)
+    assert [where in p.message for p in result.problems] == [True], result.problems
+    url = re.search(rb"data:(text/html|image/png);base64,[^\"]*", page)
+    assert result.problems[0].offset == url.start()
+    assert url.group() in sample.path.read_bytes()  # left as written
+    assert [message for _, message in survey(sample.path.read_bytes()).leftovers] == [result.problems[0].message]
+
+
+@pytest.mark.parametrize("body", [
+    '<img srcset="a.png data:image/png;base64,QUFB 2x, DATA 1x">',  # where a descriptor goes
+    "<p>srcset='<img src=\"data:image/png;base64,AAAAA\"><img src='DATA' alt=x></p>",  # "srcset=" in text, then tags
+])
+def test_a_base64_data_url_in_a_srcset_but_no_candidate_of_it_is_reported(tmp_path: Path, body: str):
+    url = f"data:image/png;base64,{b64(png((1, 2, 3)))}"
+    original = freeze_dry_page(body.replace("DATA", url))
+    sample = write_sample(tmp_path, original)
+    result = extract_sample(sample)
+    stray = original.index(b"data:image/png;base64,")
+    assert [(p.offset, "not a candidate" in p.message) for p in result.problems] == [(stray, True)]
+    assert original[stray:stray + 26] in sample.path.read_bytes() and url.encode() not in sample.path.read_bytes()
+    assert inline_sample(sample) and sample.path.read_bytes() == original
+
+
 def test_check_output_stays_one_line_per_finding(corpus_root: Path, corpus_cli):
     write_sample(corpus_root, freeze_dry_page('<input data-fathom="new\npass\x1bword">'), "1.html", "training")
     checked = corpus_cli("check", cwd=corpus_root)
@@ -238,7 +273,39 @@ def test_a_data_url_after_an_ordinary_srcset_candidate_is_extracted(tmp_path: Pa
     assert inline_sample(sample) and sample.path.read_bytes() == original
 
 
+@pytest.mark.parametrize("tag, kept", [
+    ('<base href="https://example.com/">', '<base data-corpus-href="https://example.com/">'),
+    ("<BASE target=_top HREF='https://x/a b/' >", "<BASE target=_top data-corpus-href='https://x/a b/' >"),
+    ("<base/href = https://example.com/>", "<base/data-corpus-href = https://example.com/>"),
+    ('<base title="a href=x" href="https://x/">', '<base title="a href=x" data-corpus-href="https://x/">'),
+    ('<base href="https://x/" href>', '<base data-corpus-href="https://x/" data-corpus-href>'),
+    # inline finds the renamed one by where it is, not by the first "data-corpus-href" in the page
+    ('<i data-corpus-href=a></i><base href="https://x/">', '<i data-corpus-href=a></i><base data-corpus-href="https://x/">'),
+    # A ">" in a value: the browser reads the tag on past it, the scanner stops there; left alone.
+    ('<base title="x>" href="https://example.com/">', '<base title="x>" href="https://example.com/">'),
+])
+def test_a_base_tag_keeps_everything_but_the_name_href(tmp_path: Path, tag: str, kept: str):
+    url = f"data:image/png;base64,{b64(png((1, 2, 3)))}"
+    original = freeze_dry_page(f'<img src="{url}">', head=tag)
+    sample = write_sample(tmp_path, original)
+    assert extract_sample(sample).problems == []
+    assert f"{kept}</head>".encode() in sample.path.read_bytes()
+    assert extract_sample(sample).changed is False
+    assert inline_sample(sample) and sample.path.read_bytes() == original
+
+
 @pytest.mark.parametrize("body", [
+    # crossorigin/integrity holding the data URL itself: dropping the attribute took the URL with it.
+    b'<img integrity=data:,hello>',
+    b'<img crossorigin=data:,hello src="data:,x">',
+    b'<img data: integrity=data:,</body>',
+    # A <base> tag in the middle of text: removing it whole joined the text around it into a data URL,
+    # removing its href value took the quote a data URL before it ended at, and removing the name
+    # alone made "=" begin the next attribute's name.
+    b'"data:,<base href="data:text/css,">',
+    b'<base \x00=\x00 href="<base href="data:text/css,">',
+    b'&quot;data:,\x00<base <img src="data:text/css,">&quot;',
+    b'<img src="data:text/css,">&quot;data:,<base &quot;',
     b'<img src="data:text/css,">srcset="data:,<img src=\'data:image/png,%00\' alt=x><img src="data:text/css,">',
     b'srcset="data:,<img src=\'data:text/css,\' alt=x><base <img src="data:text/css,">',
     b'<img src="data:text/css,">"data:,<img srcset="data:text/css;base64, 1x, data:text/css;base64, 2x">',
