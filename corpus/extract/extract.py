@@ -24,10 +24,7 @@ from corpus.extract.dataurl import (
     CspContent,
     DataURL,
     Leftover,
-    Malformed,
     csp_with_self,
-    decode_base64,
-    decode_plain,
     scan,
 )
 from corpus.extract.manifest import (
@@ -43,6 +40,7 @@ from corpus.extract.manifest import (
 )
 from corpus.extract.mime import extension, media_type
 from corpus.extract.pagefile import open_page, remove_stages, stage, write_pieces
+from corpus.extract.payload import Malformed, decode_base64, decode_plain
 from corpus.extract.staged import (
     ExtractResult,
     Problem,

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.extract.dataurl import Spelling, encode_base64
 from corpus.extract.extract import DROP_CONTEXT, refuse_unsafe_resources
 from corpus.extract.manifest import (
     Edit,
@@ -21,6 +20,7 @@ from corpus.extract.manifest import (
     walk_files,
 )
 from corpus.extract.pagefile import remove_stages, write_pieces
+from corpus.extract.payload import Spelling, encode_base64
 from corpus.extract.store import name_matches, remove_orphans
 from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import Sample

@@ -12,16 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.extract.dataurl import (
-    DataURL,
-    Leftover,
-    Malformed,
-    decode_base64,
-    decode_plain,
-    scan,
-)
+from corpus.extract.dataurl import DataURL, Leftover, scan
 from corpus.extract.mime import media_type
 from corpus.extract.pagefile import open_page
+from corpus.extract.payload import Malformed, decode_base64, decode_plain
 
 RECURSE_INTO = {"text/css": False, "text/html": True}  # media type -> is an HTML document
 MAX_NESTING = 8

@@ -232,7 +232,7 @@ def test_check_reports_a_reference_with_a_name_too_long_for_the_os(corpus_root: 
 ])
 def test_base64_payloads_decode_as_the_fetch_standard_says(payload: bytes, expected: bytes | None):
     """The forgiving-base64 decode: what decodes is restored exactly, what fails is a leftover."""
-    from corpus.extract.dataurl import Malformed, decode_base64, encode_base64
+    from corpus.extract.payload import Malformed, decode_base64, encode_base64
 
     if expected is None:
         with pytest.raises(Malformed):
