@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import signal
@@ -291,6 +292,22 @@ def test_a_base_tag_keeps_everything_but_the_name_href(tmp_path: Path, tag: str,
     assert extract_sample(sample).problems == []
     assert f"{kept}</head>".encode() in sample.path.read_bytes()
     assert extract_sample(sample).changed is False
+    assert inline_sample(sample) and sample.path.read_bytes() == original
+
+
+def test_an_older_manifest_that_dropped_the_whole_base_tag_still_inlines(tmp_path: Path):
+    from corpus.extract.manifest import Layer, Manifest, save_manifest
+
+    original = freeze_dry_page("<p>x</p>", head='<base href="https://example.com/">')
+    tag_at = original.index(b"<base")
+    extracted = original.replace(b'<base href="https://example.com/">', b"")
+    sample = write_sample(tmp_path, extracted)
+    sample.resources_dir.mkdir(parents=True)
+    drop = {"kind": "drop", "old": '<base href="https://example.com/">', "gap": tag_at,
+            "before": original[:tag_at][-64:].decode("latin-1")}
+    save_manifest(sample, Manifest(sample.path.name, [Layer(len(original), hashlib.sha256(original).hexdigest(),
+                                                              len(extracted), hashlib.sha256(extracted).hexdigest(),
+                                                              [drop])]))
     assert inline_sample(sample) and sample.path.read_bytes() == original
 
 
