@@ -25,6 +25,10 @@ from corpus.extract.store import name_matches, remove_orphans
 from corpus.samples.atomic import fsync_dir
 from corpus.samples.tree import Sample
 
+# Of the text recorded before a dropped one, the least that must still be in an edited page
+# to put the dropped text back (` alt="Logo"` is 11): shorter ends of markup repeat too often.
+MIN_DROP_CONTEXT = 8
+
 
 class _Resources:
     def __init__(self, sample: Sample) -> None:
@@ -57,6 +61,14 @@ def _original_url(edit: Edit, resources: _Resources, page: Path) -> bytes:
 
 
 def _locate_drop(buf: bytes, edit: Edit, cursor: int) -> int:
+    """Where a dropped text goes back: `gap` bytes on, when the text before it is as it was.
+
+    Otherwise the page was edited there (a label added to the very tag, say): the text
+    goes after the next place that ends with all of the recorded `before` text, or else
+    with its longest end still in the page, if that is there once only and the place is
+    inside a tag for an attribute (between tags for an older manifest's whole tag); -1
+    when there is no such place.
+    """
     before = raw(edit["before"])
     point = cursor + edit["gap"]
     if buf[point - len(before):point] == before and point >= cursor:
@@ -65,6 +77,15 @@ def _locate_drop(buf: bytes, edit: Edit, cursor: int) -> int:
         found = buf.find(before, max(0, cursor - len(before)))
         if found != -1 and found + len(before) >= cursor:
             return found + len(before)
+    in_a_tag = not edit["old"].startswith("<")  # an attribute goes back inside a tag, a tag between two
+    for length in range(len(before) - 1, MIN_DROP_CONTEXT - 1, -1):
+        tail = before[-length:]
+        found = buf.find(tail, cursor)
+        if found == -1:
+            continue
+        point = found + length
+        unique = buf.find(tail, found + 1) == -1
+        return point if unique and (buf.rfind(b"<", 0, point) > buf.rfind(b">", 0, point)) == in_a_tag else -1
     return -1
 
 

@@ -295,6 +295,22 @@ def test_a_base_tag_keeps_everything_but_the_name_href(tmp_path: Path, tag: str,
     assert inline_sample(sample) and sample.path.read_bytes() == original
 
 
+def test_a_page_labeled_after_extraction_inlines_with_its_label(tmp_path: Path):
+    """The usual order: add (which extracts), then label. A label right before a dropped
+    `crossorigin` changes the text inline finds the spot by; it still goes back there."""
+    url = f"data:image/png;base64,{b64(png((1, 2, 3)))}"
+    tag = f'<img alt="Logo" crossorigin="anonymous" src="{url}">'
+    original = freeze_dry_page(f"<p>one</p>{tag}<p>two</p>{tag.replace('Logo', 'Other')}")
+    sample = write_sample(tmp_path, original)
+    assert extract_sample(sample).changed
+    extracted = sample.path.read_bytes()
+    assert extracted.count(b"crossorigin") == 0
+    sample.path.write_bytes(extracted.replace(b'<img alt="Logo"', b'<img data-fathom="logo" alt="Logo"'))
+
+    assert inline_sample(sample)
+    assert sample.path.read_bytes() == original.replace(b'<img alt="Logo"', b'<img data-fathom="logo" alt="Logo"')
+
+
 def test_an_older_manifest_that_dropped_the_whole_base_tag_still_inlines(tmp_path: Path):
     from corpus.extract.manifest import Layer, Manifest, save_manifest
 
