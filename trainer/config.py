@@ -60,7 +60,7 @@ def load_training_config(root: Path) -> dict[str, TraineeConfig]:
         if not isinstance(trainees, dict):
             raise ValueError("`trainees` must map each type to its settings")
         return {str(name): _trainee_config(root, str(name), settings or {}) for name, settings in trainees.items()}
-    except (yaml.YAMLError, ValueError, TypeError, AttributeError) as e:
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError) as e:
         raise CorpusError(f"{path}: {' '.join(str(e).split())}") from None
 
 

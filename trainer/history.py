@@ -35,7 +35,7 @@ def models_at(root: Path, rev: str | None) -> dict[str, ModelFile]:
         text = gitutil.run(root, "show", f"{rev}:{name}")
         try:
             models[Path(name).stem] = model_from_json(json.loads(text))
-        except (KeyError, TypeError, ValueError) as e:
+        except (KeyError, TypeError, ValueError, RecursionError) as e:
             raise CorpusError(f"{rev}:{name}: not a model file: {e}") from None
     return models
 

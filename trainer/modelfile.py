@@ -122,7 +122,7 @@ def load_model(path: Path) -> ModelFile:
     """Read a model file (or a file holding only the old tool's weights)."""
     try:
         data = strict_json(Path(path).read_bytes())
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:  # (RecursionError: nested thousands deep)
         raise CorpusError(f"{path}: not a readable model file: {e}") from None
     try:
         return model_from_json(data)
@@ -182,10 +182,10 @@ def parse_weights(text: str) -> ModelFile:
     """
     try:
         data = strict_json(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         try:
             data = ast.literal_eval(text.strip())
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):  # TypeError: `{[1]}`
             raise BadInput('WEIGHTS: neither a model file nor {"coeffs": [["rule", weight], ...], "bias": b}') from None
     try:
         return model_from_json(data)

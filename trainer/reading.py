@@ -57,7 +57,7 @@ def parse_json(raw: bytes, path: Path) -> Any:
         pass
     try:
         return json.loads(raw)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:  # (RecursionError: nested thousands deep)
         raise CorpusError(f"{path}: not a readable vector file: {e}") from None
 
 

@@ -76,10 +76,16 @@ def read_header(path: Path) -> dict[str, Any]:
             header, _ = json.JSONDecoder().raw_decode(start, head.end())
             if isinstance(header, dict):
                 return header
-        except ValueError:
-            pass  # a header longer than the first megabyte: read it all
-    data = json.loads(path.read_bytes())
-    return data["header"]
+        except (ValueError, RecursionError):
+            pass  # a header longer than the first megabyte (or no JSON): read it all
+    try:
+        data = json.loads(path.read_bytes())
+    except RecursionError:  # json's parser recurses: nested thousands deep
+        raise ValueError("nested thousands deep") from None
+    header = data.get("header") if isinstance(data, dict) else None
+    if not isinstance(header, dict):
+        raise ValueError("no header object")
+    return header
 
 
 def _ruleset_for(root: Path, config: TraineeConfig | None) -> Path:

@@ -36,7 +36,7 @@ def rubric_version(text: str) -> int | None:
         return None
     try:
         data = yaml.safe_load(block[0])
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     version = data.get("version", 1) if isinstance(data, dict) else None
     return version if isinstance(version, int) else None

@@ -96,6 +96,8 @@ def parse_rubric(path: Path, text: str) -> Rubric:
     try:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(yaml_text)
+    except RecursionError:
+        raise RubricError(path, first_line, "YAML error: nested thousands deep") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)

@@ -38,7 +38,7 @@ def _from_config(path: Path) -> str | None:
         return None
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as e:
         raise CorpusError(f"{path}: {' '.join(str(e).split())}") from None
     value = data.get(CONFIG_KEY) if isinstance(data, dict) else None
     if value is not None and not isinstance(value, str):

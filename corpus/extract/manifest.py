@@ -81,7 +81,7 @@ def load_manifest(sample: Sample) -> Manifest | None:
             raise ValueError(f"version {data.get('version')!r} is not one this corpus knows ({VERSION})")
         layers = [Layer(**layer) for layer in data["layers"]]
         return Manifest(page=data["page"], layers=layers)
-    except (ValueError, KeyError, TypeError) as e:
+    except (ValueError, KeyError, TypeError, RecursionError) as e:
         if path.read_bytes().startswith(b"version https://git-lfs"):
             raise CorpusError(f"{path}: is a Git LFS pointer; run `git lfs pull` first") from None
         raise CorpusError(f"{path}: unreadable extraction manifest: {e}") from None

@@ -66,7 +66,7 @@ def load_vectors(path: Path) -> VectorFile:
     """Read a version 1 or 2 file; CorpusError naming the file for anything else."""
     try:
         data = json.loads(Path(path).read_bytes())
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:  # (RecursionError: nested thousands deep)
         raise CorpusError(f"{path}: not a readable vector file: {e}") from None
     try:
         return parse_vectors(data)

@@ -163,6 +163,12 @@ def test_rubric_schema_error_is_reported_with_its_line(root: Path, corpus_cli):
     assert result.returncode == 1
     assert result.stdout.splitlines() == ["samples/rubric.md:9: `types.new-password.min` must be an integer >= 0"]
 
+    rubric.write_text("---\nversion: " + "[" * 100_000 + "\n---\n")  # PyYAML recurses: was a traceback
+    result = corpus_cli("check", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line for line in result.stdout.splitlines() if "rubric" in line] == [
+        "samples/rubric.md:2: YAML error: nested thousands deep"]
+
 
 def test_cli_json_exit_codes_and_paths(root: Path, corpus_cli):
     page(root, "training/1.html", '<input data-fathom="nwe-password">')

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from corpus.check.check import check_paths
+from corpus.errors import CorpusError
 from corpus.extract.dataurl import scan
 from corpus.extract.extract import extract_sample
 from corpus.extract.inline import inline_sample
@@ -309,6 +310,17 @@ def test_a_page_labeled_after_extraction_inlines_with_its_label(tmp_path: Path):
 
     assert inline_sample(sample)
     assert sample.path.read_bytes() == original.replace(b'<img alt="Logo"', b'<img data-fathom="logo" alt="Logo"')
+
+
+@pytest.mark.parametrize("manifest", ["{", "[" * 100_000, '{"format": "corpus-extract", "version": 1, "layers": 7}'])
+def test_a_damaged_manifest_is_refused_naming_it_and_the_page_stays(tmp_path: Path, manifest: str):
+    sample = write_sample(tmp_path, freeze_dry_page(f'<img src="data:image/png;base64,{b64(png((1, 2, 3)))}">'))
+    extract_sample(sample)
+    (sample.resources_dir / "manifest.json").write_text(manifest)
+    before = tree(tmp_path)
+    with pytest.raises(CorpusError, match=r"manifest\.json: unreadable extraction manifest: [^\n]*$"):
+        inline_sample(sample)
+    assert tree(tmp_path) == before
 
 
 def test_an_older_manifest_that_dropped_the_whole_base_tag_still_inlines(tmp_path: Path):

@@ -127,8 +127,10 @@ def test_unreadable_files_are_refused_naming_the_file(tmp_path: Path) -> None:
     cut = tmp_path / "cut.json"
     cut.write_text(json.dumps({"header": {"version": 2, "featureNames": []}, "pages": []})[:-5])
     future = _write(tmp_path / "future.json", 3, [])
+    deep = tmp_path / "deep.json"  # json's parser recurses: this raised RecursionError, a traceback
+    deep.write_text('{"header": ' + "[" * 100_000 + "]" * 100_000 + "}")
     for path, said in ((cut, "not a readable vector file"), (future, "unknown version 3"),
-                       (tmp_path / "missing.json", "not a readable vector file")):
+                       (tmp_path / "missing.json", "not a readable vector file"), (deep, "recursion")):
         with pytest.raises(CorpusError) as error:
             load_dataset(path)
         assert str(path) in _one_line(error) and said in str(error.value)

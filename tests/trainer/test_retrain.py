@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from corpus.cluster.address import resolve_scheduler
+from corpus.errors import CorpusError
+from trainer.config import load_training_config
 from trainer.retrain import retrain
 
 RULESET = """
@@ -139,3 +144,10 @@ def test_fathom_train_options_for_folders(corpus_root: Path, corpus_cli, monkeyp
     for bad in ("-1", "nan"):
         refused = corpus_cli("histogram", "samples/training", "--trainee", "new-password", "--delay", bad, cwd=corpus_root)
         assert refused.returncode == 2 and "--delay" in refused.stderr
+
+
+def test_a_training_yaml_nested_past_the_parsers_limit_is_one_line_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "training.yaml").write_text("trainees: " + "[" * 100_000)  # PyYAML recurses: was a traceback
+    for read in (lambda: load_training_config(tmp_path), lambda: resolve_scheduler(None, tmp_path)):
+        with pytest.raises(CorpusError, match=r"^\S*training\.yaml: [^\n]*$"):
+            read()

@@ -86,3 +86,18 @@ def test_status_lists_lfs_objects_not_yet_pushed(corpus_root: Path, corpus_cli, 
 
     git(corpus_root, "push", "-q", "origin", "HEAD:main")
     assert _status(corpus_cli, corpus_root)["unsaved"]["unpushed_lfs"] == []
+
+
+def test_a_damaged_vector_file_is_marked_unreadable_not_a_crash(corpus_root: Path, corpus_cli) -> None:
+    vectors = corpus_root / "vectors"
+    vectors.mkdir(exist_ok=True)
+    damaged = {
+        "training_a.json": '{"header": [1], "pages": []}',  # a header that is no object
+        "training_b.json": "[1, 2]",  # no object at all
+        "training_c.json": '{"header": ' + "[" * 100_000,  # nested past json's recursion limit
+    }
+    for name, text in damaged.items():
+        (vectors / name).write_text(text)
+    reasons = _reasons(_status(corpus_cli, corpus_root))
+    for name in damaged:
+        assert len(reasons[f"vectors/{name}"]) == 1 and reasons[f"vectors/{name}"][0].startswith("unreadable: ")

@@ -86,7 +86,7 @@ def dataset_commit(data_dir: Path) -> str | None:
         manifest = json.loads((data_dir / MANIFEST).read_text(encoding="utf-8"))
         if isinstance(manifest, dict) and manifest.get("corpus_commit"):
             return str(manifest["corpus_commit"])
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         pass
     top = gitutil.toplevel(data_dir)
     if top is None:
@@ -103,7 +103,7 @@ def load_model(directory: Path) -> LoadedModel:
         info = json.loads(info_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CorpusError(f"{info_path}: no such file (not a model directory made by `corpus train-images`)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
         raise CorpusError(f"{info_path}: not valid JSON ({e})") from None
     if not isinstance(info, dict) or info.get("format") != FORMAT:
         raise CorpusError(f"{info_path}: not an image classifier made by `corpus train-images`")
