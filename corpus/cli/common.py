@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from corpus.errors import BadInput, CorpusError
+from corpus.errors import BadInput, CorpusError, escape_line
 from corpus.samples.tree import SAMPLES_DIR, SETS, find_root, set_named
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,7 +39,7 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CorpusError as e:
-            click.echo(f"corpus: error: {e}", err=True)
+            click.echo(f"corpus: error: {escape_line(str(e))}", err=True)  # a name may hold a newline
             sys.exit(e.exit_code)
         except ModuleNotFoundError as e:
             top = (e.name or "").split(".")[0]

@@ -51,16 +51,18 @@ def test_add_refuses_duplicates_and_contradictions_without_change(corpus_root: P
     assert snapshot(corpus_root) == before
 
 
+@pytest.mark.parametrize("name, shown", [("bad.html", "bad.html"), ("bad\nname.html", "bad\\nname.html")])
 @pytest.mark.parametrize("data, message", [
     (b"", "empty file"),
     (b"\x89PNG\r\n\x1a\n\0\0\0", "binary content"),
     (b"just some text", "does not look like an HTML page"),
 ])
-def test_bad_pages_get_one_line_and_exit_2(corpus_root: Path, tmp_path: Path, data: bytes, message: str, corpus_cli):
-    page = write(tmp_path / "bad.html", data)
+def test_bad_pages_get_one_line_and_exit_2(corpus_root: Path, tmp_path: Path, data: bytes, message: str, corpus_cli,
+                                           name: str, shown: str):
+    page = write(tmp_path / name, data)  # a newline in a file name is shown escaped: still one line
     result = corpus_cli("add", str(page), cwd=corpus_root)
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "bad.html" in result.stderr and message in result.stderr
+    assert result.stderr.count("\n") == 1 and shown in result.stderr and message in result.stderr
     assert not list((corpus_root / "samples" / "unused").glob("*.html"))
 
 
