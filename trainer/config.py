@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from corpus.errors import CorpusError
+from corpus.textformats import yaml_value
 from trainer.hyperparameters import Hyperparameters
 
 CONFIG_NAME = "training.yaml"
@@ -55,12 +56,12 @@ def load_training_config(root: Path) -> dict[str, TraineeConfig]:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = yaml_value(path.read_text()) or {}
         trainees = data.get("trainees") or {}
         if not isinstance(trainees, dict):
             raise ValueError("`trainees` must map each type to its settings")
         return {str(name): _trainee_config(root, str(name), settings or {}) for name, settings in trainees.items()}
-    except (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError) as e:
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError) as e:
         raise CorpusError(f"{path}: {' '.join(str(e).split())}") from None
 
 

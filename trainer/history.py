@@ -6,13 +6,18 @@ model's numbers; this reads them back (did that new rule help?).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import BadInput, CorpusError
 from corpus.samples import gitutil
-from trainer.modelfile import MODELS_DIR, ModelFile, load_model, model_from_json
+from trainer.modelfile import (
+    MODELS_DIR,
+    ModelFile,
+    load_model,
+    model_from_json,
+    strict_json,
+)
 
 # The numbers worth comparing, in the order they are shown.
 KEYS = ("accuracy", "false_positive_rate", "false_negative_rate", "precision", "recall", "f1", "mcc")
@@ -34,8 +39,8 @@ def models_at(root: Path, rev: str | None) -> dict[str, ModelFile]:
     for name in sorted(p for p in listing.split("\0") if p.endswith(".json")):
         text = gitutil.run(root, "show", f"{rev}:{name}")
         try:
-            models[Path(name).stem] = model_from_json(json.loads(text))
-        except (KeyError, TypeError, ValueError, RecursionError) as e:
+            models[Path(name).stem] = model_from_json(strict_json(text))
+        except (KeyError, TypeError, ValueError) as e:
             raise CorpusError(f"{rev}:{name}: not a model file: {e}") from None
     return models
 

@@ -24,6 +24,7 @@ from typing import Any
 from corpus.errors import BadInput, CorpusError
 from corpus.samples import gitutil
 from corpus.samples.atomic import atomic_write
+from corpus.textformats import json_value
 from corpus.vectors.vectorfile import sha256_file
 from trainer.model import Layer, Network, linear_network
 
@@ -115,14 +116,14 @@ def strict_json(text: str | bytes) -> Any:
     def refuse(token: str) -> Any:
         raise ValueError(f"{token} is not valid JSON")
 
-    return json.loads(text, parse_constant=refuse)
+    return json_value(text, parse_constant=refuse)
 
 
 def load_model(path: Path) -> ModelFile:
     """Read a model file (or a file holding only the old tool's weights)."""
     try:
         data = strict_json(Path(path).read_bytes())
-    except (OSError, ValueError, RecursionError) as e:  # (RecursionError: nested thousands deep)
+    except (OSError, ValueError) as e:
         raise CorpusError(f"{path}: not a readable model file: {e}") from None
     try:
         return model_from_json(data)
@@ -182,7 +183,7 @@ def parse_weights(text: str) -> ModelFile:
     """
     try:
         data = strict_json(text)
-    except (ValueError, RecursionError):
+    except ValueError:
         try:
             data = ast.literal_eval(text.strip())
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):  # TypeError: `{[1]}`

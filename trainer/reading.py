@@ -14,7 +14,6 @@ naming file, page and rule.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import re
 import signal
@@ -28,6 +27,7 @@ import orjson
 
 from corpus.cpus import usable_cpus
 from corpus.errors import CorpusError
+from corpus.textformats import json_value
 
 Part = TypeVar("Part")
 
@@ -56,8 +56,8 @@ def parse_json(raw: bytes, path: Path) -> Any:
     except orjson.JSONDecodeError:
         pass
     try:
-        return json.loads(raw)
-    except (ValueError, RecursionError) as e:  # (RecursionError: nested thousands deep)
+        return json_value(raw)
+    except ValueError as e:
         raise CorpusError(f"{path}: not a readable vector file: {e}") from None
 
 

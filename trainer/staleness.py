@@ -16,6 +16,7 @@ from typing import Any
 
 from corpus.errors import CorpusError
 from corpus.samples.tree import SETS, set_samples
+from corpus.textformats import json_value
 from corpus.vectors.ruleset import RULESET_NAME, ruleset_hash
 from corpus.vectors.vectorfile import sha256_file
 from trainer.config import TraineeConfig, load_training_config
@@ -76,12 +77,9 @@ def read_header(path: Path) -> dict[str, Any]:
             header, _ = json.JSONDecoder().raw_decode(start, head.end())
             if isinstance(header, dict):
                 return header
-        except (ValueError, RecursionError):
-            pass  # a header longer than the first megabyte (or no JSON): read it all
-    try:
-        data = json.loads(path.read_bytes())
-    except RecursionError:  # json's parser recurses: nested thousands deep
-        raise ValueError("nested thousands deep") from None
+        except (ValueError, RecursionError):  # (plain json here: deep nesting is a RecursionError)
+            pass  # a header longer than the first megabyte, or no JSON: read it all
+    data = json_value(path.read_bytes())
     header = data.get("header") if isinstance(data, dict) else None
     if not isinstance(header, dict):
         raise ValueError("no header object")

@@ -17,6 +17,7 @@ import yaml
 from corpus.check.rubric import rubric_path, split_front_matter
 from corpus.samples.gitutil import run_bytes, try_run
 from corpus.samples.tree import SAMPLES_DIR
+from corpus.textformats import yaml_value
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,8 @@ def rubric_version(text: str) -> int | None:
     if block is None:
         return None
     try:
-        data = yaml.safe_load(block[0])
-    except (yaml.YAMLError, RecursionError):
+        data = yaml_value(block[0])
+    except yaml.YAMLError:
         return None
     version = data.get("version", 1) if isinstance(data, dict) else None
     return version if isinstance(version, int) else None

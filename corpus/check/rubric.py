@@ -29,6 +29,7 @@ import yaml
 
 from corpus.errors import CorpusError
 from corpus.samples.tree import SAMPLES_DIR, NamingRule
+from corpus.textformats import yaml_node, yaml_value
 
 RUBRIC_NAME = "rubric.md"
 DEFAULT_VIEWPORT = (1366, 768)
@@ -94,10 +95,8 @@ def parse_rubric(path: Path, text: str) -> Rubric:
         raise RubricError(path, 1, "no front matter: the rubric must start with a `---` YAML block")
     yaml_text, first_line = block
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
-    except RecursionError:
-        raise RubricError(path, first_line, "YAML error: nested thousands deep") from None
+        node = yaml_node(yaml_text)
+        data = yaml_value(yaml_text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)

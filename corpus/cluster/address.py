@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from corpus.errors import BadInput, CorpusError
+from corpus.textformats import yaml_value
 
 ENV_VAR = "CORPUS_SCHEDULER"
 CONFIG_NAME = "training.yaml"  # the same file `corpus retrain` reads its trainees from
@@ -37,8 +38,8 @@ def _from_config(path: Path) -> str | None:
     if not path.exists():
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as e:
+        data = yaml_value(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise CorpusError(f"{path}: {' '.join(str(e).split())}") from None
     value = data.get(CONFIG_KEY) if isinstance(data, dict) else None
     if value is not None and not isinstance(value, str):

@@ -10,11 +10,11 @@ order:
   `patches` when the base64 text was not canonical; `children` the edits made
   inside the resource (a stylesheet's fonts), recursively.
 - `csp`: a Content-Security-Policy value `old` became `new`.
-- `base`: the attribute name `old` (`href` as written) in a `<base>` tag became
-  `new`, `gap` bytes after the previous edit.
 - `drop`: the text `old` (a `crossorigin` or `integrity` attribute; in older
   manifests a whole `<base>` tag) was removed, `gap` bytes after the previous
   edit, right after the text `before` (to find the spot again if the page was edited).
+- `base`: as `drop`, but the attribute name `old` (`href` as written) in a `<base>`
+  tag became `new` rather than nothing.
 
 Bytes are stored as latin-1 strings, so any byte survives JSON unchanged. A layer
 also records the sizes and sha256 of the page before and after, which tells a
@@ -34,6 +34,7 @@ from typing import Any
 from corpus.errors import CorpusError
 from corpus.samples.atomic import atomic_write, fsync_dir
 from corpus.samples.tree import Sample
+from corpus.textformats import json_value
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "corpus-extract"
@@ -74,14 +75,14 @@ def load_manifest(sample: Sample) -> Manifest | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_bytes())
+        data = json_value(path.read_bytes())
         if data.get("format") != FORMAT:
             raise ValueError("not an extraction manifest")
         if data.get("version") != VERSION:
             raise ValueError(f"version {data.get('version')!r} is not one this corpus knows ({VERSION})")
         layers = [Layer(**layer) for layer in data["layers"]]
         return Manifest(page=data["page"], layers=layers)
-    except (ValueError, KeyError, TypeError, RecursionError) as e:
+    except (ValueError, KeyError, TypeError) as e:
         if path.read_bytes().startswith(b"version https://git-lfs"):
             raise CorpusError(f"{path}: is a Git LFS pointer; run `git lfs pull` first") from None
         raise CorpusError(f"{path}: unreadable extraction manifest: {e}") from None

@@ -20,6 +20,7 @@ from typing import Any
 
 from corpus.errors import CorpusError
 from corpus.samples.atomic import atomic_write
+from corpus.textformats import json_value
 
 KNOWN_VERSIONS = (1, 2)
 WRITE_VERSION = 2
@@ -65,8 +66,8 @@ def sha256_file(path: Path) -> str:
 def load_vectors(path: Path) -> VectorFile:
     """Read a version 1 or 2 file; CorpusError naming the file for anything else."""
     try:
-        data = json.loads(Path(path).read_bytes())
-    except (OSError, ValueError, RecursionError) as e:  # (RecursionError: nested thousands deep)
+        data = json_value(Path(path).read_bytes())
+    except (OSError, ValueError) as e:
         raise CorpusError(f"{path}: not a readable vector file: {e}") from None
     try:
         return parse_vectors(data)

@@ -130,7 +130,7 @@ def test_unreadable_files_are_refused_naming_the_file(tmp_path: Path) -> None:
     deep = tmp_path / "deep.json"  # json's parser recurses: this raised RecursionError, a traceback
     deep.write_text('{"header": ' + "[" * 100_000 + "]" * 100_000 + "}")
     for path, said in ((cut, "not a readable vector file"), (future, "unknown version 3"),
-                       (tmp_path / "missing.json", "not a readable vector file"), (deep, "recursion")):
+                       (tmp_path / "missing.json", "not a readable vector file"), (deep, "nested thousands deep")):
         with pytest.raises(CorpusError) as error:
             load_dataset(path)
         assert str(path) in _one_line(error) and said in str(error.value)

@@ -25,6 +25,7 @@ import torch
 
 from corpus.errors import CorpusError
 from corpus.samples.atomic import atomic_write
+from corpus.textformats import json_value
 from trainer.images.dataset import Preprocessing
 from trainer.images.model import ARCHITECTURE, ButtonNet
 from trainer.images.train import TrainResult, build_model
@@ -83,10 +84,10 @@ def dataset_commit(data_dir: Path) -> str | None:
     from corpus.samples import gitutil
 
     try:
-        manifest = json.loads((data_dir / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json_value((data_dir / MANIFEST).read_text(encoding="utf-8"))
         if isinstance(manifest, dict) and manifest.get("corpus_commit"):
             return str(manifest["corpus_commit"])
-    except (OSError, ValueError, RecursionError):
+    except (OSError, ValueError):
         pass
     top = gitutil.toplevel(data_dir)
     if top is None:
@@ -100,10 +101,10 @@ def dataset_commit(data_dir: Path) -> str | None:
 def load_model(directory: Path) -> LoadedModel:
     info_path = directory / INFO
     try:
-        info = json.loads(info_path.read_text(encoding="utf-8"))
+        info = json_value(info_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CorpusError(f"{info_path}: no such file (not a model directory made by `corpus train-images`)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
+    except ValueError as e:  # not JSON, not UTF-8, or nested too deep
         raise CorpusError(f"{info_path}: not valid JSON ({e})") from None
     if not isinstance(info, dict) or info.get("format") != FORMAT:
         raise CorpusError(f"{info_path}: not an image classifier made by `corpus train-images`")
