@@ -170,10 +170,9 @@ def _first_data_url(buf, pos: int) -> int | None:
     return None
 
 
-def _base64_in_tag(buf, start: int, end: int) -> Iterator[Leftover]:
+def _base64_in_tag(buf, start: int, end: int, name: str) -> Iterator[Leftover]:
     """A base64 data URL inside the `<base>` or `<meta>` tag buf[start:end] stays (no browser loads
     it from there: a refresh to a data: URL is blocked too), and is reported."""
-    name = bytes(buf[start + 1:start + 5]).decode().lower()
     for found in _CANDIDATE_CSS.finditer(buf, start, end):
         header = _header(buf, found.start())
         if header is not None and header[2]:
@@ -208,15 +207,15 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
             pos = consumed = value_end
             continue
         if buf[start] == 0x3C:  # "<": a base or meta tag
+            name = bytes(buf[start + 1:start + 5]).decode().lower()
             close = buf.find(b">", start)
             if close == -1:  # browsers drop a tag cut off by the end of the file, and all after it
                 after = _first_data_url(buf, start)
                 if after is not None:
-                    yield Leftover(after, f"data URL after a <{bytes(buf[start + 1:start + 5]).decode().lower()} "
-                                          "tag that never closes (is the page cut off?)")
+                    yield Leftover(after, f"data URL after a <{name} tag that never closes (is the page cut off?)")
                 return
             pos = consumed = close + 1
-            if (buf[start + 1] | 0x20) == ord("b"):
+            if name == "base":
                 yield BaseTag(start, pos)
             else:
                 tag = bytes(buf[start:pos])
@@ -224,7 +223,7 @@ def scan(buf, html_document: bool) -> Iterator[Found]:
                 if content is not None:
                     group = 1 if content.group(1) is not None else 2
                     yield CspContent(start + content.start(group), start + content.end(group))
-            yield from _base64_in_tag(buf, start, pos)  # after the tag: only reports, pointing inside it
+            yield from _base64_in_tag(buf, start, pos, name)  # after the tag: only reports, pointing inside it
             continue
         # Once a URL is extracted its text is gone; reading context from inside it would
         # make the page read differently before and after.

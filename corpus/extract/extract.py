@@ -145,12 +145,15 @@ def _extract_document(
     drops_wanted = html_document and depth == 0
     searched = 0
 
-    def drop(start: int, end: int) -> None:
+    def drop(start: int, end: int, new: bytes = b"") -> None:
+        """buf[start:end] removed (or renamed to `new`), the spot found again by the text before it."""
         nonlocal cursor
         gap = view[cursor:start]
-        edits.append({"kind": "drop", "old": text(view[start:end]), "gap": len(gap),
-                      "before": text(gap[-DROP_CONTEXT:])})
-        pieces.append(_kept(gap))
+        edit = {"kind": "drop", "old": text(view[start:end]), "gap": len(gap), "before": text(gap[-DROP_CONTEXT:])}
+        if new:
+            edit.update(kind="base", new=text(new))
+        edits.append(edit)
+        pieces.extend((_kept(gap), new))
         cursor = end
 
     def drop_attributes(upto: int) -> None:
@@ -172,10 +175,7 @@ def _extract_document(
         searched = max(searched, found.end)
         if isinstance(found, BaseTag):
             for start, end in base_href_names(buf, found.start, found.end):
-                edits.append({"kind": "base", "old": text(view[start:end]), "new": text(NEUTRAL_HREF),
-                              "gap": start - cursor})
-                pieces += [_kept(view[cursor:start]), NEUTRAL_HREF]
-                cursor = end
+                drop(start, end, NEUTRAL_HREF)
         elif isinstance(found, CspContent):
             old = bytes(view[found.start:found.end])
             new = csp_with_self(old)

@@ -7,6 +7,7 @@ Replays the manifest's edits in reverse, layer by layer; the exact inverse of
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from corpus.errors import CorpusError
@@ -28,6 +29,9 @@ from corpus.samples.tree import Sample
 # Of the text recorded before a dropped one, the least that must still be in an edited page
 # to put the dropped text back (` alt="Logo"` is 11): shorter ends of markup repeat too often.
 MIN_DROP_CONTEXT = 8
+# How much text may have been added before a dropped one since extraction (labels, a note)
+# and it still be found by its context: so a 200 MB page is not searched end to end.
+EDITED_SINCE = 64 * 1024
 
 
 class _Resources:
@@ -61,31 +65,40 @@ def _original_url(edit: Edit, resources: _Resources, page: Path) -> bytes:
 
 
 def _locate_drop(buf: bytes, edit: Edit, cursor: int) -> int:
-    """Where a dropped text goes back: `gap` bytes on, when the text before it is as it was.
+    """Where a dropped text goes back (or where a renamed one, `new`, now begins): `gap` bytes
+    on, when the text before it is as it was.
 
-    Otherwise the page was edited there (a label added to the very tag, say): the text
-    goes after the next place that ends with all of the recorded `before` text, or else
-    with its longest end still in the page, if that is there once only and the place is
-    inside a tag for an attribute (between tags for an older manifest's whole tag); -1
-    when there is no such place.
+    Otherwise the page was edited there (a label added, say): the place nearest to `gap`
+    bytes on that ends with all of the recorded `before` text, or else with its longest
+    end still in the page if that is there once only and inside a tag for an attribute
+    (between tags for an older manifest's whole tag); -1 when there is no such place
+    within EDITED_SINCE bytes. A renamed text must begin at the place.
     """
-    before = raw(edit["before"])
+    before, renamed = raw(edit["before"]), raw(edit.get("new", ""))
+
+    def spots(text: bytes, end: int) -> Iterator[int]:
+        """Places after `text`, found from the last edit on, where the renamed text begins."""
+        found = buf.find(text, cursor, end)
+        while found != -1:
+            if buf.startswith(renamed, found + len(text)):
+                yield found + len(text)
+            found = buf.find(text, found + 1, end)
+
     point = cursor + edit["gap"]
-    if buf[point - len(before):point] == before and point >= cursor:
+    if buf[point - len(before):point] == before and point >= cursor and buf.startswith(renamed, point):
         return point
-    if len(before) == DROP_CONTEXT:
-        found = buf.find(before, max(0, cursor - len(before)))
-        if found != -1 and found + len(before) >= cursor:
-            return found + len(before)
+    window_end = min(len(buf), point + EDITED_SINCE)
+    if len(before) == DROP_CONTEXT:  # (the recorded text lies after the last edit, never across it)
+        # Repeated markup repeats the text too (a grid of like <img> tags): the nearest one.
+        found = list(spots(before, window_end))
+        if found:
+            return min(found, key=lambda spot: abs(spot - point))
     in_a_tag = not edit["old"].startswith("<")  # an attribute goes back inside a tag, a tag between two
     for length in range(len(before) - 1, MIN_DROP_CONTEXT - 1, -1):
-        tail = before[-length:]
-        found = buf.find(tail, cursor)
-        if found == -1:
-            continue
-        point = found + length
-        unique = buf.find(tail, found + 1) == -1
-        return point if unique and (buf.rfind(b"<", 0, point) > buf.rfind(b">", 0, point)) == in_a_tag else -1
+        found = list(islice(spots(before[-length:], window_end), 2))  # a second one: no telling which
+        if found:
+            inside = buf.rfind(b"<", 0, found[0]) > buf.rfind(b">", 0, found[0])
+            return found[0] if len(found) == 1 and inside == in_a_tag else -1
     return -1
 
 
@@ -94,16 +107,13 @@ def _inline_document(buf: bytes, edits: list[Edit], resources: _Resources, page:
     cursor = 0
     for edit in edits:
         kind = edit["kind"]
-        if kind == "drop":
+        if kind in ("drop", "base"):  # removed, or renamed in place: found by the text before
+            target = raw(edit.get("new", edit["old"]))
             at = _locate_drop(buf, edit, cursor)
-            end, target = at, raw(edit["old"])
+            end = at + len(edit.get("new", ""))
         else:
             target = raw(edit["ref"] if kind == "data" else edit["new"])
-            at = -1
-            if "gap" in edit and buf.startswith(target, cursor + edit["gap"]):
-                at = cursor + edit["gap"]  # where it was put: the page is as extraction left it there
-            if at == -1:
-                at = buf.find(target, cursor)
+            at = buf.find(target, cursor)
             end = at + len(target)
         if at == -1:
             raise CorpusError(

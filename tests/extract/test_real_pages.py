@@ -323,6 +323,40 @@ def test_a_damaged_manifest_is_refused_naming_it_and_the_page_stays(tmp_path: Pa
     assert tree(tmp_path) == before
 
 
+def test_identical_tags_each_get_their_own_attribute_back_after_a_label(tmp_path: Path):
+    # The text before both drops is the same. Once a label moved the second, the search for
+    # it found the first one's text, ending where the first drop had just been put back.
+    tag = '<p>A paragraph long enough to fill the recorded text.</p><link rel=icon href="data:," crossorigin>'
+    original = freeze_dry_page(tag + "<input id=a>" + tag)
+    sample = write_sample(tmp_path, original)
+    assert extract_sample(sample).changed
+    sample.path.write_bytes(sample.path.read_bytes().replace(b"<input id=a>", b'<input id=a data-fathom="new">'))
+    assert inline_sample(sample)
+    assert sample.path.read_bytes() == original.replace(b"<input id=a>", b'<input id=a data-fathom="new">')
+
+
+def test_a_dropped_attribute_goes_back_to_the_nearest_lookalike_spot_after_a_label(tmp_path: Path):
+    # The same markup twice, only the second with crossorigin: after a label between them, the
+    # text before the drop is found at both; the first one found was taken, silently wrong.
+    markup = '<p>A paragraph long enough to fill the recorded text.</p><link rel=icon href="data:,"'
+    original = freeze_dry_page(f"{markup}><input id=a>{markup} crossorigin>")
+    sample = write_sample(tmp_path, original)
+    assert extract_sample(sample).changed
+    sample.path.write_bytes(sample.path.read_bytes().replace(b"<input id=a>", b'<input id=a data-fathom="new">'))
+    assert inline_sample(sample)
+    assert sample.path.read_bytes() == original.replace(b"<input id=a>", b'<input id=a data-fathom="new">')
+
+
+def test_a_renamed_base_href_goes_back_to_its_own_tag_after_a_label(tmp_path: Path):
+    # Found by the text before it, like a drop: "data-corpus-href" may be in the page already.
+    original = freeze_dry_page('<input id=a><p>Tags we write: data-corpus-href.</p><base href="https://x/">')
+    sample = write_sample(tmp_path, original)
+    assert extract_sample(sample).changed
+    sample.path.write_bytes(sample.path.read_bytes().replace(b"<input id=a>", b'<input id=a data-fathom="new">'))
+    assert inline_sample(sample)
+    assert sample.path.read_bytes() == original.replace(b"<input id=a>", b'<input id=a data-fathom="new">')
+
+
 def test_an_older_manifest_that_dropped_the_whole_base_tag_still_inlines(tmp_path: Path):
     from corpus.extract.manifest import Layer, Manifest, save_manifest
 
