@@ -323,33 +323,21 @@ def test_a_damaged_manifest_is_refused_naming_it_and_the_page_stays(tmp_path: Pa
     assert tree(tmp_path) == before
 
 
-def test_identical_tags_each_get_their_own_attribute_back_after_a_label(tmp_path: Path):
-    # The text before both drops is the same. Once a label moved the second, the search for
-    # it found the first one's text, ending where the first drop had just been put back.
-    tag = '<p>A paragraph long enough to fill the recorded text.</p><link rel=icon href="data:," crossorigin>'
-    original = freeze_dry_page(tag + "<input id=a>" + tag)
-    sample = write_sample(tmp_path, original)
-    assert extract_sample(sample).changed
-    sample.path.write_bytes(sample.path.read_bytes().replace(b"<input id=a>", b'<input id=a data-fathom="new">'))
-    assert inline_sample(sample)
-    assert sample.path.read_bytes() == original.replace(b"<input id=a>", b'<input id=a data-fathom="new">')
+PARAGRAPH = "<p>A paragraph long enough to fill the text recorded before a drop.</p>"
+ICON = '<link rel=icon href="data:,"'
 
 
-def test_a_dropped_attribute_goes_back_to_the_nearest_lookalike_spot_after_a_label(tmp_path: Path):
-    # The same markup twice, only the second with crossorigin: after a label between them, the
-    # text before the drop is found at both; the first one found was taken, silently wrong.
-    markup = '<p>A paragraph long enough to fill the recorded text.</p><link rel=icon href="data:,"'
-    original = freeze_dry_page(f"{markup}><input id=a>{markup} crossorigin>")
-    sample = write_sample(tmp_path, original)
-    assert extract_sample(sample).changed
-    sample.path.write_bytes(sample.path.read_bytes().replace(b"<input id=a>", b'<input id=a data-fathom="new">'))
-    assert inline_sample(sample)
-    assert sample.path.read_bytes() == original.replace(b"<input id=a>", b'<input id=a data-fathom="new">')
-
-
-def test_a_renamed_base_href_goes_back_to_its_own_tag_after_a_label(tmp_path: Path):
-    # Found by the text before it, like a drop: "data-corpus-href" may be in the page already.
-    original = freeze_dry_page('<input id=a><p>Tags we write: data-corpus-href.</p><base href="https://x/">')
+@pytest.mark.parametrize("body", [
+    # The text before both drops is the same: the search for the second found the first one's,
+    # ending where the first drop had just been put back, and put both on the first tag.
+    f"{PARAGRAPH}{ICON} crossorigin><input id=a>{PARAGRAPH}{ICON} crossorigin>",
+    # Only the second has crossorigin: the first lookalike found was taken. The nearest one wins.
+    f"{PARAGRAPH}{ICON}><input id=a>{PARAGRAPH}{ICON} crossorigin>",
+    # A renamed <base href> was found by the first "data-corpus-href" in the page.
+    '<input id=a><p>Tags we write: data-corpus-href.</p><base href="https://x/">',
+])
+def test_after_a_label_each_attribute_goes_back_to_its_own_tag(tmp_path: Path, body: str):
+    original = freeze_dry_page(body)
     sample = write_sample(tmp_path, original)
     assert extract_sample(sample).changed
     sample.path.write_bytes(sample.path.read_bytes().replace(b"<input id=a>", b'<input id=a data-fathom="new">'))
