@@ -67,7 +67,7 @@ for page in sorted(pathlib.Path(sys.argv[2]).glob("*.html")):  # one process for
 OURS = """
 import pathlib, sys
 from corpus.extract.run import extract_samples
-from corpus.samples.tree import set_samples
+from corpus.tree.sample import set_samples
 resources = 0
 samples = list(set_samples(pathlib.Path(sys.argv[1]), "unused"))
 for result in extract_samples(samples, int(sys.argv[2]) or None):  # as `corpus extract --jobs` runs them
@@ -79,7 +79,7 @@ print(resources)
 INLINE = """
 import pathlib, sys
 from corpus.extract.inline import inline_sample
-from corpus.samples.tree import set_samples
+from corpus.tree.sample import set_samples
 for sample in set_samples(pathlib.Path(sys.argv[1]), "unused"):
     assert inline_sample(sample)
 """
@@ -296,7 +296,7 @@ def measure(name: str, sources: list[Path], tmp: Path, old_python: Path, old_mod
         # find_inode_bit/recently_deleted taking 70% of the time), whichever tool comes next.
     pages = sorted(unused.glob("*.html"), key=lambda p: int(p.stem))
     extracted = sum(page.stat().st_size for page in pages)
-    _, idle_rss, _ = timed([python, "-c", "import corpus.extract.run, corpus.samples.tree"])
+    _, idle_rss, _ = timed([python, "-c", "import corpus.extract.run, corpus.tree.sample"])
     inline_wall, inline_rss, _ = settled([python, "-c", INLINE, str(unused.parent.parent)])
     if any(page.read_bytes() != source.read_bytes() for page, source in zip(pages, sources)):
         sys.exit(f"{name}: inline did not restore the pages byte for byte")

@@ -4,12 +4,10 @@ User rulesets (`rulesets.py`) import from here; the code lives in
 `corpus.vectors.ruleset`, and this module keeps that path stable.
 """
 
+from corpus.render.rendered import NOT_RENDERED, Box, Rendered
 from corpus.vectors.ruleset import (
-    NOT_RENDERED,
     RULESET_NAME,
-    Box,
     Node,
-    Rendered,
     Ruleset,
     Trainee,
     contains_any,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from corpus.extract.run import extract_samples
 from corpus.extract.survey import has_inline_data
-from corpus.samples.lock import writer_lock
-from corpus.samples.tree import SETS, is_page_name, sample_at
+from corpus.store.lock import writer_lock
+from corpus.tree.sample import SETS, is_page_name, sample_at
 
 
 def main(root: Path, files: list[Path]) -> int:

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.samples import gitutil
-from corpus.samples.tree import SAMPLES_DIR, SETS, is_page_name
+from corpus.store import gitcli
+from corpus.tree.sample import SAMPLES_DIR, SETS, is_page_name
 from corpus.vectors.vectorize import VECTORS_DIR, update_vectors
 
 VECTOR_FILE = re.compile(rf"^{VECTORS_DIR}/({'|'.join(SETS)})_(.+)\.json$")
@@ -22,7 +22,7 @@ VECTOR_FILE = re.compile(rf"^{VECTORS_DIR}/({'|'.join(SETS)})_(.+)\.json$")
 def tracked_vector_files(root: Path) -> list[tuple[str, str]]:
     """(set, trainee) of each tracked vector file."""
     found = []
-    for relpath in gitutil.tracked_files(root, VECTORS_DIR):
+    for relpath in gitcli.tracked_files(root, VECTORS_DIR):
         m = VECTOR_FILE.match(relpath)
         if m:
             found.append((m.group(1), m.group(2)))
@@ -31,7 +31,7 @@ def tracked_vector_files(root: Path) -> list[tuple[str, str]]:
 
 def staged_pages(root: Path, set_name: str) -> list[str]:
     prefix = f"{SAMPLES_DIR}/{set_name}/"
-    names = [p[len(prefix):] for p in gitutil.tracked_files(root, prefix)]
+    names = [p[len(prefix):] for p in gitcli.tracked_files(root, prefix)]
     return [n for n in names if "/" not in n and is_page_name(n)]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import BadInput, CorpusError
-from corpus.samples import gitutil
+from corpus.store import gitcli
 from trainer.modelfile import (
     MODELS_DIR,
     ModelFile,
@@ -31,13 +31,13 @@ def models_at(root: Path, rev: str | None) -> dict[str, ModelFile]:
         paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
         return {path.stem: load_model(path) for path in paths}
     try:
-        gitutil.run(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
+        gitcli.run(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
     except CorpusError:
         raise BadInput(f"{rev}: not a revision of {root}") from None
-    listing = gitutil.run(root, "ls-tree", "-z", "--name-only", rev, f"{MODELS_DIR}/")
+    listing = gitcli.run(root, "ls-tree", "-z", "--name-only", rev, f"{MODELS_DIR}/")
     models = {}
     for name in sorted(p for p in listing.split("\0") if p.endswith(".json")):
-        text = gitutil.run(root, "show", f"{rev}:{name}")
+        text = gitcli.run(root, "show", f"{rev}:{name}")
         try:
             models[Path(name).stem] = model_from_json(strict_json(text))
         except (KeyError, TypeError, ValueError) as e:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import BadInput, CorpusError
-from corpus.samples import gitutil
-from corpus.samples.atomic import atomic_write
+from corpus.store import gitcli
+from corpus.store.atomic import atomic_write
 from corpus.textformats import json_value
 from corpus.vectors.vectorfile import sha256_file
 from trainer.model import Layer, Network, linear_network
@@ -213,10 +213,10 @@ def provenance(root: Path | None, vector_files: dict[str, Path], ruleset_hash: s
         sha256 = (hashes or {}).get(set_name) or sha256_file(path)
         vectors[set_name] = {"file": _display_path(path, root), "sha256": sha256}
     commit, dirty = None, None
-    if root is not None and gitutil.is_repo(root):
+    if root is not None and gitcli.is_repo(root):
         try:
-            commit = gitutil.run(root, "rev-parse", "--verify", "-q", "HEAD").strip() or None
-            dirty = bool(gitutil.run(root, "status", "--porcelain", "--untracked-files=no").strip())
+            commit = gitcli.run(root, "rev-parse", "--verify", "-q", "HEAD").strip() or None
+            dirty = bool(gitcli.run(root, "status", "--porcelain", "--untracked-files=no").strip())
         except CorpusError:
             commit = None  # a repository with no commit yet
     return {"commit": commit, "dirty": dirty, "rulesetHash": ruleset_hash, "vectors": vectors}

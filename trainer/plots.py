@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corpus.samples.atomic import atomic_write
+from corpus.store.atomic import atomic_write
 from trainer.dataset import Dataset
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.samples.lock import writer_lock
-from corpus.samples.tree import set_samples
+from corpus.store.lock import writer_lock
+from corpus.tree.sample import set_samples
 from trainer.config import CONFIG_NAME, TraineeConfig, load_training_config
 from trainer.guard import judge
 from trainer.modelfile import ModelFile, model_path, save_model

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.errors import BadInput
-from corpus.samples.lock import writer_lock
-from corpus.samples.tree import SAMPLES_DIR, SETS, find_root
+from corpus.store.lock import writer_lock
+from corpus.tree.sample import SAMPLES_DIR, SETS, find_root
 
 
 def set_of_folder(folder: Path) -> tuple[Path, str]:
@@ -33,9 +33,8 @@ def vectors_for(
         raise BadInput(f"{argument}: no such vector file or set folder")
     if not trainee:
         raise BadInput(f"{argument}: --trainee is needed to vectorize a folder of samples")
-    from corpus.vectors.vectorize import vectorize_set
-
     from corpus.cluster.address import scheduler_for
+    from corpus.vectors.vectorize import vectorize_set
 
     root, set_name = set_of_folder(argument)
     address = scheduler_for(root, scheduler)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import CorpusError
-from corpus.samples.tree import SETS, set_samples
 from corpus.textformats import json_value
+from corpus.tree.sample import SETS, set_samples
 from corpus.vectors.ruleset import RULESET_NAME, ruleset_hash
 from corpus.vectors.vectorfile import sha256_file
 from trainer.config import TraineeConfig, load_training_config

@@ -18,16 +18,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.check import drift
-from corpus.check.findings import Finding
 from corpus.check.links import page_link_findings, resource_link_findings
 from corpus.check.pagecheck import page_reports
-from corpus.check.rubric import Rubric, RubricError, load_rubric, rubric_path
 from corpus.errors import BadInput, CorpusError
 from corpus.extract.references import Reference
+from corpus.findings import Finding
 from corpus.samples import lfs
 from corpus.samples.hookwiring import hooks_installed
 from corpus.samples.nameindex import NameIndex, name_index
-from corpus.samples.tree import (
+from corpus.tree.rubric import Rubric, RubricError, load_rubric, rubric_path
+from corpus.tree.sample import (
     RESOURCES_DIR,
     SAMPLES_DIR,
     SETS,

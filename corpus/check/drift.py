@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from corpus.check.rubric import rubric_path, split_front_matter
-from corpus.samples.gitutil import run_bytes, try_run
-from corpus.samples.tree import SAMPLES_DIR
+from corpus.store.gitcli import run_bytes, try_run
 from corpus.textformats import yaml_value
+from corpus.tree.rubric import rubric_path, split_front_matter
+from corpus.tree.sample import SAMPLES_DIR
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from corpus.check.rubric import LabelType, Rubric
+from corpus.tree.rubric import LabelType, Rubric
 
 LABEL_ATTRIBUTE = "data-fathom"
 BAD_PREFIX = "BAD"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from corpus.check.findings import Finding
-from corpus.samples.tree import Sample
+from corpus.findings import Finding
+from corpus.tree.sample import Sample
 
 
 def _links_under(folder: Path) -> list[Path]:

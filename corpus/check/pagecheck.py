@@ -16,9 +16,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from corpus.check.labels import Problem, check_labels, parse_page
-from corpus.check.rubric import Rubric
 from corpus.extract.references import Reference, resource_references
-from corpus.samples.tree import Sample
+from corpus.tree.rubric import Rubric
+from corpus.tree.sample import Sample
 
 PARALLEL_FROM = 64  # pages; below this, starting worker processes costs more than it saves
 CHUNK = 16  # pages a worker task checks: amortizes the pickling of the rubric

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from corpus.errors import BadInput, CorpusError, escape_line
-from corpus.samples.tree import SAMPLES_DIR, SETS, find_root, set_named
+from corpus.tree.sample import SAMPLES_DIR, SETS, find_root, set_named
 
 F = TypeVar("F", bound=Callable[..., Any])
 

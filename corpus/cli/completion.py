@@ -18,7 +18,7 @@ import click
 from click.shell_completion import CompletionItem, get_completion_class
 
 from corpus.errors import CorpusError
-from corpus.samples.tree import SETS, find_root
+from corpus.tree.sample import SETS, find_root
 
 SHELLS = ("bash", "zsh", "fish")
 HEADER_BYTES = 64 * 1024  # a vector file's header sits at its start; never read whole files to complete
@@ -48,7 +48,7 @@ def complete_sets(ctx: click.Context, param: click.Parameter, incomplete: str) -
 
 def trainee_names(root: Path) -> set[str]:
     """The rubric's types, and the trainees models and vector files are named after."""
-    from corpus.check.rubric import load_rubric
+    from corpus.tree.rubric import load_rubric
 
     names = {p.stem for p in (root / "models").glob("*.json")}
     names |= {p.stem.split("_", 1)[1] for p in (root / "vectors").glob("*_*.json") if p.stem.split("_", 1)[0] in SETS}

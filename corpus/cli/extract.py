@@ -18,8 +18,8 @@ from corpus.cli.common import (
 )
 from corpus.errors import BadInput, CorpusError, escape_line
 from corpus.progress import progress
-from corpus.samples.lock import writer_lock
-from corpus.samples.tree import Sample, resolve_samples
+from corpus.store.lock import writer_lock
+from corpus.tree.sample import Sample, resolve_samples
 
 if TYPE_CHECKING:
     from corpus.extract.extract import ExtractResult

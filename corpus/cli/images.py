@@ -11,7 +11,7 @@ import click
 from corpus.cli.common import corpus_root, echo_json, reports_errors
 from corpus.cli.scheduler import scheduler_for, scheduler_option
 from corpus.progress import progress
-from corpus.samples.tree import SAMPLES_DIR, SETS
+from corpus.tree.sample import SAMPLES_DIR, SETS
 
 
 @click.command()
@@ -37,9 +37,9 @@ def crops(ctx: click.Context, sets: tuple[str, ...], out_dir: Path, types: tuple
     are skipped and counted. Pages unchanged since the last run into the same folder
     are not rendered again. Files are named <set>__<sample>__<index>.png.
     """
-    from corpus.check.rubric import load_rubric
     from corpus.render.crops import CropOptions, make_crops, validate_options
-    from corpus.samples.tree import resolve_samples
+    from corpus.tree.rubric import load_rubric
+    from corpus.tree.sample import resolve_samples
 
     root = corpus_root(ctx)
     address = scheduler_for(root, scheduler)

@@ -38,7 +38,7 @@ def label(in_directory: Path, in_type: str, preserve_originals: bool | None, num
     from corpus.extract.folder import folder_pages, in_a_corpus_set
     from corpus.extract.folder import preserve_originals as copy_originals
     from corpus.samples.label import check_type, label_pages
-    from corpus.samples.lock import writer_lock
+    from corpus.store.lock import writer_lock
 
     check_type(in_type)
     pages = folder_pages(in_directory)
@@ -70,7 +70,7 @@ def label(in_directory: Path, in_type: str, preserve_originals: bool | None, num
 
 def _check_declared(root: Path, label_type: str) -> None:
     from corpus.check.labels import closest_type
-    from corpus.check.rubric import load_rubric
+    from corpus.tree.rubric import load_rubric
 
     declared = sorted(load_rubric(root).types)
     if label_type not in declared:

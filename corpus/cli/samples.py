@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from corpus.check.rubric import load_rubric
 from corpus.cli.common import SetName, corpus_root, echo_json, reports_errors
-from corpus.samples.lock import writer_lock
+from corpus.store.lock import writer_lock
+from corpus.tree.rubric import load_rubric
 
 
 @click.command()

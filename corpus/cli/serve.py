@@ -9,7 +9,7 @@ import click
 
 from corpus.cli.common import SetOrPath, reports_errors
 from corpus.errors import CorpusError
-from corpus.samples.tree import find_root
+from corpus.tree.sample import find_root
 
 
 @click.command()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from corpus.check.rubric import load_rubric
 from corpus.cli.common import corpus_root, echo_json, reports_errors
 from corpus.cli.scheduler import scheduler_for, scheduler_option
 from corpus.errors import BadInput
-from corpus.samples.lock import writer_lock
-from corpus.samples.tree import SAMPLES_DIR, SETS
+from corpus.store.lock import writer_lock
+from corpus.tree.rubric import load_rubric
+from corpus.tree.sample import SAMPLES_DIR, SETS
 
 
 def _set_name(root: Path, arg: str) -> str:

@@ -20,7 +20,7 @@ from corpus.render.crops import (
     RenderCrops,
     page_crops,
 )
-from corpus.samples.tree import Sample
+from corpus.tree.sample import Sample
 
 
 def crop_page(bundle: PageBundle, set_name: str, stem: str, options: CropOptions, where: str) -> tuple[str, CropImages]:

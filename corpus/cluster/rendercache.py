@@ -17,7 +17,7 @@ from pathlib import Path
 
 from corpus.render.browser import Viewport
 from corpus.render.facts import ensure_cache_ignored, render_cache_path
-from corpus.samples.atomic import atomic_write
+from corpus.store.atomic import atomic_write
 from corpus.vectors.workers import RunConfig
 
 

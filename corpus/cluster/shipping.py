@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from corpus.samples.tree import RESOURCES_DIR
+from corpus.tree.sample import RESOURCES_DIR
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ from corpus.extract.survey import (  # the two predicates are re-exported: calle
     has_inline_data,
     page_has_inline_data,
 )
-from corpus.samples.tree import RESOURCES_DIR, Sample
+from corpus.tree.sample import RESOURCES_DIR, Sample
 
 __all__ = ["ExtractResult", "Problem", "extract_sample", "has_inline_data",
            "page_has_inline_data", "refuse_unsafe_resources", "stage_sample", "write_pieces"]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import BadInput, CorpusError
-from corpus.samples.atomic import fsync_dir
-from corpus.samples.tree import SAMPLES_DIR, SETS, Sample, find_root, is_page_name
+from corpus.store.atomic import fsync_dir
+from corpus.tree.sample import SAMPLES_DIR, SETS, Sample, find_root, is_page_name
 
 ORIGINALS_DIR = "originals"
 

@@ -23,8 +23,8 @@ from corpus.extract.manifest import (
 from corpus.extract.pagefile import remove_stages, write_pieces
 from corpus.extract.payload import Spelling, encode_base64
 from corpus.extract.store import name_matches, remove_orphans
-from corpus.samples.atomic import fsync_dir
-from corpus.samples.tree import Sample
+from corpus.store.atomic import fsync_dir
+from corpus.tree.sample import Sample
 
 # Of the text recorded before a dropped one, the least that must still be in an edited page
 # to put the dropped text back (` alt="Logo"` is 11): shorter ends of markup repeat too often.

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import CorpusError
-from corpus.samples.atomic import atomic_write, fsync_dir
-from corpus.samples.tree import Sample
+from corpus.store.atomic import atomic_write, fsync_dir
 from corpus.textformats import json_value
+from corpus.tree.sample import Sample
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "corpus-extract"

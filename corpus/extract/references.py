@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from corpus.samples.tree import RESOURCES_DIR
+from corpus.tree.sample import RESOURCES_DIR
 
 # Attributes that hold URLs; `style` and <style> hold CSS with url(...) and @import.
 URL_ATTRIBUTES = frozenset({"src", "href", "poster", "data", "background", "xlink:href", "action"})

@@ -21,7 +21,7 @@ from corpus.cpus import usable_cpus
 from corpus.errors import CorpusError
 from corpus.extract.extract import stage_sample
 from corpus.extract.staged import ExtractResult, Problem, StagedPage, commit_pages
-from corpus.samples.tree import Sample
+from corpus.tree.sample import Sample
 
 if TYPE_CHECKING:
     import multiprocessing.context

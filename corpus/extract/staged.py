@@ -32,7 +32,7 @@ from corpus.extract.manifest import (
     walk_files,
 )
 from corpus.extract.store import ResourceStore, make_durable, remove_orphans
-from corpus.samples.tree import Sample
+from corpus.tree.sample import Sample
 
 Checkpoint = Callable[[str], None]
 

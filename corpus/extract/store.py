@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from corpus.samples.atomic import fsync_dir
+from corpus.store.atomic import fsync_dir
 
 NAME_HASH_CHARS = 16
 TEMP_PREFIX = ".corpus-"

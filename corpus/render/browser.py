@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from corpus.errors import CorpusError
-from corpus.samples.tree import RESOURCES_DIR
+from corpus.tree.sample import RESOURCES_DIR
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # Sent with every sample: forms cannot submit anywhere (with scripts off, nothing else

@@ -36,8 +36,8 @@ from PIL import Image
 
 from corpus.errors import BadInput, CorpusError, escape_line
 from corpus.extract.extract import refuse_unsafe_resources
-from corpus.samples.atomic import atomic_write
-from corpus.samples.tree import SAMPLES_DIR, Sample, iter_resource_files
+from corpus.store.atomic import atomic_write
+from corpus.tree.sample import SAMPLES_DIR, Sample, iter_resource_files
 
 MANIFEST = ".crops.json"
 MANIFEST_VERSION = 1
@@ -344,9 +344,9 @@ def _write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
 
 
 def _head_commit(root: Path) -> str | None:
-    from corpus.samples import gitutil
+    from corpus.store import gitcli
 
     try:
-        return gitutil.run(root, "rev-parse", "--verify", "--quiet", "HEAD").strip() or None
+        return gitcli.run(root, "rev-parse", "--verify", "--quiet", "HEAD").strip() or None
     except CorpusError:
         return None

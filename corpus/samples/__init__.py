@@ -1,6 +1,4 @@
-"""The samples tree: sets, naming, sample identity, and every change to the tree.
-
-Takes pages from outside and git's view of the corpus; gives out samples in sets
-(added, picked, split), the corpus's status, and the git, LFS and hook plumbing
-(atomic writes, the writer lock) that other stages build on.
-"""
+"""The commands that change the samples tree: add, import, pick, split, label, status,
+and the journal that makes each of them crash-safe, with the git, LFS and hook plumbing
+they need. What a sample *is* lives in `corpus.tree`; how files are written, locked and
+committed lives in `corpus.store`."""

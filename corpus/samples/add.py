@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.check.rubric import Rubric
 from corpus.errors import BadInput
 from corpus.samples.fingerprints import known_pages
 from corpus.samples.landing import Arrival, land
-from corpus.samples.pages import label_types, read_page
-from corpus.samples.tree import PAGE_SUFFIXES, RESOURCES_DIR, SETS, Sample, all_samples
+from corpus.tree.pages import label_types, read_page
+from corpus.tree.rubric import Rubric
+from corpus.tree.sample import PAGE_SUFFIXES, RESOURCES_DIR, SETS, Sample, all_samples
 
 ORIGINALS_DIR = "originals"  # where fathom-extract keeps pages as they were before extraction
 

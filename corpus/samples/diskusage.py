@@ -8,7 +8,7 @@ import stat
 from collections.abc import Collection
 from pathlib import Path
 
-from corpus.samples.tree import RESOURCES_DIR
+from corpus.tree.sample import RESOURCES_DIR
 
 
 def resource_totals(set_dir: Path, stems: Collection[str]) -> tuple[int, int]:

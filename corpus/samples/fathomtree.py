@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from corpus.samples.tree import RESOURCES_DIR
+from corpus.tree.sample import RESOURCES_DIR
 
 # The file part of a reference: up to a quote, bracket, blank or the end of the tag.
 _FILE = rb"([^\"'()\s<>?#]+)"

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from corpus.samples import journal
-from corpus.samples.atomic import atomic_write
-from corpus.samples.tree import SAMPLES_DIR, Sample
+from corpus.store.atomic import atomic_write
+from corpus.tree.sample import SAMPLES_DIR, Sample
 
 RECORD_NAME = "added.sha256"
 

@@ -14,13 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.check.rubric import Rubric
 from corpus.errors import BadInput
 from corpus.samples.add import is_page_file
 from corpus.samples.fingerprints import known_pages
 from corpus.samples.landing import Arrival, land
-from corpus.samples.pages import label_types, read_page
-from corpus.samples.tree import SAMPLES_DIR, SETS, Sample, all_samples
+from corpus.tree.pages import label_types, read_page
+from corpus.tree.rubric import Rubric
+from corpus.tree.sample import SAMPLES_DIR, SETS, Sample, all_samples
 
 
 @dataclass

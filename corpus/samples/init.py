@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from corpus.samples import gitutil
-from corpus.samples.atomic import atomic_write
 from corpus.samples.hookwiring import install_hooks, migrate_config
-from corpus.samples.tree import SAMPLES_DIR, SETS
+from corpus.store import gitcli
+from corpus.store.atomic import atomic_write
+from corpus.tree.sample import SAMPLES_DIR, SETS
 
 LFS_ATTRIBUTE_LINE = "samples/**/resources/** filter=lfs diff=lfs merge=lfs -text"
 # Two branches that each add pages append to the fingerprint record; its lines are
@@ -39,13 +39,13 @@ def template_text(name: str) -> str:
 
 def init_corpus(directory: Path, js: bool = False) -> InitReport:
     """Make or repair a corpus; `js` scaffolds a JavaScript rulesets.js, not rulesets.py."""
-    gitutil.require_tools()
+    gitcli.require_tools()
     scaffold = JS_SCAFFOLD if js else SCAFFOLD
     directory.mkdir(parents=True, exist_ok=True)
     report = InitReport(directory.resolve())
     root = report.root
-    if not gitutil.is_repo(root):
-        gitutil.run(root, "init", "--quiet")
+    if not gitcli.is_repo(root):
+        gitcli.run(root, "init", "--quiet")
         report.created.append("git repository")
     for set_name in SETS:
         keep = root / SAMPLES_DIR / set_name / ".gitkeep"
@@ -65,7 +65,7 @@ def init_corpus(directory: Path, js: bool = False) -> InitReport:
     if migrate_config(root):
         report.created.append(".pre-commit-config.yaml (hooks now run corpus through the clone's launcher)")
     # Stage the scaffold so the first commit carries it; staging never touches samples.
-    gitutil.run(root, "add", "--", ".gitattributes", *(relpath for _, relpath in scaffold),
+    gitcli.run(root, "add", "--", ".gitattributes", *(relpath for _, relpath in scaffold),
                 *(f"{SAMPLES_DIR}/{s}/.gitkeep" for s in SETS))
     return report
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import CorpusError
-from corpus.samples.atomic import atomic_write, fsync_dir
-from corpus.samples.gitutil import git_dir
+from corpus.store.atomic import atomic_write, fsync_dir
+from corpus.store.gitcli import git_dir
 
 JOURNAL_NAME = "corpus-journal.json"
 GIT_PID_NAME = "corpus-journal.git-pid"

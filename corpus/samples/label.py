@@ -24,8 +24,8 @@ from pathlib import Path
 
 from corpus.errors import BadInput
 from corpus.extract.extract import write_pieces
-from corpus.render.facts import start_tag_at
 from corpus.samples.labeling import LABEL, label_span
+from corpus.starttags import start_tag_at
 
 BOM = b"\xef\xbb\xbf"
 BLANKS = b" \t\n\r\f"

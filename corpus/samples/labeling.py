@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import BadInput, CorpusError
-from corpus.render.facts import StartTag, start_tags
 from corpus.samples import journal
-from corpus.samples.atomic import atomic_write
-from corpus.samples.tree import Sample
+from corpus.starttags import StartTag, start_tags
+from corpus.store.atomic import atomic_write
+from corpus.tree.sample import Sample
 
 LABEL = "data-fathom"
 

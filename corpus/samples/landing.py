@@ -20,7 +20,6 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.progress import progress
 from corpus.samples import journal
-from corpus.samples.atomic import fsync_dir
 from corpus.samples.fathomtree import reinline_page
 from corpus.samples.fingerprints import (
     file_sha256,
@@ -28,7 +27,8 @@ from corpus.samples.fingerprints import (
     record_path,
     write_record,
 )
-from corpus.samples.tree import RESOURCES_DIR, Sample
+from corpus.store.atomic import fsync_dir
+from corpus.tree.sample import RESOURCES_DIR, Sample
 
 KIND = "add"
 STAGE_NAME = "stage"

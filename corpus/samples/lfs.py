@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.check.findings import Finding
-from corpus.samples.gitutil import run_bytes, try_run
+from corpus.findings import Finding
+from corpus.store.gitcli import run_bytes, try_run
 
 # git-lfs never writes a pointer of 1024 bytes or more; bigger blobs are content.
 POINTER_MAX_BYTES = 1024

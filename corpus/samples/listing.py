@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from corpus.samples.tree import RESOURCES_DIR, is_page_name
+from corpus.tree.sample import RESOURCES_DIR, is_page_name
 
 
 def list_pages(directory: Path, base: Path | None = None) -> Iterator[Path]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.progress import progress
 from corpus.samples import journal
-from corpus.samples.tree import SAMPLES_DIR, Sample
+from corpus.tree.sample import SAMPLES_DIR, Sample
 
 ZERO_SHA = "0" * 40
 KIND = "move"

@@ -31,8 +31,8 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.samples.factcache import cache_path, open_cache
-from corpus.samples.tree import SAMPLES_DIR, SETS, NamingRule, page_names
+from corpus.extract.factcache import cache_path, open_cache
+from corpus.tree.sample import SAMPLES_DIR, SETS, NamingRule, page_names
 
 # How far (ns) a folder's mtime must lie before the moment it was listed for the
 # listing to be trusted later; covers file systems with coarse timestamps (FAT: 2 s).

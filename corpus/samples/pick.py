@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from corpus.check.rubric import Rubric
 from corpus.errors import BadInput
 from corpus.samples.grouping import Misfit, Stratum, assign_groups, stratum_targets
 from corpus.samples.moves import Move, apply_moves
-from corpus.samples.pages import check_page_file
-from corpus.samples.tree import SETS, Sample, set_samples
+from corpus.tree.pages import check_page_file
+from corpus.tree.rubric import Rubric
+from corpus.tree.sample import SETS, Sample, set_samples
 
 __all__ = ["Move", "MovePlan", "apply_moves", "plan_pick", "plan_split", "parse_ratios"]
 SPLIT_SETS = ("training", "validation", "testing")

@@ -13,7 +13,7 @@ from contextlib import closing
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.samples.factcache import cache_path, open_cache, rows_by_oid
+from corpus.extract.factcache import cache_path, open_cache, rows_by_oid
 from corpus.samples.lfs import content_blobs
 
 SCHEMA = ("CREATE TABLE IF NOT EXISTS lfs_pointers (oid TEXT PRIMARY KEY, pointer INTEGER)",)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.samples import journal, labeling, landing, moves
-from corpus.samples.lock import CorpusBusy, writer_lock
+from corpus.store.lock import CorpusBusy, writer_lock
 
 
 def recover(root: Path) -> str | None:

@@ -7,12 +7,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from corpus.check.rubric import Rubric
+from corpus.extract.factcache import page_facts
 from corpus.samples.diskusage import resource_totals
-from corpus.samples.factcache import page_facts
 from corpus.samples.lfs import staged_blobs
 from corpus.samples.pointercache import content_blobs_remembered
-from corpus.samples.tree import (
+from corpus.tree.rubric import Rubric
+from corpus.tree.sample import (
     RESOURCES_DIR,
     SAMPLES_DIR,
     SETS,

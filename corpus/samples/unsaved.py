@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.samples import gitutil
-from corpus.samples.tree import RESOURCES_DIR, SAMPLES_DIR
+from corpus.store import gitcli
+from corpus.tree.sample import RESOURCES_DIR, SAMPLES_DIR
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Unsaved:
 
 def uncommitted_samples(root: Path) -> tuple[list[str], int]:
     """Pages (with git's two-letter status) and the number of resource files that differ from HEAD."""
-    out = gitutil.run(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", f"{SAMPLES_DIR}/")
+    out = gitcli.run(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", f"{SAMPLES_DIR}/")
     pages, resources = [], 0
     entries = iter(out.split("\0"))
     for entry in entries:
@@ -42,10 +42,10 @@ def uncommitted_samples(root: Path) -> tuple[list[str], int]:
 
 def push_remote(root: Path) -> str | None:
     """The current branch's upstream remote, else `origin`, else the only remote."""
-    upstream = gitutil.try_run(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+    upstream = gitcli.try_run(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
     if upstream and b"/" in upstream:
         return upstream.decode().strip().split("/", 1)[0]
-    remotes = (gitutil.try_run(root, "remote") or b"").decode().split()
+    remotes = (gitcli.try_run(root, "remote") or b"").decode().split()
     if "origin" in remotes:
         return "origin"
     return remotes[0] if len(remotes) == 1 else None
@@ -53,7 +53,7 @@ def push_remote(root: Path) -> str | None:
 
 def unpushed_lfs_objects(root: Path, remote: str) -> list[str]:
     """Paths of LFS objects in HEAD's history that `remote` has not received."""
-    out = gitutil.try_run(root, "lfs", "push", "--dry-run", remote, "HEAD")
+    out = gitcli.try_run(root, "lfs", "push", "--dry-run", remote, "HEAD")
     if out is None:
         return []  # no commit yet, or LFS cannot tell: nothing known to be missing
     paths = []

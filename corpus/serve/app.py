@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from corpus.check.check import check_paths
-from corpus.check.rubric import Rubric, load_rubric
 from corpus.errors import CorpusError
 from corpus.render.browser import Viewport
 from corpus.render.facts import for_browser, mark_elements
@@ -31,12 +30,13 @@ from corpus.samples.labeling import (
     set_label,
     write_label,
 )
-from corpus.samples.lock import writer_lock
-from corpus.samples.tree import RESOURCES_DIR, SETS, Sample, is_page_name
 from corpus.serve import pages
 from corpus.serve.browser_thread import BrowserThread
 from corpus.serve.nodes import sample_nodes
 from corpus.serve.results import index_rows, load_trainee_model, trained_types
+from corpus.store.lock import writer_lock
+from corpus.tree.rubric import Rubric, load_rubric
+from corpus.tree.sample import RESOURCES_DIR, SETS, Sample, is_page_name
 from corpus.vectors.vectorize import default_ruleset_path
 
 STATIC_DIR = (Path(__file__).parent / "static").resolve()

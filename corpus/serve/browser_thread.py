@@ -21,8 +21,8 @@ from corpus.render.facts import (
     for_browser,
     mark_elements,
 )
-from corpus.samples.atomic import atomic_write
-from corpus.samples.tree import Sample
+from corpus.store.atomic import atomic_write
+from corpus.tree.sample import Sample
 from corpus.vectors.jsvectorize import JsPageVectorizer, JsRun
 
 T = TypeVar("T")

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from corpus.render.facts import MARK, PageFacts, mark_elements
-from corpus.samples.tree import Sample
 from corpus.serve.browser_thread import Browsers
+from corpus.tree.sample import Sample
 from corpus.vectors.document import PageDocument, vectorize_elements
 from corpus.vectors.jsruleset import is_js_ruleset
 from corpus.vectors.ruleset import load_ruleset

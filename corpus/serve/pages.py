@@ -7,8 +7,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from corpus.samples.tree import Sample
 from corpus.serve.results import SetSummary
+from corpus.tree.sample import Sample
 from trainer.report import mcc_text
 
 OUTCOMES = ("TP", "FP", "FN", "pruned")

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from corpus.check.check import check_paths
-from corpus.check.rubric import Rubric
-from corpus.samples.factcache import page_facts
-from corpus.samples.tree import SETS, Sample, all_samples
+from corpus.extract.factcache import page_facts
+from corpus.tree.rubric import Rubric
+from corpus.tree.sample import SETS, Sample, all_samples
 from corpus.vectors.vectorize import default_vectors_path
 from trainer.metrics import Metrics, PageResult
 from trainer.modelfile import ModelFile, load_model, model_path

@@ -16,7 +16,8 @@ from lxml.cssselect import CSSSelector
 
 from corpus.errors import CorpusError
 from corpus.render.facts import MARK, PAIRED_BY_NAME, PageFacts, mark_elements
-from corpus.vectors.ruleset import NOT_RENDERED, Node, Rendered, Trainee
+from corpus.render.rendered import NOT_RENDERED, Rendered
+from corpus.vectors.ruleset import Node, Trainee
 from corpus.vectors.vectorfile import MARKUP_LENGTH, NodeVector
 
 LABEL = "data-fathom"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import BadInput, CorpusError
-from corpus.samples.atomic import atomic_write
+from corpus.store.atomic import atomic_write
 
 JS_RULESET_NAME = "rulesets.js"
 JS_DIR = Path(__file__).parent / "js"

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import BadInput, CorpusError
+from corpus.render.rendered import Box, Rendered
 
 RULESET_NAME = "rulesets.py"
 
@@ -202,30 +203,6 @@ def _describe(error: BaseException) -> str:
 # --- what rules see ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Box:
-    """A rendered element's border box in CSS pixels, from the top left of the page."""
-
-    x: float = 0.0
-    y: float = 0.0
-    width: float = 0.0
-    height: float = 0.0
-
-    @property
-    def area(self) -> float:
-        return self.width * self.height
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """What the browser says about one element (see corpus/render.py)."""
-
-    box: Box
-    visible: bool
-    style: dict[str, str]
-
-
-NOT_RENDERED = Rendered(Box(), False, {})
 
 _PX = re.compile(r"^\s*(-?[\d.]+)px")
 _RGB = re.compile(r"rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import CorpusError
-from corpus.samples.atomic import atomic_write
+from corpus.store.atomic import atomic_write
 from corpus.textformats import json_value
 
 KNOWN_VERSIONS = (1, 2)

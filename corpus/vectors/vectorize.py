@@ -23,12 +23,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from corpus.check.rubric import load_rubric
 from corpus.errors import BadInput, CorpusError
+from corpus.extract.factcache import page_facts
 from corpus.progress import progress as show_progress
 from corpus.render.facts import CACHE_DIR, ensure_cache_ignored
-from corpus.samples.factcache import page_facts
-from corpus.samples.tree import SAMPLES_DIR, SETS, set_samples
+from corpus.tree.rubric import load_rubric
+from corpus.tree.sample import SAMPLES_DIR, SETS, set_samples
 from corpus.vectors.jsruleset import JS_RULESET_NAME, is_js_ruleset, load_js_ruleset
 from corpus.vectors.jsvectorize import VECTORIZER_VERSION, JsRun
 from corpus.vectors.planner import old_vectors, plan_pages

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from corpus.check.check import check_paths
 from corpus.samples.nameindex import RACY_NS, name_index
-from corpus.samples.tree import SETS, NamingRule, all_samples
+from corpus.tree.sample import SETS, NamingRule, all_samples
 
 SITE_RULE = NamingRule(r"^(?P<site>(?P<lang>[A-Z]{2})[_-]X?\d+)[a-c]?(?P<negative>n)?[a-c]?(?P<change>_change)?\.html$",
                        group="site")

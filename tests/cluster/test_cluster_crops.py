@@ -11,7 +11,7 @@ from PIL import Image
 
 from corpus.cluster.crops import cluster_renderer
 from corpus.render.crops import MANIFEST, CropOptions, make_crops
-from corpus.samples.tree import set_samples
+from corpus.tree.sample import set_samples
 from tests.cluster.test_cluster_vectorize import png
 
 PAGE = """<!doctype html>

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from corpus.samples.tree import Sample
+from corpus.tree.sample import Sample
 
 FREEZE_DRY_CSP = ("default-src 'none'; img-src data:; media-src data:; style-src data: 'unsafe-inline'; "
                   "font-src data:; frame-src data:")

@@ -14,7 +14,7 @@ import pytest
 
 from corpus.extract.extract import extract_sample
 from corpus.extract.inline import inline_sample
-from corpus.samples.tree import Sample
+from corpus.tree.sample import Sample
 from tests.extract.pages import rich_page, tree, write_sample
 
 KILLED_AT = """
@@ -22,7 +22,7 @@ import os, signal, sys
 from pathlib import Path
 from corpus.extract.extract import extract_sample, stage_sample
 from corpus.extract.staged import commit_pages
-from corpus.samples.tree import Sample
+from corpus.tree.sample import Sample
 
 stop_at = int(sys.argv[2])
 calls = []

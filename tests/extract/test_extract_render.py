@@ -9,7 +9,7 @@ from PIL import Image, ImageChops
 
 from corpus.extract.extract import extract_sample
 from corpus.render.browser import Viewport, launch
-from corpus.samples.tree import Sample
+from corpus.tree.sample import Sample
 from tests.extract.pages import (
     FREEZE_DRY_CSP,
     b64,

@@ -15,8 +15,15 @@ from pathlib import Path
 from corpus.extract.extract import extract_sample
 from corpus.extract.inline import inline_sample
 from corpus.extract.run import extract_samples, workers_for
-from corpus.samples.tree import Sample, resolve_samples
-from tests.extract.pages import freeze_dry_page, png, real_page, rich_page, tree, write_sample
+from corpus.tree.sample import Sample, resolve_samples
+from tests.extract.pages import (
+    freeze_dry_page,
+    png,
+    real_page,
+    rich_page,
+    tree,
+    write_sample,
+)
 
 REF = re.compile(rb"resources/([^/]+)/([0-9a-f]{16}\.[a-z0-9]+)")
 
@@ -96,7 +103,7 @@ KILL_THE_RUN = """
 import os, signal, sys
 from pathlib import Path
 from corpus.extract.run import extract_samples
-from corpus.samples.tree import set_samples
+from corpus.tree.sample import set_samples
 
 for done, result in enumerate(extract_samples(list(set_samples(Path(sys.argv[1]), "unused")), jobs=2), 1):
     if done == int(sys.argv[2]):
@@ -139,7 +146,7 @@ import os, signal, sys
 from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.extract.run import extract_samples
-from corpus.samples.tree import set_samples
+from corpus.tree.sample import set_samples
 
 def workers():
     for pid in os.listdir("/proc"):

@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from corpus.render.crops import MANIFEST, CropOptions, make_crops
-from corpus.samples.tree import Sample, set_samples
+from corpus.tree.sample import Sample, set_samples
 
 RED, BLUE, MAGENTA, WHITE = (255, 0, 0), (0, 0, 255), (255, 0, 255), (255, 255, 255)
 

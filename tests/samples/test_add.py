@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus.check.rubric import load_rubric, parse_rubric
 from corpus.errors import BadInput
 from corpus.samples.add import add_pages
+from corpus.tree.rubric import load_rubric, parse_rubric
 
 POSITIVE = b'<html><body><input type="password" data-fathom="new-password"></body></html>'
 NEGATIVE = b"<!doctype html><html><body><p>no form here</p></body></html>"
@@ -90,7 +90,7 @@ def test_an_extracted_page_brings_its_resources(corpus_root: Path, tmp_path: Pat
 
 
 def test_a_second_writer_is_told_the_corpus_is_busy(corpus_root: Path, tmp_path: Path, corpus_cli):
-    from corpus.samples.lock import writer_lock
+    from corpus.store.lock import writer_lock
 
     page = write(tmp_path / "a.html", NEGATIVE)
     with writer_lock(corpus_root):

@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from corpus.samples.factcache import CACHE_NAME, blob_id, compute_facts, page_facts
+from corpus.extract.factcache import CACHE_NAME, blob_id, compute_facts, page_facts
 
 
 def page(label: str | None, extra: bytes = b"") -> bytes:

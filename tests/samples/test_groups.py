@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.check.rubric import parse_rubric
 from corpus.errors import BadInput
 from corpus.samples.grouping import apportion, stratum_targets
 from corpus.samples.pick import parse_ratios, plan_pick, plan_split
-from corpus.samples.tree import set_named
+from corpus.tree.rubric import parse_rubric
+from corpus.tree.sample import set_named
 from tests.samples.trees import REAL_NAMES, REAL_RUBRIC
 
 RUBRIC = parse_rubric(Path("rubric.md"), REAL_RUBRIC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus.samples.tree import SETS, all_samples
+from corpus.tree.sample import SETS, all_samples
 from tests.samples.trees import REAL_NAMES, REAL_RUBRIC, fathom_tree
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from corpus.errors import CorpusError
 from corpus.samples import journal
-from corpus.samples.lock import writer_lock
 from corpus.samples.moves import Move, path_pairs
-from corpus.samples.tree import Sample, all_samples
+from corpus.store.lock import writer_lock
+from corpus.tree.sample import Sample, all_samples
 from tests.extract.pages import rich_page
 from tests.samples.test_add import NEGATIVE, POSITIVE, write
 

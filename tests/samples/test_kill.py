@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 from corpus.samples.fingerprints import read_record
 from corpus.samples.journal import journal_path
-from corpus.samples.tree import RESOURCES_DIR, SETS, all_samples
+from corpus.tree.sample import RESOURCES_DIR, SETS, all_samples
 from tests.samples.trees import REAL_RUBRIC, fathom_tree, labeled_page
 
 CORPUS = str(Path(sys.executable).parent / "corpus")

@@ -20,7 +20,7 @@ MESSY = (
 
 def element_number(html: bytes, needle: bytes) -> int:
     """The start tag number of the first tag that starts with `needle` (counting as a browser does)."""
-    from corpus.render.facts import start_tags
+    from corpus.starttags import start_tags
 
     return next(i for i, t in enumerate(start_tags(html)) if html[t.start:t.end].startswith(needle))
 
@@ -63,7 +63,7 @@ def test_an_interrupted_label_change_is_finished_or_rolled_back_by_the_next_comm
     import hashlib
 
     from corpus.samples import journal
-    from corpus.samples.atomic import atomic_write
+    from corpus.store.atomic import atomic_write
 
     page = corpus_root / "samples/training/1.html"
     page.write_bytes(MESSY)

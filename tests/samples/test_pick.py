@@ -12,8 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.check.rubric import parse_rubric
-from corpus.samples.gitutil import tracked_files
 from corpus.samples.pick import (
     apply_moves,
     grouping,
@@ -21,7 +19,9 @@ from corpus.samples.pick import (
     plan_pick,
     plan_split,
 )
-from corpus.samples.tree import SETS, all_samples, set_samples
+from corpus.store.gitcli import tracked_files
+from corpus.tree.rubric import parse_rubric
+from corpus.tree.sample import SETS, all_samples, set_samples
 
 RUBRIC = parse_rubric(
     Path("rubric.md"),

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus.check.rubric import RubricError, parse_rubric
 from corpus.errors import BadInput
-from corpus.samples.tree import NamingRule, Sample, resolve_samples
+from corpus.tree.rubric import RubricError, parse_rubric
+from corpus.tree.sample import NamingRule, Sample, resolve_samples
 
 FACTS_SCHEME = r"^(?P<lang>[A-Z]{2})_(?P<id>\d+)(?P<variant>[ab])?(?P<negative>n)?(?P<change>_change)?\.html$"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import torch
 
+from trainer.adam import Adam
 from trainer.dataset import dataset_from_vectors
 from trainer.metrics import evaluate
 from trainer.synthetic import make_vectors
-from trainer.adam import Adam
 from trainer.train import Hyperparameters, train_network
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import torch
 
 from corpus.errors import CorpusError
-from corpus.samples.atomic import atomic_write
+from corpus.store.atomic import atomic_write
 from corpus.textformats import json_value
 from trainer.images.dataset import Preprocessing
 from trainer.images.model import ARCHITECTURE, ButtonNet
@@ -81,7 +81,7 @@ def dataset_commit(data_dir: Path) -> str | None:
     """The corpus commit the crops were cut from (their manifest says), else the HEAD
     of a git repository holding the dataset folder, else None."""
     from corpus.render.crops import MANIFEST
-    from corpus.samples import gitutil
+    from corpus.store import gitcli
 
     try:
         manifest = json_value((data_dir / MANIFEST).read_text(encoding="utf-8"))
@@ -89,11 +89,11 @@ def dataset_commit(data_dir: Path) -> str | None:
             return str(manifest["corpus_commit"])
     except (OSError, ValueError):
         pass
-    top = gitutil.toplevel(data_dir)
+    top = gitcli.toplevel(data_dir)
     if top is None:
         return None
     try:
-        return gitutil.run(top, "rev-parse", "--verify", "--quiet", "HEAD").strip() or None
+        return gitcli.run(top, "rev-parse", "--verify", "--quiet", "HEAD").strip() or None
     except CorpusError:
         return None
 

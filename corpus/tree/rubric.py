@@ -28,8 +28,8 @@ from typing import Any
 import yaml
 
 from corpus.errors import CorpusError
-from corpus.samples.tree import SAMPLES_DIR, NamingRule
 from corpus.textformats import yaml_node, yaml_value
+from corpus.tree.sample import SAMPLES_DIR, NamingRule
 
 RUBRIC_NAME = "rubric.md"
 DEFAULT_VIEWPORT = (1366, 768)

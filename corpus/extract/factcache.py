@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.samples import gitutil
-from corpus.samples.pages import label_types
+from corpus.store import gitcli
+from corpus.tree.pages import label_types
 
 FACTS_VERSION = 2
 CACHE_NAME = "corpus/facts.sqlite"
@@ -69,13 +69,13 @@ def worktree_blob_ids(root: Path, prefix: str) -> dict[str, str]:
     """Root-relative path -> blob id of the working file, for every file under `prefix`
     that git tracks or would add. Only files that differ from the index are read."""
     ids: dict[str, str] = {}
-    for record in gitutil.run(root, "ls-files", "-s", "-z", "--", prefix).split("\0"):
+    for record in gitcli.run(root, "ls-files", "-s", "-z", "--", prefix).split("\0"):
         if record:
             meta, path = record.split("\t", 1)
             ids[path] = meta.split()[1]
     # status names paths from the repository's top; the corpus may sit in a subfolder of it
-    top = gitutil.run(root, "rev-parse", "--show-prefix").strip()
-    status = gitutil.run(root, "status", "--porcelain=v2", "-z", "--untracked-files=all", "--", prefix)
+    top = gitcli.run(root, "rev-parse", "--show-prefix").strip()
+    status = gitcli.run(root, "status", "--porcelain=v2", "-z", "--untracked-files=all", "--", prefix)
     fields = iter(status.split("\0"))
     for record in fields:
         path = None
@@ -101,7 +101,7 @@ def worktree_blob_ids(root: Path, prefix: str) -> dict[str, str]:
 
 def cache_path(root: Path) -> Path:
     """`.git/corpus/facts.sqlite` of the repository holding `root` (CorpusError outside one)."""
-    return Path(root, gitutil.run(root, "rev-parse", "--absolute-git-dir").strip()) / CACHE_NAME
+    return Path(root, gitcli.run(root, "rev-parse", "--absolute-git-dir").strip()) / CACHE_NAME
 
 
 def open_cache(path: Path | None, schema: Iterable[str]) -> sqlite3.Connection:

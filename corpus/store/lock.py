@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.samples.gitutil import git_dir
+from corpus.store.gitcli import git_dir
 
 LOCK_NAME = "corpus.lock"
 POLL_SECONDS = 0.1
