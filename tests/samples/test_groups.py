@@ -49,7 +49,7 @@ def site(name: str) -> str:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_split_keeps_each_site_in_one_set_and_the_shares(tmp_path: Path, seed: int):
     names = real_scheme_names(150, seed)
-    assert all(RUBRIC.naming.match(n) for n in names)  # the README's pattern reads every real name
+    assert all(RUBRIC.naming.match(n) for n in names)  # the documented pattern reads every real name
     unused_tree(tmp_path, names)
     plan = plan_split(tmp_path, RUBRIC, parse_ratios("60,20,20"), seed, RUBRIC.stratify)
     sets_of_site: dict[str, set[str]] = defaultdict(set)

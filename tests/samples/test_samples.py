@@ -59,10 +59,10 @@ def test_rubric_reads_the_custom_scheme(tmp_path):
     assert rubric.naming.is_negative("EN_1n.html")
 
 
-def test_the_readme_pattern_reads_real_names_and_groups_a_site():
+def test_the_documented_pattern_reads_real_names_and_groups_a_site():
     from tests.samples.trees import REAL_NAMES, REAL_PATTERN
 
-    readme = Path(__file__).parents[2].joinpath("README.md").read_text()
+    readme = Path(__file__).parents[2].joinpath("docs", "samples.md").read_text()
     assert REAL_PATTERN.replace("\\\\", "\\") in readme
     rule = NamingRule(REAL_PATTERN, group="site")
     assert all(rule.match(name) for name in REAL_NAMES)
