@@ -19,8 +19,11 @@ _DECLARED_CHARSET = re.compile(rb"<meta[^>]*charset", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One problem inside a page; the caller adds the page's path."""
+class LineProblem:
+    """One problem `check` found inside a page, at a line; the caller adds the page's path.
+
+    (Extraction's problems, `corpus.extract.staged.Problem`, are placed by byte offset.)
+    """
 
     line: int
     message: str
@@ -62,9 +65,9 @@ def _selector(css: str) -> CSSSelector:
     return CSSSelector(css, translator="html")
 
 
-def check_labels(rubric: Rubric, doc: etree._Element, negative: bool | None) -> list[Problem]:
+def check_labels(rubric: Rubric, doc: etree._Element, negative: bool | None) -> list[LineProblem]:
     """Label problems of one page. `negative` is None when the name says nothing (it broke the rule)."""
-    problems: list[Problem] = []
+    problems: list[LineProblem] = []
     targets: list[Label] = []
     counts: Counter[str] = Counter()
     first_line: dict[str, int] = {}
@@ -73,14 +76,14 @@ def check_labels(rubric: Rubric, doc: etree._Element, negative: bool | None) -> 
     for label in find_labels(doc):
         value = label.value.strip()
         if value.split(None, 1)[:1] == [BAD_PREFIX]:
-            problems.append(Problem(label.line, f"evaluator leftover `{LABEL_ATTRIBUTE}=\"{value}\"`: "
+            problems.append(LineProblem(label.line, f"evaluator leftover `{LABEL_ATTRIBUTE}=\"{value}\"`: "
                                                 "fix or remove the label before committing"))
             continue
         targets.append(label)
         value = rubric.target_aliases.get(value, value)  # e.g. "confirm" counts as "new-password"
         label_type = rubric.types.get(value)
         if label_type is None:
-            problems.append(Problem(label.line, _unknown_type_message(value, list(rubric.types))))
+            problems.append(LineProblem(label.line, _unknown_type_message(value, list(rubric.types))))
             unknown += 1
             continue
         counts[value] += 1
@@ -89,14 +92,14 @@ def check_labels(rubric: Rubric, doc: etree._Element, negative: bool | None) -> 
             if value not in matched:
                 matched[value] = set(_selector(label_type.selector)(doc))
             if label.element not in matched[value]:
-                problems.append(Problem(label.line, f"<{label.element.tag}> labeled `{value}` does not match "
+                problems.append(LineProblem(label.line, f"<{label.element.tag}> labeled `{value}` does not match "
                                                     f"the type's selector `{label_type.selector}`"))
     if negative is True and targets:
-        problems.append(Problem(targets[0].line, f"negative page (by its name) has {len(targets)} "
+        problems.append(LineProblem(targets[0].line, f"negative page (by its name) has {len(targets)} "
                                                  f"target(s): remove the labels or rename it as a positive page"))
     elif negative is False:
         if not targets:
-            problems.append(Problem(1, f"positive page has no `{LABEL_ATTRIBUTE}` target: "
+            problems.append(LineProblem(1, f"positive page has no `{LABEL_ATTRIBUTE}` target: "
                                        "label it, or rename it as a negative page"))
         elif not unknown:  # a misspelled label is likely the one a count misses: say it once
             for label_type in rubric.types.values():
@@ -114,9 +117,9 @@ def _unknown_type_message(value: str, names: list[str]) -> str:
     return f"label type `{value}` is not declared in the rubric; closest declared type: `{closest}`"
 
 
-def _count_problem(label_type: LabelType, count: int, line: int) -> list[Problem]:
+def _count_problem(label_type: LabelType, count: int, line: int) -> list[LineProblem]:
     low, high = label_type.min, label_type.max
     if low <= count and (high is None or count <= high):
         return []
     wanted = f"{low}..{high}" if high is not None else f"at least {low}"
-    return [Problem(line, f"{count} `{label_type.name}` target(s) on a positive page; the rubric wants {wanted}")]
+    return [LineProblem(line, f"{count} `{label_type.name}` target(s) on a positive page; the rubric wants {wanted}")]

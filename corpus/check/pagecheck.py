@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from corpus.check.labels import Problem, check_labels, parse_page
+from corpus.check.labels import LineProblem, check_labels, parse_page
 from corpus.extract.references import Reference, resource_references
 from corpus.tree.rubric import Rubric
 from corpus.tree.sample import Sample
@@ -29,7 +29,7 @@ WINDOW_CHUNKS = 4  # chunks in flight per worker: keeps workers busy, memory bou
 class PageReport:
     """What one worker found in one page."""
 
-    problems: list[Problem]
+    problems: list[LineProblem]
     references: list[Reference]
 
 
@@ -72,22 +72,22 @@ def check_page(rubric: Rubric | None, sample: Sample) -> PageReport:
     try:
         data = sample.path.read_bytes()
     except OSError as e:
-        return PageReport([Problem(1, f"cannot read the page: {e.strerror}")], [])
+        return PageReport([LineProblem(1, f"cannot read the page: {e.strerror}")], [])
     if not data.strip():
-        return PageReport([Problem(1, "empty page")], [])
+        return PageReport([LineProblem(1, "empty page")], [])
     if not looks_like_html(data[:4096]):
-        return PageReport([Problem(1, "not an HTML page (no markup at its start): binary or misnamed?")], [])
+        return PageReport([LineProblem(1, "not an HTML page (no markup at its start): binary or misnamed?")], [])
     problems = []
     if may_hold_data_urls(data):
         found = survey(data)
         if found.extractable:
-            problems.append(Problem(1, f"page still holds inline data: URLs (extract not run): "
+            problems.append(LineProblem(1, f"page still holds inline data: URLs (extract not run): "
                                        f"run `corpus extract {sample.relpath}`"))
         for offset, message in found.leftovers:  # what extract cannot move out: never silent
-            problems.append(Problem(data.count(b"\n", 0, offset) + 1, f"offset {offset}: {message}"))
+            problems.append(LineProblem(data.count(b"\n", 0, offset) + 1, f"offset {offset}: {message}"))
     doc = parse_page(data)
     if doc is None:
-        return PageReport([*problems, Problem(1, "does not parse as HTML")], [])
+        return PageReport([*problems, LineProblem(1, "does not parse as HTML")], [])
     if rubric is not None:
         parts = rubric.naming.match(sample.name)
         negative = None if parts is None else bool(parts.get("negative"))

@@ -29,7 +29,7 @@ from corpus.extract.dataurl import (
 )
 from corpus.extract.manifest import (
     Edit,
-    Layer,
+    ExtractionLayer,
     Manifest,
     applied_layers,
     load_manifest,
@@ -288,7 +288,7 @@ def _stage_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpoin
         extracted = hashlib.sha256()
         for piece in pieces:
             extracted.update(piece)
-        manifest.layers.append(Layer(
+        manifest.layers.append(ExtractionLayer(
             original_size=len(buf), original_sha256=window.sha256.hexdigest(),
             extracted_size=sum(len(p) for p in pieces), extracted_sha256=extracted.hexdigest(),
             edits=edits,

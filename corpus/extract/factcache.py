@@ -34,7 +34,12 @@ LOOKUP_MAX = 10_000  # pages; more than this are found by one scan of the table,
 
 
 @dataclass(frozen=True)
-class PageFacts:
+class SourceFacts:
+    """What a page's bytes say without rendering it, as the facts cache keeps it.
+
+    (What the browser measures of a rendered page is `corpus.render.facts.PageFacts`.)
+    """
+
     types: tuple[str, ...]  # data-fathom values, in document order
     inline_data: bool  # still holds a data: URL that `extract` would move out
     leftovers: int  # data URLs extraction cannot move out (see corpus.extract.survey)
@@ -45,18 +50,18 @@ class PageFacts:
 
     @classmethod
     def from_row(cls, types: str, inline: int, leftovers: int, sha256: str,
-                 parsed: dict[str, tuple[str, ...]]) -> PageFacts:
+                 parsed: dict[str, tuple[str, ...]]) -> SourceFacts:
         # Most pages share a few label lists: parse each distinct one once (100,000 rows a status).
         if types not in parsed:
             parsed[types] = tuple(json.loads(types))
         return cls(parsed[types], bool(inline), leftovers, sha256)
 
 
-def compute_facts(data: bytes) -> PageFacts:
+def compute_facts(data: bytes) -> SourceFacts:
     from corpus.extract.survey import survey
 
     found = survey(data)
-    return PageFacts(tuple(label_types(data)), found.extractable > 0, len(found.leftovers),
+    return SourceFacts(tuple(label_types(data)), found.extractable > 0, len(found.leftovers),
                      hashlib.sha256(data).hexdigest())
 
 
@@ -159,7 +164,7 @@ class FactCache:
     def _connect(self) -> sqlite3.Connection:
         return open_cache(self.path, FACTS_SCHEMA)
 
-    def facts(self, pages: dict[str, str]) -> dict[str, PageFacts]:
+    def facts(self, pages: dict[str, str]) -> dict[str, SourceFacts]:
         """Facts of each page, given {root-relative path: blob id}; new blob ids are read from disk."""
         with closing(self._connect()) as db:
             known = _known_facts(db, set(pages.values()))
@@ -178,12 +183,12 @@ class FactCache:
         return {path: known[oid] for path, oid in pages.items() if oid in known}
 
 
-def _known_facts(db: sqlite3.Connection, oids: set[str]) -> dict[str, PageFacts]:
+def _known_facts(db: sqlite3.Connection, oids: set[str]) -> dict[str, SourceFacts]:
     """The cached facts of those of `oids` the cache has."""
     parsed: dict[str, tuple[str, ...]] = {}
     rows = rows_by_oid(db, "SELECT oid, types, inline, leftovers, sha256 FROM page_facts WHERE version = ?",
                        (FACTS_VERSION,), oids)
-    return {oid: PageFacts.from_row(t, i, n, s, parsed) for oid, t, i, n, s in rows}
+    return {oid: SourceFacts.from_row(t, i, n, s, parsed) for oid, t, i, n, s in rows}
 
 
 def rows_by_oid(db: sqlite3.Connection, select: str, params: tuple[object, ...], oids: set[str]) -> Iterator[tuple]:
@@ -205,7 +210,7 @@ def _batches(items: list[tuple[str, str]], size: int) -> Iterable[list[tuple[str
         yield items[start:start + size]
 
 
-def page_facts(root: Path, relpaths: Iterable[str], prefix: str = "samples/") -> dict[str, PageFacts]:
+def page_facts(root: Path, relpaths: Iterable[str], prefix: str = "samples/") -> dict[str, SourceFacts]:
     """Facts of the pages at `relpaths` (root-relative), from the cache where git says
     their bytes are known; pages git cannot name (outside a repository) are read."""
     wanted = list(relpaths)

@@ -52,7 +52,9 @@ def raw(value: str) -> bytes:
 
 
 @dataclass
-class Layer:
+class ExtractionLayer:
+    """One extraction of the page: its size and hash before and after, and the edits to undo it."""
+
     original_size: int
     original_sha256: str
     extracted_size: int
@@ -63,7 +65,7 @@ class Layer:
 @dataclass
 class Manifest:
     page: str
-    layers: list[Layer] = field(default_factory=list)
+    layers: list[ExtractionLayer] = field(default_factory=list)
 
 
 def manifest_path(sample: Sample) -> Path:
@@ -80,7 +82,7 @@ def load_manifest(sample: Sample) -> Manifest | None:
             raise ValueError("not an extraction manifest")
         if data.get("version") != VERSION:
             raise ValueError(f"version {data.get('version')!r} is not one this corpus knows ({VERSION})")
-        layers = [Layer(**layer) for layer in data["layers"]]
+        layers = [ExtractionLayer(**layer) for layer in data["layers"]]
         return Manifest(page=data["page"], layers=layers)
     except (ValueError, KeyError, TypeError) as e:
         if path.read_bytes().startswith(b"version https://git-lfs"):
@@ -107,7 +109,7 @@ def manifest_bytes(manifest: Manifest) -> bytes:
     return (head[:-1] + ', "layers": [\n' + layers + "\n]}\n").encode()
 
 
-def applied_layers(layers: list[Layer], page: Path) -> list[Layer]:
+def applied_layers(layers: list[ExtractionLayer], page: Path) -> list[ExtractionLayer]:
     """The layers the page really carries.
 
     A crash after the manifest was written but before the page was replaced (or, in

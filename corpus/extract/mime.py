@@ -1,7 +1,12 @@
-"""File extensions for extracted resources: from the declared MIME type, or sniffed.
+"""Media types and file extensions, both ways: one table for every part of corpus.
 
-Saved pages declare odd types (`img/png`, `image/xicon`, `application/octet-stream`)
-and sometimes wrong ones, so the bytes get the last word for images and fonts.
+Extraction names a resource file by its declared type, or by its bytes: saved pages
+declare odd types (`img/png`, `image/xicon`, `application/octet-stream`) and sometimes
+wrong ones, so the bytes get the last word for images and fonts. The renderer, the
+viewer, `serve -d` and the fathom-extract importer go the other way, from a file's
+name to the type it is served or inlined as. The table is ours, not the system's
+`mime.types`: a Python without one (or with an old one) knows no `.woff2`, `.webp`
+or `.ttf`, and a page served with `nosniff` then loses its fonts and images.
 Nothing here ever asks the user: it runs inside git hooks, without a terminal.
 """
 
@@ -9,43 +14,77 @@ from __future__ import annotations
 
 import functools
 import io
+import mimetypes
+from pathlib import PurePath
 
 FALLBACK_EXTENSION = "bin"
+UNKNOWN_TYPE = "application/octet-stream"
 
-EXTENSIONS: dict[str, str] = {
-    "image/png": "png",
+# The pairs that hold both ways: the type each extension is served as, and the
+# extension extraction gives a resource of that type.
+MEDIA_TYPES: dict[str, str] = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "avif": "image/avif",
+    "bmp": "image/bmp",
+    "tif": "image/tiff",
+    "svg": "image/svg+xml",
+    "ico": "image/x-icon",
+    "css": "text/css",
+    "html": "text/html",
+    "xhtml": "application/xhtml+xml",
+    "txt": "text/plain",
+    "js": "text/javascript",
+    "json": "application/json",
+    "xml": "text/xml",
+    "wasm": "application/wasm",
+    "woff": "font/woff",
+    "woff2": "font/woff2",
+    "ttf": "font/ttf",
+    "otf": "font/otf",
+    "eot": "application/vnd.ms-fontobject",
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "wav": "audio/wav",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+    "ogv": "video/ogg",
+    "pdf": "application/pdf",
+}
+
+# Extensions that are served as a type but that extraction never writes: other
+# spellings, media it names `.bin`, and image formats only Pillow recognizes.
+_MORE_EXTENSIONS: dict[str, str] = {
+    "jpeg": "image/jpeg",
+    "jpe": "image/jpeg",
+    "tiff": "image/tiff",
+    "htm": "text/html",
+    "mjs": "text/javascript",
+    "cur": "image/x-icon",
+    "ppm": "image/x-portable-pixmap",
+    "tga": "image/x-tga",
+    "flac": "audio/flac",
+    "m4a": "audio/mp4",
+    "vtt": "text/vtt",
+}
+
+# More types that pages declare for those extensions.
+_MORE_TYPES: dict[str, str] = {
     "img/png": "png",
     "image/x-png": "png",
     "image/apng": "png",
-    "image/jpeg": "jpg",
     "image/jpg": "jpg",
     "image/pjpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/avif": "avif",
-    "image/bmp": "bmp",
     "image/x-ms-bmp": "bmp",
-    "image/tiff": "tif",
-    "image/svg+xml": "svg",
-    "image/x-icon": "ico",
     "image/xicon": "ico",
     "image/ico": "ico",
     "image/icon": "ico",
     "image/vnd.microsoft.icon": "ico",
-    "text/css": "css",
-    "text/html": "html",
-    "application/xhtml+xml": "xhtml",
-    "text/plain": "txt",
-    "text/javascript": "js",
     "application/javascript": "js",
     "application/x-javascript": "js",
-    "application/json": "json",
-    "text/xml": "xml",
     "application/xml": "xml",
-    "font/woff": "woff",
-    "font/woff2": "woff2",
-    "font/ttf": "ttf",
-    "font/otf": "otf",
     "font/sfnt": "ttf",
     "application/font-woff": "woff",
     "application/x-font-woff": "woff",
@@ -57,18 +96,28 @@ EXTENSIONS: dict[str, str] = {
     "application/font-sfnt": "ttf",
     "application/x-font-opentype": "otf",
     "application/font-otf": "otf",
-    "application/vnd.ms-fontobject": "eot",
-    "audio/mpeg": "mp3",
-    "audio/ogg": "ogg",
-    "audio/wav": "wav",
-    "video/mp4": "mp4",
-    "video/webm": "webm",
-    "video/ogg": "ogv",
-    "application/pdf": "pdf",
 }
 
+EXTENSIONS: dict[str, str] = {mime: ext for ext, mime in MEDIA_TYPES.items()} | _MORE_TYPES
+_TYPE_OF_EXTENSION: dict[str, str] = MEDIA_TYPES | _MORE_EXTENSIONS
+
+
+def known_type(name: str | PurePath) -> str | None:
+    """The media type of a file called `name` by our table alone (None: not a type pages use)."""
+    return _TYPE_OF_EXTENSION.get(PurePath(name).suffix.lower().removeprefix("."))
+
+
+def content_type(name: str | PurePath) -> str:
+    """The media type a file called `name` is served as, by its extension.
+
+    Our table first, whatever the system says; the system's guess only for what pages
+    do not use (`.csv`, `.zip`), and UNKNOWN_TYPE when neither knows.
+    """
+    return known_type(name) or mimetypes.guess_type(PurePath(name).name)[0] or UNKNOWN_TYPE
+
+
 # Declared types that say nothing reliable about the bytes: sniff them.
-_VAGUE = {"", "application/octet-stream", "binary/octet-stream", "application/unknown", "unknown/unknown"}
+_VAGUE = {"", UNKNOWN_TYPE, "binary/octet-stream", "application/unknown", "unknown/unknown"}
 
 # (offset, magic) -> extension; checked before Pillow because it is instant.
 _MAGIC: tuple[tuple[int, bytes, str], ...] = (

@@ -9,7 +9,6 @@ request leaves the machine.
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import re
 import stat
@@ -20,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from corpus.errors import CorpusError
+from corpus.extract.mime import content_type
 from corpus.tree.sample import RESOURCES_DIR
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -219,7 +219,7 @@ class SampleBrowser:
             self.refused.append(url)
             route.abort("blockedbyclient")
             return
-        route.fulfill(status=200, body=body, headers={"content-type": _content_type(served)})
+        route.fulfill(status=200, body=body, headers={"content-type": content_type(served)})
 
 
 class SampleTab:
@@ -292,7 +292,7 @@ class SetTab:
             body = served.read_bytes() if self._html is None else self._html
             route.fulfill(status=200, body=body, headers={"content-type": "text/html"})
             return
-        route.fulfill(status=200, body=served.read_bytes(), headers={"content-type": _content_type(served)})
+        route.fulfill(status=200, body=served.read_bytes(), headers={"content-type": content_type(served)})
 
 
 def _served_from_set(set_dir: Path, page_path: Path, url: str) -> Path | None:
@@ -307,12 +307,6 @@ def _served_from_set(set_dir: Path, page_path: Path, url: str) -> Path | None:
     if candidate.is_file() and candidate.is_relative_to(allowed):
         return candidate
     return None
-
-
-def _content_type(path: Path) -> str:
-    extra = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf",
-             ".svg": "image/svg+xml", ".css": "text/css", ".ico": "image/x-icon", ".webp": "image/webp"}
-    return extra.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 @contextmanager

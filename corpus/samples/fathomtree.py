@@ -9,11 +9,11 @@ content-addressed with a manifest, so `corpus inline` works on the page.
 from __future__ import annotations
 
 import base64
-import mimetypes
 import re
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from corpus.extract.mime import content_type
 from corpus.tree.sample import RESOURCES_DIR
 
 # The file part of a reference: up to a quote, bracket, blank or the end of the tag.
@@ -44,5 +44,5 @@ def _data_url(folder: Path, name: str) -> bytes | None:
     path = folder / name
     if ".." in Path(name).parts or not path.is_file():
         return None
-    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    mime = content_type(name)
     return f"data:{mime};base64,".encode() + base64.b64encode(path.read_bytes())

@@ -33,8 +33,12 @@ HTML_TAG = re.compile(rb"<html(?=[\s/>])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class LabelEdit:
-    """Replace bytes [start, end) of the page with `new` (start == end inserts)."""
+class PlannedLabel:
+    """A whole-page label planned for the page file, applied later by `apply_label`:
+    replace bytes [start, end) of the file with `new` (start == end inserts).
+
+    (The viewer's in-memory change of one element's label is `corpus.samples.labeling.LabelEdit`.)
+    """
 
     page: Path
     start: int
@@ -52,7 +56,7 @@ def check_type(label_type: str) -> None:
         raise BadInput(f"{label_type!r}: a label type is one word (no blanks or control characters)")
 
 
-def plan_label(page: Path, label_type: str) -> LabelEdit:
+def plan_label(page: Path, label_type: str) -> PlannedLabel:
     """The edit that labels `page` as a whole; BadInput naming the page if it cannot be."""
     with open(page, "rb") as f:
         size = os.fstat(f.fileno()).st_size
@@ -64,7 +68,7 @@ def plan_label(page: Path, label_type: str) -> LabelEdit:
                 buf.close()
 
 
-def _plan(page: Path, buf, label_type: str) -> LabelEdit:
+def _plan(page: Path, buf, label_type: str) -> PlannedLabel:
     pos = len(BOM) if buf[:3] == BOM else 0
     while True:
         while pos < len(buf) and buf[pos] in BLANKS:
@@ -84,21 +88,21 @@ def _plan(page: Path, buf, label_type: str) -> LabelEdit:
         elif buf[pos:pos + 1] == b"<":
             # No <html> tag: the parser opens the element here, so the tag goes here.
             value = html.escape(label_type, quote=True).encode()
-            return LabelEdit(page, pos, pos, b'<html %s="%s">' % (LABEL.encode(), value), None)
+            return PlannedLabel(page, pos, pos, b'<html %s="%s">' % (LABEL.encode(), value), None)
         else:
             raise BadInput(f"{page}: not an HTML page (no markup where <html> would start); not labeled")
 
 
-def _edit_tag(page: Path, buf, start: int, label_type: str) -> LabelEdit:
+def _edit_tag(page: Path, buf, start: int, label_type: str) -> PlannedLabel:
     """Within the start tag at `start`, the edit setting data-fathom, by the tokenizer's rules."""
     tag = start_tag_at(buf, start)
     if tag is None:
         raise BadInput(f"{page}: unterminated <html> tag or attribute; not labeled")
     edit = label_span(buf, tag, label_type)
-    return LabelEdit(page, edit.start, edit.end, edit.new, edit.old)
+    return PlannedLabel(page, edit.start, edit.end, edit.new, edit.old)
 
 
-def apply_label(edit: LabelEdit) -> bool:
+def apply_label(edit: PlannedLabel) -> bool:
     """Rewrite the page with the edit (atomically, streamed); False when it had the label already."""
     if not edit.changes:
         return False
@@ -116,7 +120,7 @@ def apply_label(edit: LabelEdit) -> bool:
 
 
 def label_pages(pages: list[Path], label_type: str, workers: int = 1,
-                on_page: Callable[[], None] | None = None) -> list[tuple[LabelEdit, bool]]:
+                on_page: Callable[[], None] | None = None) -> list[tuple[PlannedLabel, bool]]:
     """Plan every page (refusing before any change), then apply the edits; (edit, changed) each.
 
     `on_page()` is called as each page is done (for a progress display).

@@ -9,7 +9,6 @@ only this server's own pages hold. Files are served from inside the corpus only.
 from __future__ import annotations
 
 import json
-import mimetypes
 import os
 import secrets
 import threading
@@ -21,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from corpus.check.check import check_paths
 from corpus.errors import CorpusError
+from corpus.extract.mime import content_type
 from corpus.render.browser import Viewport
 from corpus.render.facts import for_browser, mark_elements
 from corpus.samples.labeling import (
@@ -237,8 +237,7 @@ class ViewerApp:
         # real path differ from the one asked for.
         if real != path or not real.is_relative_to(base) or not real.is_file():
             return _text(404, "not served")
-        content_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
-        return Response(200, real.read_bytes(), content_type)
+        return Response(200, real.read_bytes(), content_type(real))
 
     def _crop(self, rel: str) -> Response:
         sample_rel, _, last = rel.rpartition("/")

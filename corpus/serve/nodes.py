@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.render.facts import MARK, PageFacts, mark_elements
 from corpus.serve.browser_thread import Browsers
@@ -23,7 +23,9 @@ from corpus.vectors.jsruleset import is_js_ruleset
 from corpus.vectors.ruleset import load_ruleset
 from corpus.vectors.vectorfile import NodeVector
 from corpus.vectors.vectorize import default_ruleset_path, prepare_ruleset
-from trainer.modelfile import ModelFile
+
+if TYPE_CHECKING:
+    from trainer.modelfile import ModelFile
 
 _MARK_IN_MARKUP = re.compile(rf' {MARK}="(\d+)"')
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from corpus.serve.results import SetSummary
 from corpus.tree.sample import Sample
-from trainer.report import mcc_text
+
+if TYPE_CHECKING:
+    from corpus.serve.results import SetSummary
 
 OUTCOMES = ("TP", "FP", "FN", "pruned")
 
@@ -40,6 +41,8 @@ def _metrics_line(summary: SetSummary) -> str:
     m = summary.metrics
     if m is None:
         return "no model results (vectorize the set and train a model to see them)"
+    from trainer.report import mcc_text  # loaded already: it computed these metrics
+
     return (f"accuracy {m.accuracy:.4f} · precision {m.precision:.4f} · recall {m.recall:.4f} · "
             f"MCC {mcc_text(m.mcc, m.confusion)} · cutoff {m.cutoff:.2f}")
 

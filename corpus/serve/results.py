@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.check.check import check_paths
 from corpus.extract.factcache import page_facts
 from corpus.tree.rubric import Rubric
 from corpus.tree.sample import SETS, Sample, all_samples
 from corpus.vectors.vectorize import default_vectors_path
-from trainer.metrics import Metrics, PageResult
-from trainer.modelfile import ModelFile, load_model, model_path
-from trainer.pipeline import evaluate_model
+
+if TYPE_CHECKING:
+    from trainer.metrics import Metrics, PageResult
+    from trainer.modelfile import ModelFile
+
+# The trainer (numpy, orjson: the `train` extra) is imported by the functions that
+# read or score with a model, not by the module: the viewer starts without it.
 
 
 @dataclass
@@ -49,10 +53,14 @@ class SetSummary:
 
 def trained_types(root: Path, rubric: Rubric) -> list[str]:
     """Types of the rubric that have a model file, in the rubric's order."""
+    from trainer.modelfile import model_path
+
     return [t for t in rubric.types if model_path(root, t).is_file()]
 
 
 def load_trainee_model(root: Path, trainee: str | None) -> ModelFile | None:
+    from trainer.modelfile import load_model, model_path
+
     if trainee is None or not model_path(root, trainee).is_file():
         return None
     return load_model(model_path(root, trainee))
@@ -95,6 +103,8 @@ def index_rows(root: Path, rubric: Rubric, trainee: str | None) -> list[SetSumma
         metrics = None
         vectors = default_vectors_path(root, set_name, trainee) if trainee else None
         if model is not None and vectors is not None and vectors.is_file():
+            from trainer.pipeline import evaluate_model
+
             evaluation, _ = evaluate_model(model, vectors)
             metrics = evaluation.metrics
             _apply_results(rows, evaluation.pages, evaluation.metrics.cutoff)

@@ -346,7 +346,7 @@ def test_after_a_label_each_attribute_goes_back_to_its_own_tag(tmp_path: Path, b
 
 
 def test_an_older_manifest_that_dropped_the_whole_base_tag_still_inlines(tmp_path: Path):
-    from corpus.extract.manifest import Layer, Manifest, save_manifest
+    from corpus.extract.manifest import ExtractionLayer, Manifest, save_manifest
 
     original = freeze_dry_page("<p>x</p>", head='<base href="https://example.com/">')
     tag_at = original.index(b"<base")
@@ -355,9 +355,9 @@ def test_an_older_manifest_that_dropped_the_whole_base_tag_still_inlines(tmp_pat
     sample.resources_dir.mkdir(parents=True)
     drop = {"kind": "drop", "old": '<base href="https://example.com/">', "gap": tag_at,
             "before": original[:tag_at][-64:].decode("latin-1")}
-    save_manifest(sample, Manifest(sample.path.name, [Layer(len(original), hashlib.sha256(original).hexdigest(),
-                                                              len(extracted), hashlib.sha256(extracted).hexdigest(),
-                                                              [drop])]))
+    layer = ExtractionLayer(len(original), hashlib.sha256(original).hexdigest(),
+                            len(extracted), hashlib.sha256(extracted).hexdigest(), [drop])
+    save_manifest(sample, Manifest(sample.path.name, [layer]))
     assert inline_sample(sample) and sample.path.read_bytes() == original
 
 

@@ -119,7 +119,7 @@ def test_a_corpus_in_a_subfolder_of_a_repository(tmp_path: Path, git) -> None:
 def test_few_pages_by_id_and_many_by_scan_give_the_same_facts(corpus_root: Path, commit, monkeypatch) -> None:
     """The cache keeps every older version of every page; both ways of reading it pick
     exactly the blobs asked for."""
-    from corpus.samples import factcache
+    from corpus.extract import factcache
 
     training = corpus_root / "samples" / "training"
     for n in range(1, 8):
