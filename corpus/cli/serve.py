@@ -29,10 +29,13 @@ def serve(port: int, directory: Path | None, as_json: bool) -> None:
     model's candidates coloured by outcome, hover for the rules behind a score;
     click an element to label it (the file changes by that one attribute and is
     staged; undo takes it back); a gallery of every false positive and false
-    negative. Every file of the corpus is also served at its path.
+    negative. Every file of the corpus (not .git) is also served at its path,
+    in a sandbox: a page's own script never runs as the viewer.
 
     With -d DIR, or outside a corpus: each file under DIR at its path, folders
-    as listings. Only this machine can connect (127.0.0.1). Stop with Ctrl+C.
+    as listings; never a file whose real path is outside DIR, nor one in .git.
+    Only this machine can connect (127.0.0.1), and only by this server's name
+    (Host 127.0.0.1 or localhost, with the port). Stop with Ctrl+C.
     """
     root = None
     if directory is None:

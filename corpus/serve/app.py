@@ -3,23 +3,28 @@
 Safety of a local server: every request must name this server in its `Host`
 header (a page on another site that rebinds its DNS name to 127.0.0.1 still
 sends its own name), and every request that writes must carry the token that
-only this server's own pages hold. Files are served from inside the corpus only.
+only this server's own pages hold. Files are served from inside the corpus only,
+never from `.git` (safety.py decides on the resolved path).
+
+No file of the corpus runs in the viewer's origin, where it could read the token from
+`/` and write: each is served in a CSP sandbox (an origin of its own, no script), and
+the sample frame, which the viewer's script reaches into, runs no script.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import re
 import secrets
 import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs
 
 from corpus.check.check import check_paths
-from corpus.errors import CorpusError
+from corpus.errors import BadInput, CorpusError
 from corpus.extract.mime import content_type
 from corpus.render.browser import Viewport
 from corpus.render.facts import for_browser, mark_elements
@@ -34,6 +39,8 @@ from corpus.serve import pages
 from corpus.serve.browser_thread import BrowserThread
 from corpus.serve.nodes import sample_nodes
 from corpus.serve.results import index_rows, load_trainee_model, trained_types
+from corpus.serve.safety import real_path_inside, request_path, split_target
+from corpus.starttags import start_tags
 from corpus.store.lock import writer_lock
 from corpus.tree.rubric import Rubric, load_rubric
 from corpus.tree.sample import RESOURCES_DIR, SETS, Sample, is_page_name
@@ -44,9 +51,15 @@ TOKEN_HEADER = "x-corpus-token"
 UNDO_DEPTH = 100
 WRITER_WAIT_SECONDS = 10.0  # a `corpus pick` running beside the viewer ends before a label is refused
 # The sample frame: no script runs, nothing is fetched from elsewhere, no form is sent.
+# It keeps the viewer's origin (the viewer's script draws the overlay into it), so the
+# sandbox allows that and nothing else: no script, form, popup or navigation of the top.
 FRAME_CSP = ("default-src 'none'; img-src 'self' data:; media-src 'self' data:; font-src 'self' data:; "
              "style-src 'self' 'unsafe-inline' data:; frame-src 'self' data:; script-src 'none'; "
-             "form-action 'none'; base-uri 'none'")
+             "form-action 'none'; base-uri 'none'; sandbox allow-same-origin")
+# Every other file of the corpus (a page at its path, a resource, an SVG): an opaque
+# origin of its own, no script; it cannot read the viewer's pages or send its writes.
+CORPUS_FILE_CSP = "sandbox"
+_CROP_NAME = re.compile(r"([0-9]{1,9})\.png")
 PAGE_CSP = "default-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'"
 
 
@@ -101,9 +114,11 @@ class ViewerApp:
     def handle(self, request: Request) -> Response:
         if request.headers.get("host", "").lower() not in self.hosts:
             return _text(403, "refused: the Host header does not name this server")
-        parts = urlsplit(request.target)
-        path = unquote(parts.path)
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        raw_path, raw_query = split_target(request.target)
+        path = request_path(raw_path)
+        if path is None:
+            return _text(404, "not served")
+        query = {k: v[-1] for k, v in parse_qs(raw_query).items()}
         try:
             if request.method == "POST":
                 if not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), self.token):
@@ -135,32 +150,41 @@ class ViewerApp:
             return self._frame(path.removeprefix("/frame/"))
         if path == "/gallery":
             set_name = query.get("set", "validation")
-            return self._page(pages.gallery_page(self._mistakes(rubric, set_name, trainee), set_name, trainee, self.token))
+            mistakes, problem = self._mistakes(rubric, set_name, trainee)
+            return self._page(pages.gallery_page(mistakes, set_name, trainee, self.token, problem))
         if path.startswith("/crop/"):
             return self._crop(path.removeprefix("/crop/"))
         if path == "/favicon.ico":
             return Response(204, b"")
         if path.startswith("/static/"):
             return self._file(STATIC_DIR, path.removeprefix("/static/"))
-        return self._file(self.root, path.lstrip("/"))
+        return self._corpus_file(self.root, path.lstrip("/"))
 
     def _post(self, path: str, body: bytes) -> Response:
         try:
             data = json.loads(body or b"{}")
         except ValueError:
             return _text(400, "the body is not JSON")
-        if path == "/api/label":
-            sample = self._sample(f"{data.get('set')}/{data.get('name')}")
-            element = data.get("element")
-            if data.get("wholePage"):
-                element = html_element(sample.path.read_bytes())
-            if not isinstance(element, int):
-                return _text(400, "element: a start tag number is needed")
-            label = data.get("label") or None
-            return _json(self._write_label(sample, element, label))
-        if path == "/api/undo":
-            return _json(self._undo_last())
+        try:
+            if path == "/api/label":
+                return self._label(data)
+            if path == "/api/undo":
+                return _json(self._undo_last())
+        except FileNotFoundError as e:  # a `split` or `pick` moved the page since it was shown
+            raise CorpusError(f"{e.filename}: moved or removed since the page was loaded; reload") from None
         return _text(404, f"{path}: no such action")
+
+    def _label(self, data: Any) -> Response:
+        if not isinstance(data, dict):
+            return _text(400, "the body is not a JSON object")
+        sample = self._sample(f"{data.get('set')}/{data.get('name')}")
+        element = data.get("element")
+        if data.get("wholePage"):
+            element = html_element(sample.path.read_bytes())
+        if not isinstance(element, int):
+            return _text(400, "element: a start tag number is needed")
+        label = data.get("label") or None
+        return _json(self._write_label(sample, element, label))
 
     # --- pieces -------------------------------------------------------------------------
 
@@ -177,7 +201,11 @@ class ViewerApp:
         if set_name not in SETS or "/" in name or not is_page_name(name):
             raise CorpusError(f"{rel}: not a sample")
         sample = Sample(self.root, set_name, name)
-        if not sample.path.is_file() or sample.path.is_symlink():
+        try:
+            found = sample.path.is_file() and not sample.path.is_symlink()
+        except OSError:  # a name the file system cannot hold (too long, say)
+            raise BadInput(f"{rel}: not a sample") from None
+        if not found:
             raise CorpusError(f"{sample.relpath}: no such sample")
         return sample
 
@@ -191,8 +219,8 @@ class ViewerApp:
         nodes: list[dict[str, Any]] = []
         error = None
         if trainee is not None and default_ruleset_path(self.root).is_file():
-            model = load_trainee_model(self.root, trainee)
-            try:
+            try:  # a broken model file: the page and its labels still show, with the error
+                model = load_trainee_model(self.root, trainee)
                 found = self.browser.run(lambda browsers: sample_nodes(self.root, sample, trainee, model, browsers, self.viewport))
                 nodes = [n.to_json() for n in found]
             except CorpusError as e:
@@ -221,37 +249,46 @@ class ViewerApp:
         wanted = inner.removeprefix(f"{RESOURCES_DIR}/{stem}/")
         if wanted == inner:
             return _text(404, "only the sample's own resources are served")
-        return self._file(own, wanted)
+        return self._corpus_file(own, wanted)
+
+    def _corpus_file(self, base: Path, rel: str) -> Response:
+        """A file of the corpus, in a sandbox: whatever it holds runs in no origin of ours."""
+        response = self._file(base, rel)
+        if response.status == 200:
+            response.headers["content-security-policy"] = CORPUS_FILE_CSP
+        return response
 
     def _file(self, base: Path, rel: str) -> Response:
-        """A regular file inside `base`, reached through no symlink; nothing in `.git/`."""
-        if not rel or rel.split("/")[0] == ".git" or "\x00" in rel:
-            return _text(404, "not served")
-        base = base.absolute()
-        path = Path(os.path.normpath(base / rel))
-        try:
-            real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            return _text(404, "no such file")
+        """A regular file inside `base` (`rel`: resolved by request_path), reached through
+        no symlink; nothing in `.git/`."""
+        rel = rel.lstrip("/")
+        real = real_path_inside(base, rel) if rel else None
         # A symlink anywhere on the way (the resources folder itself included) makes the
         # real path differ from the one asked for.
-        if real != path or not real.is_relative_to(base) or not real.is_file():
+        if real is None or real != base.absolute() / rel or not real.is_file():
             return _text(404, "not served")
         return Response(200, real.read_bytes(), content_type(real))
 
     def _crop(self, rel: str) -> Response:
         sample_rel, _, last = rel.rpartition("/")
-        number = last.removesuffix(".png")
-        if not number.isdigit():
+        number = _CROP_NAME.fullmatch(last)
+        if number is None:
             return _text(404, "no such crop")
-        png = self.browser.crop(self._sample(sample_rel), int(number))
+        sample = self._sample(sample_rel)
+        # A number past the page's start tags would have the browser wait for it in vain.
+        if int(number.group(1)) >= sum(1 for _ in start_tags(sample.path.read_bytes())):
+            return _text(404, "no such element")
+        png = self.browser.crop(sample, int(number.group(1)))
         return Response(200, png, "image/png") if png else _text(404, "the element is not rendered")
 
-    def _mistakes(self, rubric: Rubric, set_name: str, trainee: str | None) -> list[dict[str, Any]]:
-        """Every false positive, false negative and pruned target of a set, worst pages first."""
+    def _mistakes(self, rubric: Rubric, set_name: str, trainee: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        """Every false positive, false negative and pruned target of a set, worst pages
+        first; or why there are no results (a model or vector file that cannot be read)."""
         if trainee is None or set_name not in SETS:
-            return []
+            return [], None
         summary = next(s for s in index_rows(self.root, rubric, trainee) if s.set_name == set_name)
+        if summary.problem is not None:
+            return [], summary.problem
         model = load_trainee_model(self.root, trainee)
         found = []
         for row in summary.rows:
@@ -261,7 +298,7 @@ class ViewerApp:
             nodes = self.browser.run(lambda browsers, s=sample: sample_nodes(self.root, s, trainee, model, browsers, self.viewport))
             found += [{"set": set_name, "name": row.name, **n.to_json()} for n in nodes
                       if n.outcome in ("FP", "FN", "pruned") and n.element is not None]
-        return found
+        return found, None
 
     # --- writes -------------------------------------------------------------------------
 

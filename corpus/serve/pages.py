@@ -13,11 +13,19 @@ if TYPE_CHECKING:
     from corpus.serve.results import SetSummary
 
 OUTCOMES = ("TP", "FP", "FN", "pruned")
+# Inside a script element the HTML parser looks only for `</script` (and `<!--`): JSON
+# writes these three as \u escapes, which JSON.parse reads back as the very characters.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_json(data: Any) -> str:
+    """`data` as JSON that can stand as the text of a `<script type=application/json>`."""
+    return json.dumps(data).translate(_SCRIPT_SAFE)
 
 
 def _layout(title: str, token: str, body: str, data: dict[str, Any] | None = None) -> str:
     # Page data goes in a JSON script element: the page CSP runs only our own script file.
-    data_json = escape(json.dumps(data or {}), quote=False)
+    data_json = script_json(data or {})
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="corpus-token" content="{escape(token)}">
@@ -39,6 +47,8 @@ def _query(trainee: str | None, **more: str) -> str:
 
 def _metrics_line(summary: SetSummary) -> str:
     m = summary.metrics
+    if summary.problem is not None:
+        return f"no model results: {summary.problem}"
     if m is None:
         return "no model results (vectorize the set and train a model to see them)"
     from trainer.report import mcc_text  # loaded already: it computed these metrics
@@ -102,9 +112,12 @@ def sample_page(sample: Sample, trainee: str | None, types: list[str], token: st
     return _layout(sample.relpath, token, body, data)
 
 
-def gallery_page(mistakes: list[dict[str, Any]], set_name: str, trainee: str | None, token: str) -> str:
+def gallery_page(mistakes: list[dict[str, Any]], set_name: str, trainee: str | None, token: str,
+                 problem: str | None = None) -> str:
     if trainee is None:
         items = "<p>No model yet: train one to see its mistakes.</p>"
+    elif problem is not None:
+        items = f"<p>No model results: {escape(problem)}</p>"
     elif not mistakes:
         items = "<p>No false positives or false negatives in this set.</p>"
     else:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corpus.check.check import check_paths
+from corpus.errors import CorpusError
 from corpus.extract.factcache import page_facts
 from corpus.tree.rubric import Rubric
 from corpus.tree.sample import SETS, Sample, all_samples
@@ -45,10 +46,11 @@ class SetSummary:
     set_name: str
     rows: list[SampleRow]
     metrics: Metrics | None  # when vectors and a model exist for the trainee
+    problem: str | None = None  # why there are no results: a model or vector file that cannot be read
 
     def to_json(self) -> dict[str, Any]:
         return {"set": self.set_name, "samples": [r.to_json() for r in self.rows],
-                "metrics": self.metrics.to_json() if self.metrics else None}
+                "metrics": self.metrics.to_json() if self.metrics else None, "problem": self.problem}
 
 
 def trained_types(root: Path, rubric: Rubric) -> list[str]:
@@ -82,12 +84,26 @@ def _apply_results(rows: dict[str, SampleRow], pages: list[PageResult], cutoff: 
         row.worst = _worst(page.tags, cutoff)
 
 
+def _results(model: ModelFile, vectors: Path, rows: dict[str, SampleRow]) -> Metrics:
+    """The model's results on a set's vectors, written into its rows."""
+    from trainer.pipeline import evaluate_model
+
+    evaluation, _ = evaluate_model(model, vectors)
+    _apply_results(rows, evaluation.pages, evaluation.metrics.cutoff)
+    return evaluation.metrics
+
+
 def index_rows(root: Path, rubric: Rubric, trainee: str | None) -> list[SetSummary]:
-    """Per set, every sample; with model results when `trainee` has vectors and a model."""
+    """Per set, every sample; with model results when `trainee` has vectors and a model.
+    A model or vector file that cannot be read costs only its results, and is named."""
     findings: dict[str, list[str]] = {}
     for finding in check_paths(root, []):
         findings.setdefault(finding.path.as_posix(), []).append(f"{finding.line}: {finding.message}")
-    model = load_trainee_model(root, trainee)
+    model, model_problem = None, None
+    try:
+        model = load_trainee_model(root, trainee)
+    except CorpusError as e:
+        model_problem = str(e)
     summaries = []
     by_set: dict[str, list[Sample]] = {s: [] for s in SETS}
     for sample in all_samples(root):
@@ -100,14 +116,13 @@ def index_rows(root: Path, rubric: Rubric, trainee: str | None) -> list[SetSumma
                               dict(Counter(facts[s.relpath].types)), findings.get(s.relpath, []))
             for s in by_set[set_name]
         }
-        metrics = None
+        metrics, problem = None, model_problem
         vectors = default_vectors_path(root, set_name, trainee) if trainee else None
         if model is not None and vectors is not None and vectors.is_file():
-            from trainer.pipeline import evaluate_model
-
-            evaluation, _ = evaluate_model(model, vectors)
-            metrics = evaluation.metrics
-            _apply_results(rows, evaluation.pages, evaluation.metrics.cutoff)
+            try:
+                metrics = _results(model, vectors, rows)
+            except CorpusError as e:
+                problem = str(e)
         ordered = sorted(rows.values(), key=lambda r: (-r.errors, -(r.worst or 0.0), r.name))
-        summaries.append(SetSummary(set_name, ordered, metrics))
+        summaries.append(SetSummary(set_name, ordered, metrics, problem))
     return summaries

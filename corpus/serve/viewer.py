@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from corpus.errors import BadInput
 from corpus.serve.app import Request, ViewerApp
-from corpus.serve.files import LOOPBACK, serve_until_interrupted
+from corpus.serve.files import serve_until_interrupted
+from corpus.serve.safety import LOOPBACK, allowed_hosts
 
 MAX_BODY = 1 << 20  # a label change is a few bytes of JSON
-
-
-def allowed_hosts(port: int) -> set[str]:
-    """The `Host` header values that name this server (browsers omit port 80)."""
-    names = {LOOPBACK, "localhost"}
-    return {f"{name}:{port}" for name in names} | (names if port == 80 else set())
+_LENGTH = re.compile(r"[0-9]{1,12}")  # what int() would also take (" 5", "+5", "1_0") is refused
 
 
 def make_handler(app: ViewerApp) -> type[BaseHTTPRequestHandler]:
@@ -24,7 +21,11 @@ def make_handler(app: ViewerApp) -> type[BaseHTTPRequestHandler]:
         server_version = "corpus-viewer"
 
         def _answer(self, method: str) -> None:
-            length = int(self.headers.get("content-length") or 0)
+            given = self.headers.get("content-length") or "0"
+            if not _LENGTH.fullmatch(given):
+                self.send_error(400, "bad Content-Length")  # the body's end is unknown: the connection closes
+                return
+            length = int(given)
             if length > MAX_BODY:
                 self.send_error(413)
                 return

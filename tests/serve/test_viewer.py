@@ -5,36 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
-from corpus.render.browser import chromium_path
 from corpus.vectors.vectorize import update_vectors
-from trainer.model import linear_network
-from trainer.modelfile import ModelFile, save_model
-
-RULESET = '''
-from corpus.ruleset import Ruleset, contains_any
-
-ruleset = Ruleset()
-pw = ruleset.trainee("new-password", dom="input")
-
-@pw.feature
-def is_password(node):
-    return node.attrs.get("type") == "password"
-
-@pw.feature
-def says_new(node):
-    return contains_any(node.id, ["new"])
-'''
+from tests.serve.support import SIGNUP, make_corpus, request, viewer
 
 JS_RULESET = """
 import {dom, out, rule, ruleset, score, type} from 'fathom-web';
@@ -51,75 +27,6 @@ trainees.set('new-password', {
 });
 export default trainees;
 """
-
-# A signup form (its new-password field labeled) beside a login form: with the model
-# below, the login field scores sigmoid(4 - 3) = 0.73, a false positive at cutoff 0.5;
-# the labeled field sigmoid(4 + 2 - 3) = 0.95, a true positive; the text field 0.05.
-SIGNUP = (
-    "<!DOCTYPE html>\n<html><head><meta charset=utf-8><title>signup</title></head><body>\n"
-    "<form action=/signup><input type=text name=user>\n"
-    "<input type=password id=new-pass data-fathom=\"new-password\" style=\"width:200px\">\n"
-    "<a href=\"https://example.com/\">elsewhere</a></form>\n"
-    "<form action=/login><input type='password' id=login style=\"width:150px\"></form>\n"
-    "<p>caf\xe9</p></body></html>\n"
-).encode("latin-1")  # invalid UTF-8 on purpose: edits work on bytes
-LOGIN = b"<!DOCTYPE html><html><head><title>login</title></head><body><form><input type=password id=pw></form></body></html>"
-
-
-@contextmanager
-def viewer(root: Path) -> Iterator[str]:
-    """`corpus serve` running on the corpus at `root`; yields its URL."""
-    exe = Path(sys.executable).parent / "corpus"
-    server = subprocess.Popen([str(exe), "serve", "--port", "0"], cwd=root, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-    try:
-        line = server.stdout.readline()
-        found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert found, f"no URL from corpus serve: {line!r} {server.stderr.read() if server.poll() is not None else ''}"
-        yield found.group()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def make_corpus(root: Path, commit) -> None:
-    """Two pages, vectors and a model with a known false positive (see SIGNUP)."""
-    (root / "rulesets.py").write_text(RULESET)
-    (root / "samples/training/1.html").write_bytes(SIGNUP)
-    (root / "samples/training/n2.html").write_bytes(LOGIN)
-    network = linear_network([("is_password", 4.0), ("says_new", 2.0)], -3.0)
-    save_model(ModelFile(network, trainee="new-password"), root / "models/new-password.json")
-    update_vectors(root, "training", "new-password")
-    commit(root, "a small corpus")
-
-
-@pytest.fixture
-def served(corpus_root: Path, commit) -> Iterator[tuple[Path, str]]:
-    """A corpus with vectors and a model, and `corpus serve` running on it."""
-    make_corpus(corpus_root, commit)
-    with viewer(corpus_root) as url:
-        yield corpus_root, url
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
-                                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def request(url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, body, headers or {}, method=method), timeout=60) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
 
 
 def test_index_sample_overlay_labeling_and_undo_in_a_real_browser(served, browser, git):

@@ -1,0 +1,95 @@
+"""The viewer under odd requests and a corpus in an odd state: each answered at once, with
+the status it deserves, and the rest of the viewer still working."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import time
+
+from corpus.store.lock import writer_lock
+from corpus.vectors.vectorize import default_vectors_path
+from tests.serve.support import raw, request, viewer_token
+
+LONG_NAME = "a" * 300 + ".html"
+
+
+def test_a_crop_of_no_element_is_404_at_once(served):
+    _, url = served
+    for target in ("/crop/training/n2.html/999.png", "/crop/training/n2.html/%C2%B2.png",
+                   "/crop/training/n2.html/" + "9" * 5000 + ".png"):
+        started = time.monotonic()
+        assert raw(url, target).status == 404, target[:60]
+        assert time.monotonic() - started < 5, target[:60]
+
+
+def test_a_name_too_long_for_the_disk_is_not_a_sample(served):
+    _, url = served
+    for path in (f"/sample/training/{LONG_NAME}", f"/api/sample/training/{LONG_NAME}",
+                 f"/frame/training/{'a' * 300}/{LONG_NAME}", f"/crop/training/{LONG_NAME}/1.png",
+                 f"/samples/training/{LONG_NAME}"):
+        assert raw(url, path).status in (400, 404), path[:40]
+    token = viewer_token(url)
+    label = json.dumps({"set": "training", "name": LONG_NAME, "element": 1, "label": None}).encode()
+    assert raw(url, "/api/label", "POST", {"x-corpus-token": token, "Content-Length": str(len(label))}, label).status == 400
+
+
+def test_a_bad_content_length_is_400_and_the_server_goes_on(served):
+    _, url = served
+    token = viewer_token(url)
+    for length in ("abc", "-5", "1_0", "+3", "5 5", "²"):
+        answer = raw(url, "/api/label", "POST", {"x-corpus-token": token, "Content-Length": length}, timeout=10)
+        assert answer.status == 400, length
+    assert request(url)[0] == 200
+
+
+def test_a_label_racing_a_split_is_told_to_reload(served, git):
+    root, url = served
+    token = viewer_token(url)
+    label = json.dumps({"set": "training", "name": "n2.html", "element": 5, "label": "new-password"}).encode()
+    answers = []
+    with writer_lock(root):  # a `split` is moving pages: the viewer's write waits for it
+        post = threading.Thread(target=lambda: answers.append(
+            raw(url, "/api/label", "POST", {"x-corpus-token": token, "Content-Length": str(len(label))}, label)))
+        post.start()
+        time.sleep(2)  # the request has read the page and waits for the lock
+        git(root, "mv", "samples/training/n2.html", "samples/testing/n2.html")
+    post.join()
+    assert answers[0].status == 409 and b"reload" in answers[0].body, answers[0]
+    assert not (root / "samples/training/n2.html").exists()
+    assert b"data-fathom" not in (root / "samples/testing/n2.html").read_bytes()
+
+
+def test_a_sample_named_with_an_ampersand_opens(served, browser, commit):
+    root, url = served
+    (root / "samples/training/a&b.html").write_bytes(b"<html><body><p>x</p><input id=x></body></html>")
+    (root / "samples/training/x<!--<script>.html").write_bytes(b"<html><body><p>y</p></body></html>")
+    commit(root, "pages whose names HTML would escape")
+    page = browser.new_page()
+    for name in ("a%26b.html", "x%3C%21--%3Cscript%3E.html"):
+        page.goto(f"{url}sample/training/{name}")
+        page.wait_for_selector("body[data-ready=yes]", timeout=20000)
+        assert "no such sample" not in page.locator("#message").inner_text()
+
+
+def test_a_broken_model_or_vector_file_costs_only_its_results(served):
+    root, url = served
+    vectors = default_vectors_path(root, "training", "new-password")
+    data = json.loads(vectors.read_text())
+    data["pages"][0]["nodes"][0]["features"][0] = float("nan")
+    vectors.write_text(json.dumps(data))  # NaN, as Python's json writes it
+    status, body = request(url)
+    assert status == 200 and b"n2.html" in body and b"1.html" in body
+    assert b"training_new-password.json" in body and b"not a finite number" in body
+
+    model = root / "models/new-password.json"
+    model.write_bytes(model.read_bytes()[:40])  # truncated mid-write
+    for path in ("", "?trainee=new-password", "api/index", "gallery?set=training"):
+        status, body = request(url + path)
+        assert status == 200 and b"new-password.json" in body, (path, status, body[:200])
+    status, body = request(url + "api/sample/training/1.html")
+    sample = json.loads(body)
+    assert status == 200 and "new-password.json" in sample["nodesError"] and sample["labels"]
+    subprocess.run(["git", "checkout", "--", "."], cwd=root, check=True)
+    assert request(url + "api/sample/training/1.html")[0] == 200
