@@ -89,13 +89,16 @@ def shown_path(path: Path, root: Path | None) -> str:
 
 
 class SetName(click.ParamType):
-    """A set given by name (`training`) or by its folder (`samples/training`, any path to it)."""
+    """A set given by name (`training`) or by its folder (`samples/training`, any path to it).
+
+    Every command that takes a set (not a path) takes it with this type; tree.sample.set_named decides.
+    """
 
     name = "set"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if value in SETS:
-            return value
+            return value  # a name needs no corpus here: outside one the command says so itself
         try:
             return set_named(find_root(Path.cwd()), value)
         except CorpusError:

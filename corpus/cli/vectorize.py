@@ -7,27 +7,15 @@ from pathlib import Path
 
 import click
 
-from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.cli.common import SetName, corpus_root, echo_json, reports_errors
 from corpus.cli.scheduler import scheduler_for, scheduler_option
 from corpus.errors import BadInput
 from corpus.store.lock import writer_lock
 from corpus.tree.rubric import load_rubric
-from corpus.tree.sample import SAMPLES_DIR, SETS
-
-
-def _set_name(root: Path, arg: str) -> str:
-    """A set given by name (`training`) or by folder (`samples/training`)."""
-    if arg in SETS:
-        return arg
-    path = Path(arg).resolve()
-    for name in SETS:
-        if path == (root / SAMPLES_DIR / name).resolve():
-            return name
-    raise BadInput(f"{arg}: not a set (give one of {', '.join(SETS)} or its samples/ folder)")
 
 
 @click.command()
-@click.argument("sets", nargs=-1, required=True)
+@click.argument("sets", nargs=-1, required=True, type=SetName())
 @click.option("--trainee", "-t", metavar="TYPE",
               help="The type to vectorize for (a trainee of the ruleset); default: the rubric's only type.")
 @click.option("--ruleset", "ruleset_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -67,7 +55,7 @@ def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ru
 
     root = corpus_root(ctx)
     address = scheduler_for(root, scheduler)
-    names = [_set_name(root, s) for s in sets]
+    names = list(sets)
     if out is not None and len(names) != 1:
         raise BadInput("-o/--output needs exactly one SET")
     if trainee is None:
