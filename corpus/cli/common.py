@@ -21,6 +21,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Modules of the `train` extra: the package itself (all pre-commit installs for the
 # hooks) goes without them, and the commands that train or measure say how to get them.
 TRAIN_EXTRA = ("torch", "numpy", "orjson", "threadpoolctl")
+# Also in the `train` extra, but only drawing (train --plot, histogram --png) imports it.
+PLOT_EXTRA = ("matplotlib",)
 TRAIN_EXTRA_HINT = (
     "needs the training extra (not installed: {missing}): "
     "pip install 'corpus[train]' (./setup.sh installs it, with torch's CPU build)"
@@ -43,15 +45,30 @@ def reports_errors(func: F) -> F:
             sys.exit(e.exit_code)
         except ModuleNotFoundError as e:
             top = (e.name or "").split(".")[0]
-            if top not in TRAIN_EXTRA:
+            if top not in TRAIN_EXTRA + PLOT_EXTRA:
                 raise
-            missing = [name for name in TRAIN_EXTRA if importlib.util.find_spec(name) is None] or [top]
+            wanted = TRAIN_EXTRA + ((top,) if top in PLOT_EXTRA else ())
+            missing = [name for name in wanted if not _installed(name)] or [top]
             command = click.get_current_context().command_path
             hint = TRAIN_EXTRA_HINT.format(missing=", ".join(missing))
             click.echo(f"corpus: error: {command} {hint}", err=True)
             sys.exit(BadInput.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # an import hook that refuses the module
+        return False
+
+
+def needs_plotting() -> None:
+    """Import matplotlib before any work, so that without it a command that is to draw refuses
+    up front in one line (reports_errors), rather than failing after it trained."""
+    for module in PLOT_EXTRA:
+        importlib.import_module(module)
 
 
 def corpus_root(ctx: click.Context | None = None, recover: bool = True) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from corpus.cli.common import SetOrPath, echo_json, reports_errors
+from corpus.cli.common import SetOrPath, echo_json, needs_plotting, reports_errors
 from corpus.cli.fathomopts import (
     FiniteFloat,
     cache_option,
@@ -127,6 +127,8 @@ def histogram(
     from trainer.plots import histograms_plot
     from trainer.sources import vectors_for
 
+    if png is not None:
+        needs_plotting()
     vectorizing = vectorize_options(tabs, show_browser, delay)
     vectors = vectors_for(set_, trainee, ruleset, tabs=vectorizing.tabs, delay=vectorizing.delay, scheduler=scheduler)
     dataset = load_dataset(vectors, features=list(rules) or None)

@@ -13,6 +13,7 @@ from corpus.cli.common import (
     SetOrPath,
     corpus_root,
     echo_json,
+    needs_plotting,
     reports_errors,
     shown_path,
 )
@@ -226,6 +227,8 @@ def train(
     from trainer.sources import vectors_for
     from trainer.tensorboard import INSTALL_HINT, tensorboard_available, tensorboard_log
 
+    if plot is not None:
+        needs_plotting()
     if stop_early and validation is None and _given(ctx, "stop_early"):
         raise BadInput("-s/--stop-early needs a validation set (-a VALIDATION) to watch")
     if comment and not tensorboard_available():
