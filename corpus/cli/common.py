@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 from corpus.errors import BadInput, CorpusError, escape_line
 from corpus.tree.sample import SAMPLES_DIR, SETS, find_root, set_named
@@ -121,6 +122,9 @@ class SetName(click.ParamType):
         except CorpusError:
             self.fail(f"{value!r} is not a set: give one of {', '.join(SETS)} or its folder samples/<set>", param, ctx)
 
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        return set_names_starting(incomplete)
+
 
 class SetOrPath(click.Path):
     """A path, where a set name that names no path here means that set's folder in the corpus."""
@@ -132,3 +136,11 @@ class SetOrPath(click.Path):
             except CorpusError:
                 pass  # outside a corpus the name stays a (missing) path, and Path says so
         return super().convert(value, param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        """Set names, then paths (which the shell completes)."""
+        return [*set_names_starting(incomplete), *super().shell_complete(ctx, param, incomplete)]
+
+
+def set_names_starting(incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(name) for name in sorted(SETS) if name.startswith(incomplete)]

@@ -13,7 +13,7 @@ import click
 
 from corpus import __version__
 from corpus.cli.check import check, hooks
-from corpus.cli.completion import completion, install_completers
+from corpus.cli.completion import completion
 from corpus.cli.extract import extract, inline
 from corpus.cli.fox import fox
 from corpus.cli.images import crops, predict_images, test_images, train_images
@@ -52,4 +52,3 @@ for command in (
     label, serve, fox, completion,
 ):
     main.add_command(command)
-install_completers(main)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
+from corpus.cli.completion import TRAINEE
 from corpus.cli.scheduler import scheduler_option
 
 
@@ -12,6 +13,7 @@ from corpus.cli.scheduler import scheduler_option
 @click.option(
     "--trainee",
     "trainees",
+    type=TRAINEE,
     multiple=True,
     metavar="TYPE",
     help="Retrain only this type (repeatable) [default: every type in training.yaml].",
@@ -85,7 +87,7 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, schedule
 @click.command(name="metrics")
 @click.argument("rev", required=False)
 @click.option("--diff", "base", metavar="REV", help="Show the change from REV to the first revision.")
-@click.option("--trainee", "trainees", multiple=True, metavar="TYPE", help="Only this type (repeatable).")
+@click.option("--trainee", "trainees", type=TRAINEE, multiple=True, metavar="TYPE", help="Only this type (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 @reports_errors

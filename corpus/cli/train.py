@@ -17,6 +17,7 @@ from corpus.cli.common import (
     reports_errors,
     shown_path,
 )
+from corpus.cli.completion import RULE, TRAINEE
 from corpus.cli.fathomopts import (
     FiniteFloat,
     cache_option,
@@ -73,6 +74,7 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
 )
 @click.option(
     "--trainee",
+    type=TRAINEE,
     metavar="TYPE",
     help="The type being trained: names the model file models/TYPE.json and is needed to vectorize folders.",
 )
@@ -147,6 +149,7 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
 @click.option(
     "-x",
     "--exclude",
+    type=RULE,
     multiple=True,
     metavar="RULE",
     help="Leave a rule out (repeatable): compare runs to see what a rule is worth.",

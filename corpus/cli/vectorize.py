@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from corpus.cli.common import SetName, corpus_root, echo_json, reports_errors
+from corpus.cli.completion import TRAINEE
 from corpus.cli.scheduler import scheduler_for, scheduler_option
 from corpus.errors import BadInput
 from corpus.store.lock import writer_lock
@@ -16,7 +17,7 @@ from corpus.tree.rubric import load_rubric
 
 @click.command()
 @click.argument("sets", nargs=-1, required=True, type=SetName())
-@click.option("--trainee", "-t", metavar="TYPE",
+@click.option("--trainee", "-t", type=TRAINEE, metavar="TYPE",
               help="The type to vectorize for (a trainee of the ruleset); default: the rubric's only type.")
 @click.option("--ruleset", "ruleset_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The ruleset: a Python rulesets.py, or a Fathom rulesets.js run in headless Chromium "
