@@ -45,41 +45,20 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, schedule
     (other keys: learning_rate, pos_weight, layers, seed, cutoff, validation, ruleset)
     A top-level `scheduler: tcp://HOST:8786` renders on that Dask cluster.
     """
-    from trainer.report import mcc_text
     from trainer.retrain import retrain as retrain_models
 
     root = corpus_root(ctx)
     results = retrain_models(root, list(trainees) or None, force, progress=not as_json, scheduler=scheduler)
     if as_json:
-        echo_json(
-            [
-                {
-                    "trainee": r.trainee,
-                    "modelFile": shown_path(r.model_file, root),
-                    "retrained": r.retrained,
-                    "reasons": r.reasons,
-                    "metrics": r.model.metrics if r.model else None,
-                    "warnings": r.warnings,
-                    "keptExisting": r.kept_existing,
-                }
-                for r in results
-            ]
-        )
+        echo_json([r.to_json(shown_path(r.model_file, root)) for r in results])
         return
     for r in results:
         for warning in r.warnings:
             click.echo(f"corpus: warning: {r.trainee}: {warning}", err=True)
         if r.kept_existing:
             click.echo(f"corpus: {r.kept_existing}", err=True)
-            continue
-        if not r.retrained:
-            click.echo(f"{shown_path(r.model_file, root)}: up to date")
-            continue
-        assert r.model is not None
-        summary = ", ".join(
-            f"{name} accuracy {m['accuracy']:.4f} MCC {mcc_text(m['mcc'])}" for name, m in r.model.metrics.items()
-        )
-        click.echo(f"{shown_path(r.model_file, root)}: retrained ({'; '.join(r.reasons)}): {summary}")
+        else:
+            click.echo(f"{shown_path(r.model_file, root)}: {r.summary()}")
     if any(r.kept_existing for r in results):
         ctx.exit(1)
 
