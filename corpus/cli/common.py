@@ -1,4 +1,5 @@
-"""What every command of the click layer shares: the corpus it runs in, errors, JSON."""
+"""What every command of the click layer shares: the corpus it runs in, errors and the missing
+`train` extra as one line, JSON, and the parameter types of sets (SetName, SetOrPath)."""
 
 from __future__ import annotations
 

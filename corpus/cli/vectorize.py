@@ -1,4 +1,4 @@
-"""`corpus vectorize`: the click layer over corpus/vectorize.py."""
+"""`corpus vectorize`: the click layer over corpus/vectors/vectorize.py."""
 
 from __future__ import annotations
 
@@ -59,11 +59,7 @@ def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ru
     names = list(sets)
     if out is not None and len(names) != 1:
         raise BadInput("-o/--output needs exactly one SET")
-    if trainee is None:
-        types = sorted(load_rubric(root).types)
-        if len(types) != 1:
-            raise BadInput(f"give --trainee (the rubric has {len(types)} types: {', '.join(types) or 'none'})")
-        trainee = types[0]
+    trainee = trainee or _only_type(root)
     reports = []
     with writer_lock(root):
         for name in names:
@@ -80,6 +76,14 @@ def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ru
     if failed:
         click.echo(f"corpus: {len(failed)} page(s) could not be vectorized; the others were written", err=True)
         sys.exit(1)
+
+
+def _only_type(root: Path) -> str:
+    """The trainee when none is given: the rubric's one type."""
+    types = sorted(load_rubric(root).types)
+    if len(types) != 1:
+        raise BadInput(f"give --trainee (the rubric has {len(types)} types: {', '.join(types) or 'none'})")
+    return types[0]
 
 
 def _print_summary(root: Path, reports: list) -> None:
