@@ -22,8 +22,9 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 # The CPU build of torch first, so resolving the package never pulls a multi-GB CUDA build.
-.venv/bin/pip install -q --disable-pip-version-check torch==2.13.0
-.venv/bin/pip install -q --disable-pip-version-check -e '.[train,test,tensorboard,cluster]'
+# constraints.txt holds the exact versions tested (torch==2.13.0 among them).
+.venv/bin/pip install -q --disable-pip-version-check -c constraints.txt torch
+.venv/bin/pip install -q --disable-pip-version-check -c constraints.txt -e '.[train,test,tensorboard,cluster]'
 # fathom-web and esbuild, exactly as corpus/vectors/js/package-lock.json pins them.
 (cd corpus/vectors/js && npm ci --no-audit --no-fund --loglevel=error)
 echo "setup: installed; corpus is .venv/bin/corpus" >&2

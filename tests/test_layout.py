@@ -9,6 +9,7 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("corpus", "trainer", "hooks")
 MAX_MODULE_LINES = 400
 MAX_TOP_LEVEL_MODULES = 10
+MAX_CLI_FUNCTION_LINES = 40  # the click layer parses and prints; the work is in the stages
 
 
 def module_name(path: Path) -> str:
@@ -110,6 +111,23 @@ def test_corpus_holds_few_modules_and_every_package_says_what_it_does():
 def test_no_module_is_too_long_to_read():
     lengths = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in project_modules().items()}
     assert {name: n for name, n in lengths.items() if n > MAX_MODULE_LINES} == {}
+
+
+def long_functions(path: Path, limit: int) -> dict[str, int]:
+    """`module.function: lines` (from `def` to its last line) of the functions in `path` over `limit` lines."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lengths = {f"{module_name(path)}.{node.name}": node.end_lineno - node.lineno + 1 for node in ast.walk(tree)
+               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None}
+    return {name: n for name, n in lengths.items() if n > limit}
+
+
+def test_the_click_layer_is_thin():
+    found = {}
+    for path in sorted((REPO / "corpus" / "cli").glob("*.py")):
+        found |= long_functions(path, MAX_CLI_FUNCTION_LINES)
+        # Completion goes through click's public API (ParamType.shell_complete), not its internals.
+        assert "_custom_shell_complete" not in path.read_text(encoding="utf-8"), path
+    assert found == {}
 
 
 def test_user_rulesets_keep_their_import_path():

@@ -1,8 +1,9 @@
 """Adam (Kingma & Ba), written out over numpy arrays, updating them in place.
 
-Both learners use it: the logistic regression's own arrays, and a torch network's
-parameters through numpy views of their memory. torch.optim's Adam does the same
-arithmetic, but its first use imports torch's compiler stack (about a second).
+The numpy linear model (trainer/logistic.py) uses it, so that training the model a
+ruleset pastes in needs no torch. torch.optim's Adam, which the networks with hidden
+layers use (trainer/deep.py), does the same arithmetic (tests/trainer/test_train.py
+checks it step for step).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Networks with hidden layers: torch's autograd computes the gradient.
+"""Networks with hidden layers: torch's autograd computes the gradient, torch.optim.Adam steps.
 
-Fathom's Linear/ReLU stacks (`-y/--layer`). The plain logistic regression, the
-model a ruleset pastes in, trains in trainer/logistic.py without torch.
+Fathom's Linear/ReLU stacks (`-y/--layer`), trained as the image model is
+(trainer/images/train.py). The plain logistic regression, the model a ruleset
+pastes in, trains in trainer/logistic.py without torch (and is checked against
+this learner in tests/trainer/test_logistic.py).
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
-
-from trainer.adam import Adam
 
 # Training runs on one thread, whatever the size. An iteration is a few matrix-vector
 # products, bound by memory, not arithmetic: more threads gain little on an idle machine,
@@ -35,7 +35,8 @@ def build_model(n_features: int, hidden: tuple[int, ...], seed: int) -> torch.nn
 
 
 class TorchLearner:
-    """Parameters [weight, bias] per layer, as numpy views of the torch model's own memory."""
+    """A torch network and its Adam; `params` are [weight, bias] per layer, as numpy views of
+    the network's own memory (what trainer/train.py reads, keeps and puts back)."""
 
     def __init__(self, x: np.ndarray, y: np.ndarray, lr: float, seed: int, layers: tuple[int, ...] = (),
                  pos_weight: float | None = None, validation: tuple[np.ndarray, np.ndarray] | None = None):
@@ -46,8 +47,8 @@ class TorchLearner:
         weight = None if pos_weight is None else torch.tensor([pos_weight])
         self.loss_fn = torch.nn.BCEWithLogitsLoss(reduction="sum", pos_weight=weight)
         self.tensors = list(self.model.parameters())
-        self.params = [t.detach().numpy() for t in self.tensors]  # Adam updates these in place
-        self.optimizer = Adam(self.params, lr)
+        self.params = [t.detach().numpy() for t in self.tensors]  # torch's Adam updates the memory in place
+        self.optimizer = torch.optim.Adam(self.tensors, lr=lr)
         self.loss: torch.Tensor | None = None
 
     def losses(self) -> tuple[float, float | None]:
@@ -62,10 +63,9 @@ class TorchLearner:
     def step(self) -> None:
         assert self.loss is not None, "losses() first"
         with _threads():
-            for tensor in self.tensors:
-                tensor.grad = None
+            self.optimizer.zero_grad(set_to_none=True)
             self.loss.backward()
-        self.optimizer.step([t.grad.numpy() for t in self.tensors])
+            self.optimizer.step()
 
     def close(self) -> None:
         pass

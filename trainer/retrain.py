@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from corpus.errors import CorpusError
 from corpus.store.lock import writer_lock
@@ -30,6 +31,28 @@ class RetrainResult:
     model: ModelFile | None = None
     warnings: list[str] = field(default_factory=list)  # what looks wrong about the new model
     kept_existing: str | None = None  # why the new model was not written over the old one
+
+    def to_json(self, model_file: str) -> dict[str, Any]:
+        """What `corpus retrain --json` prints, with the model file as the user is shown it."""
+        return {
+            "trainee": self.trainee,
+            "modelFile": model_file,
+            "retrained": self.retrained,
+            "reasons": self.reasons,
+            "metrics": self.model.metrics if self.model else None,
+            "warnings": self.warnings,
+            "keptExisting": self.kept_existing,
+        }
+
+    def summary(self) -> str:
+        """One line after the model file's name: up to date, or retrained with why and how well."""
+        if not self.retrained or self.model is None:
+            return "up to date"
+        from trainer.report import mcc_text
+
+        scores = ", ".join(f"{name} accuracy {m['accuracy']:.4f} MCC {mcc_text(m['mcc'])}"
+                           for name, m in self.model.metrics.items())
+        return f"retrained ({'; '.join(self.reasons)}): {scores}"
 
 
 def retrain(root: Path, trainees: list[str] | None = None, force: bool = False, progress: bool = False,

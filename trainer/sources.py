@@ -6,17 +6,7 @@ from pathlib import Path
 
 from corpus.errors import BadInput
 from corpus.store.lock import writer_lock
-from corpus.tree.sample import SAMPLES_DIR, SETS, find_root
-
-
-def set_of_folder(folder: Path) -> tuple[Path, str]:
-    """The corpus root and set name of `samples/<set>`; BadInput for any other folder."""
-    root = find_root(folder)
-    resolved = folder.resolve()
-    for name in SETS:
-        if resolved == (root / SAMPLES_DIR / name).resolve():
-            return root, name
-    raise BadInput(f"{folder}: not a set folder (expected samples/<set> or a vector file)")
+from corpus.tree.sample import find_root, set_named
 
 
 def vectors_for(
@@ -36,7 +26,8 @@ def vectors_for(
     from corpus.cluster.address import scheduler_for
     from corpus.vectors.vectorize import vectorize_set
 
-    root, set_name = set_of_folder(argument)
+    root = find_root(argument)
+    set_name = set_named(root, argument)
     address = scheduler_for(root, scheduler)
     with writer_lock(root):
         return vectorize_set(root, set_name, trainee, ruleset_path=ruleset, out=cache, jobs=tabs, progress=True,

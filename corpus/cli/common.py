@@ -1,4 +1,5 @@
-"""What every command of the click layer shares: the corpus it runs in, errors, JSON."""
+"""What every command of the click layer shares: the corpus it runs in, errors and the missing
+`train` extra as one line, JSON, and the parameter types of sets (SetName, SetOrPath)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 from corpus.errors import BadInput, CorpusError, escape_line
 from corpus.tree.sample import SAMPLES_DIR, SETS, find_root, set_named
@@ -21,6 +23,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Modules of the `train` extra: the package itself (all pre-commit installs for the
 # hooks) goes without them, and the commands that train or measure say how to get them.
 TRAIN_EXTRA = ("torch", "numpy", "orjson", "threadpoolctl")
+# Also in the `train` extra, but only drawing (train --plot, histogram --png) imports it.
+PLOT_EXTRA = ("matplotlib",)
 TRAIN_EXTRA_HINT = (
     "needs the training extra (not installed: {missing}): "
     "pip install 'corpus[train]' (./setup.sh installs it, with torch's CPU build)"
@@ -43,15 +47,30 @@ def reports_errors(func: F) -> F:
             sys.exit(e.exit_code)
         except ModuleNotFoundError as e:
             top = (e.name or "").split(".")[0]
-            if top not in TRAIN_EXTRA:
+            if top not in TRAIN_EXTRA + PLOT_EXTRA:
                 raise
-            missing = [name for name in TRAIN_EXTRA if importlib.util.find_spec(name) is None] or [top]
+            wanted = TRAIN_EXTRA + ((top,) if top in PLOT_EXTRA else ())
+            missing = [name for name in wanted if not _installed(name)] or [top]
             command = click.get_current_context().command_path
             hint = TRAIN_EXTRA_HINT.format(missing=", ".join(missing))
             click.echo(f"corpus: error: {command} {hint}", err=True)
             sys.exit(BadInput.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # an import hook that refuses the module
+        return False
+
+
+def needs_plotting() -> None:
+    """Import matplotlib before any work, so that without it a command that is to draw refuses
+    up front in one line (reports_errors), rather than failing after it trained."""
+    for module in PLOT_EXTRA:
+        importlib.import_module(module)
 
 
 def corpus_root(ctx: click.Context | None = None, recover: bool = True) -> Path:
@@ -89,17 +108,23 @@ def shown_path(path: Path, root: Path | None) -> str:
 
 
 class SetName(click.ParamType):
-    """A set given by name (`training`) or by its folder (`samples/training`, any path to it)."""
+    """A set given by name (`training`) or by its folder (`samples/training`, any path to it).
+
+    Every command that takes a set (not a path) takes it with this type; tree.sample.set_named decides.
+    """
 
     name = "set"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if value in SETS:
-            return value
+            return value  # a name needs no corpus here: outside one the command says so itself
         try:
             return set_named(find_root(Path.cwd()), value)
         except CorpusError:
             self.fail(f"{value!r} is not a set: give one of {', '.join(SETS)} or its folder samples/<set>", param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        return set_names_starting(incomplete)
 
 
 class SetOrPath(click.Path):
@@ -112,3 +137,11 @@ class SetOrPath(click.Path):
             except CorpusError:
                 pass  # outside a corpus the name stays a (missing) path, and Path says so
         return super().convert(value, param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        """Set names, then paths (which the shell completes)."""
+        return [*set_names_starting(incomplete), *super().shell_complete(ctx, param, incomplete)]
+
+
+def set_names_starting(incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(name) for name in sorted(SETS) if name.startswith(incomplete)]

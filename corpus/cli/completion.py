@@ -1,9 +1,9 @@
-"""`corpus completion SHELL`, and what completes where: set names, trainees, rules, models.
+"""`corpus completion SHELL`, and the parameter types that complete trainees, rules and models.
 
-Completers are given by parameter name, for every command at once, so an option
-means one thing everywhere (a new command with a `trainee` option completes
-trainees with no extra code). They read the corpus around the cwd, cheaply, and
-complete nothing outside one.
+Completion goes through click's public API: each type's `shell_complete` offers the
+names, so a new command whose `--trainee` takes TRAINEE completes trainees with no
+extra code (set names complete through SetName and SetOrPath in common.py). They
+read the corpus around the cwd, cheaply, and complete nothing outside one.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -24,9 +23,6 @@ SHELLS = ("bash", "zsh", "fish")
 HEADER_BYTES = 64 * 1024  # a vector file's header sits at its start; never read whole files to complete
 FEATURE_NAMES = re.compile(r'"featureNames"\s*:\s*\[([^\]]*)\]')
 
-Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
-
-
 def _root() -> Path | None:
     try:
         return find_root(Path.cwd())
@@ -36,14 +32,6 @@ def _root() -> Path | None:
 
 def _matching(names: set[str], incomplete: str) -> list[CompletionItem]:
     return [CompletionItem(name) for name in sorted(names) if name.startswith(incomplete)]
-
-
-def complete_sets(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    """Set names, and paths (where a parameter takes paths too, the shell completes them)."""
-    items = _matching(set(SETS), incomplete)
-    if not isinstance(param.type, click.Choice) and not getattr(param.type, "name", "") == "set":
-        items.append(CompletionItem(incomplete, type="file"))
-    return items
 
 
 def trainee_names(root: Path) -> set[str]:
@@ -57,11 +45,6 @@ def trainee_names(root: Path) -> set[str]:
     except CorpusError:
         pass  # a broken rubric still lets the other names complete
     return names
-
-
-def complete_trainees(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    root = _root()
-    return _matching(trainee_names(root), incomplete) if root else []
 
 
 def rule_names(root: Path) -> set[str]:
@@ -80,40 +63,39 @@ def rule_names(root: Path) -> set[str]:
     return names
 
 
-def complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    root = _root()
-    return _matching(rule_names(root), incomplete) if root else []
+class TraineeName(click.ParamType):
+    """A trainee (a type of the rubric): completes the rubric's types and those with models or vectors."""
+
+    name = "trainee"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        root = _root()
+        return _matching(trainee_names(root), incomplete) if root else []
 
 
-def complete_models(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    """Model files under models/ (as paths from the cwd), then any file."""
-    root = _root()
-    found = set()
-    if root is not None:
-        found = {Path(os.path.relpath(path)).as_posix() for path in (root / "models").glob("*.json")}
-    return [*_matching(found, incomplete), CompletionItem(incomplete, type="file")]
+class RuleName(click.ParamType):
+    """A rule (feature) name: completes those in the vector files' headers and the models."""
+
+    name = "rule"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        root = _root()
+        return _matching(rule_names(root), incomplete) if root else []
 
 
-# Parameter name -> completer, for every command of the group.
-COMPLETERS: dict[str, Completer] = {
-    "sets": complete_sets, "set_": complete_sets, "paths": complete_sets, "to_set": complete_sets,
-    "from_set": complete_sets, "training": complete_sets, "validation": complete_sets,
-    "testing": complete_sets, "in_directory": complete_sets,
-    "trainee": complete_trainees, "trainees": complete_trainees,
-    "rules": complete_rules, "exclude": complete_rules,
-    "model": complete_models,
-}
+class ModelPath(click.Path):
+    """A model file: completes those under models/ (as paths from the cwd), then any file."""
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        root = _root()
+        found = set()
+        if root is not None:
+            found = {Path(os.path.relpath(path)).as_posix() for path in (root / "models").glob("*.json")}
+        return [*_matching(found, incomplete), CompletionItem(incomplete, type="file")]
 
 
-def install_completers(command: click.Command) -> None:
-    """Give each parameter named in COMPLETERS its completer, in `command` and below."""
-    for param in command.params:
-        if param.name in COMPLETERS and param._custom_shell_complete is None:  # noqa: SLF001
-            # What click's `shell_complete=` argument sets; assigned here so one table serves all commands.
-            param._custom_shell_complete = COMPLETERS[param.name]  # noqa: SLF001
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            install_completers(sub)
+TRAINEE = TraineeName()
+RULE = RuleName()
 
 
 @click.command()

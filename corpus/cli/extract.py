@@ -97,12 +97,21 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], preserve_originals: boo
         for sample, result in zip(pages, extract_samples(pages, jobs)):  # one page's trouble never stops the others
             advance(1)
             problems += result.problems
-            report.append({
-                "page": sample.relpath,
-                "changed": result.changed,
-                "resources": _shown_resources(result, root),
-                "problems": [{"offset": p.offset, "message": p.message} for p in result.problems],
-            })
+            report.append(_page_record(sample, result, root))
+    _print_extracted(report, problems, as_json)
+
+
+def _page_record(sample: Sample, result: ExtractResult, root: Path | None) -> dict[str, object]:
+    return {
+        "page": sample.relpath,
+        "changed": result.changed,
+        "resources": _shown_resources(result, root),
+        "problems": [{"offset": p.offset, "message": p.message} for p in result.problems],
+    }
+
+
+def _print_extracted(report: list[dict], problems: list, as_json: bool) -> None:
+    """The pages extracted (or the JSON report), then each problem; exit 1 if any."""
     if as_json:
         echo_json(report)
     else:

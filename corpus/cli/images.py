@@ -1,4 +1,4 @@
-"""Commands for element images: crops, train-images, predict-images."""
+"""Commands for element images: crops, train-images, predict-images, test-images."""
 
 from __future__ import annotations
 

@@ -57,7 +57,11 @@ def label(in_directory: Path, in_type: str, preserve_originals: bool | None, num
     if as_json:
         echo_json([{"page": str(edit.page), "changed": changed, "previous": edit.previous}
                    for edit, changed in results])
-        return
+    else:
+        _print_labeled(results, in_type)
+
+
+def _print_labeled(results: list, in_type: str) -> None:
     for edit, changed in results:
         if not changed:
             click.echo(f"already labeled {edit.page}")

@@ -12,10 +12,11 @@ from pathlib import Path
 import click
 
 from corpus import __version__
-from corpus.cli.check import check, hooks
-from corpus.cli.completion import completion, install_completers
+from corpus.cli.check import check
+from corpus.cli.completion import completion
 from corpus.cli.extract import extract, inline
 from corpus.cli.fox import fox
+from corpus.cli.hooks import hooks
 from corpus.cli.images import crops, predict_images, test_images, train_images
 from corpus.cli.label import label
 from corpus.cli.measure import histogram, test
@@ -52,4 +53,3 @@ for command in (
     label, serve, fox, completion,
 ):
     main.add_command(command)
-install_completers(main)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from corpus.cli.common import SetOrPath, echo_json, reports_errors
+from corpus.cli.common import SetOrPath, echo_json, needs_plotting, reports_errors
+from corpus.cli.completion import RULE, TRAINEE, ModelPath
 from corpus.cli.fathomopts import (
     FiniteFloat,
     cache_option,
@@ -21,7 +22,7 @@ SET_HELP = "a vector file, or a set folder (samples/<set>) vectorized first, inc
 
 @click.command()
 @click.argument("testing", type=SetOrPath(exists=True, path_type=Path))
-@click.argument("model")
+@click.argument("model", type=ModelPath())
 @click.option(
     "-t",
     "--confidence-threshold",
@@ -31,7 +32,7 @@ SET_HELP = "a vector file, or a set folder (samples/<set>) vectorized first, inc
     help="Score at which a candidate counts as a target [default: the model's cutoff, chosen on validation].",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show per-tag results: each target and error with its score.")
-@click.option("--trainee", metavar="TYPE", help="The type, to vectorize a folder [default: the model's].")
+@click.option("--trainee", type=TRAINEE, metavar="TYPE", help="The type, to vectorize a folder [default: the model's].")
 @ruleset_option
 @cache_option("testing")
 @vectorizing_options
@@ -81,9 +82,9 @@ def test(
 
 @click.command()
 @click.argument("set_", metavar="SET", type=SetOrPath(exists=True, path_type=Path))
-@click.option("--trainee", metavar="TYPE", help="The type, to vectorize a folder.")
+@click.option("--trainee", type=TRAINEE, metavar="TYPE", help="The type, to vectorize a folder.")
 @ruleset_option
-@click.option("--rule", "rules", multiple=True, metavar="RULE", help="Show only this rule (repeatable) [default: all].")
+@click.option("--rule", "rules", type=RULE, multiple=True, metavar="RULE", help="Show only this rule (repeatable) [default: all].")
 @click.option(
     "-b",
     "--buckets",
@@ -127,6 +128,8 @@ def histogram(
     from trainer.plots import histograms_plot
     from trainer.sources import vectors_for
 
+    if png is not None:
+        needs_plotting()
     vectorizing = vectorize_options(tabs, show_browser, delay)
     vectors = vectors_for(set_, trainee, ruleset, tabs=vectorizing.tabs, delay=vectorizing.delay, scheduler=scheduler)
     dataset = load_dataset(vectors, features=list(rules) or None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
+from corpus.cli.completion import TRAINEE
 from corpus.cli.scheduler import scheduler_option
 
 
@@ -12,6 +13,7 @@ from corpus.cli.scheduler import scheduler_option
 @click.option(
     "--trainee",
     "trainees",
+    type=TRAINEE,
     multiple=True,
     metavar="TYPE",
     help="Retrain only this type (repeatable) [default: every type in training.yaml].",
@@ -43,41 +45,20 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, schedule
     (other keys: learning_rate, pos_weight, layers, seed, cutoff, validation, ruleset)
     A top-level `scheduler: tcp://HOST:8786` renders on that Dask cluster.
     """
-    from trainer.report import mcc_text
     from trainer.retrain import retrain as retrain_models
 
     root = corpus_root(ctx)
     results = retrain_models(root, list(trainees) or None, force, progress=not as_json, scheduler=scheduler)
     if as_json:
-        echo_json(
-            [
-                {
-                    "trainee": r.trainee,
-                    "modelFile": shown_path(r.model_file, root),
-                    "retrained": r.retrained,
-                    "reasons": r.reasons,
-                    "metrics": r.model.metrics if r.model else None,
-                    "warnings": r.warnings,
-                    "keptExisting": r.kept_existing,
-                }
-                for r in results
-            ]
-        )
+        echo_json([r.to_json(shown_path(r.model_file, root)) for r in results])
         return
     for r in results:
         for warning in r.warnings:
             click.echo(f"corpus: warning: {r.trainee}: {warning}", err=True)
         if r.kept_existing:
             click.echo(f"corpus: {r.kept_existing}", err=True)
-            continue
-        if not r.retrained:
-            click.echo(f"{shown_path(r.model_file, root)}: up to date")
-            continue
-        assert r.model is not None
-        summary = ", ".join(
-            f"{name} accuracy {m['accuracy']:.4f} MCC {mcc_text(m['mcc'])}" for name, m in r.model.metrics.items()
-        )
-        click.echo(f"{shown_path(r.model_file, root)}: retrained ({'; '.join(r.reasons)}): {summary}")
+        else:
+            click.echo(f"{shown_path(r.model_file, root)}: {r.summary()}")
     if any(r.kept_existing for r in results):
         ctx.exit(1)
 
@@ -85,7 +66,7 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, schedule
 @click.command(name="metrics")
 @click.argument("rev", required=False)
 @click.option("--diff", "base", metavar="REV", help="Show the change from REV to the first revision.")
-@click.option("--trainee", "trainees", multiple=True, metavar="TYPE", help="Only this type (repeatable).")
+@click.option("--trainee", "trainees", type=TRAINEE, multiple=True, metavar="TYPE", help="Only this type (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 @reports_errors

@@ -1,4 +1,4 @@
-"""`corpus train`, `test` and `histogram`: the click layer over trainer/."""
+"""`corpus train`: the click layer over trainer/command.py (parses the options, prints the outcome)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from corpus.cli.common import (
     SetOrPath,
     corpus_root,
     echo_json,
+    needs_plotting,
     reports_errors,
     shown_path,
 )
+from corpus.cli.completion import RULE, TRAINEE
 from corpus.cli.fathomopts import (
     FiniteFloat,
     cache_option,
@@ -28,6 +31,7 @@ from corpus.errors import BadInput, CorpusError
 from corpus.progress import progress
 
 if TYPE_CHECKING:
+    from trainer.command import TrainOutcome
     from trainer.pipeline import Trained
     from trainer.train import IterationHook
 
@@ -48,18 +52,6 @@ def _progress(iterations: int, show: bool) -> Iterator[IterationHook | None]:
         yield lambda t, loss, validation_loss: advance(1)
 
 
-def _chain(*hooks: IterationHook | None) -> IterationHook | None:
-    live = [h for h in hooks if h is not None]
-    if not live:
-        return None
-
-    def both(t: int, loss: float, validation_loss: float | None) -> None:
-        for hook in live:
-            hook(t, loss, validation_loss)
-
-    return both
-
-
 @click.command()
 @click.argument("training", type=SetOrPath(exists=True, path_type=Path))
 @click.option(
@@ -72,6 +64,7 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
 )
 @click.option(
     "--trainee",
+    type=TRAINEE,
     metavar="TYPE",
     help="The type being trained: names the model file models/TYPE.json and is needed to vectorize folders.",
 )
@@ -146,6 +139,7 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
 @click.option(
     "-x",
     "--exclude",
+    type=RULE,
     multiple=True,
     metavar="RULE",
     help="Leave a rule out (repeatable): compare runs to see what a rule is worth.",
@@ -175,34 +169,12 @@ def _chain(*hooks: IterationHook | None) -> IterationHook | None:
 @click.option("--json", "as_json", is_flag=True, help="Print the model and all numbers as JSON.")
 @click.pass_context
 @reports_errors
-def train(
-    ctx: click.Context,
-    training: Path,
-    validation: Path | None,
-    trainee: str | None,
-    ruleset: Path | None,
-    training_cache: Path | None,
-    validation_cache: Path | None,
-    tabs: int,
-    show_browser: bool,
-    delay: float,
-    stop_early: bool,
-    patience: int,
-    learning_rate: float,
-    iterations: int,
-    pos_weight: float | None,
-    comment: str,
-    quiet: bool,
-    cutoff: float | None,
-    layers: tuple[int, ...],
-    exclude: tuple[str, ...],
-    seed: int,
-    output: Path | None,
-    plot: Path | None,
-    overwrite: bool,
-    scheduler: str | None,
-    as_json: bool,
-) -> None:
+def train(ctx: click.Context, training: Path, validation: Path | None, trainee: str | None, ruleset: Path | None,
+          training_cache: Path | None, validation_cache: Path | None, tabs: int, show_browser: bool, delay: float,
+          stop_early: bool, patience: int, learning_rate: float, iterations: int, pos_weight: float | None,
+          comment: str, quiet: bool, cutoff: float | None, layers: tuple[int, ...], exclude: tuple[str, ...],
+          seed: int, output: Path | None, plot: Path | None, overwrite: bool, scheduler: str | None,
+          as_json: bool) -> None:
     """Train a recognizer for one type from TRAINING (a vector file or a set folder).
 
     The model is Fathom's: logistic regression over the ruleset's rule scores
@@ -218,86 +190,50 @@ def train(
     (labeled nodes no candidate selector picked) count as false negatives. With
     tensorboard installed, loss curves also go to runs/.
     """
-    from trainer.guard import judge
+    from trainer.command import TrainOptions, Vectorizing, train_command
     from trainer.hyperparameters import Hyperparameters
-    from trainer.modelfile import model_path, model_to_json, save_model
-    from trainer.pipeline import train_model
-    from trainer.report import evaluation_to_json
-    from trainer.sources import vectors_for
-    from trainer.tensorboard import INSTALL_HINT, tensorboard_available, tensorboard_log
 
-    if stop_early and validation is None and _given(ctx, "stop_early"):
+    _before_any_work(ctx, plot is not None, stop_early and validation is None, comment)
+    vectorizing = vectorize_options(tabs, show_browser, delay)
+    options = TrainOptions(
+        training, validation, trainee,
+        Hyperparameters(learning_rate, iterations, pos_weight, layers, stop_early, patience, seed, exclude),
+        cutoff, output, overwrite, plot, comment,
+        Vectorizing(ruleset, training_cache, validation_cache, vectorizing.tabs, vectorizing.delay, scheduler),
+        root=_root_or_none(ctx))
+    with _progress(iterations, not as_json) as bar:
+        outcome = train_command(options, bar)
+    _print_outcome(outcome, as_json, quiet, options.root)
+    if outcome.kept_existing:
+        ctx.exit(1)
+
+
+def _before_any_work(ctx: click.Context, plotting: bool, stop_early_blind: bool, comment: str) -> None:
+    """Refuse what cannot be done (a plot without matplotlib, -s typed without a validation set
+    to watch) and warn of what will not be (a run named for TensorBoard without it)."""
+    from trainer.tensorboard import INSTALL_HINT, tensorboard_available
+
+    if plotting:
+        needs_plotting()
+    if stop_early_blind and ctx.get_parameter_source("stop_early") not in (None, ParameterSource.DEFAULT):
         raise BadInput("-s/--stop-early needs a validation set (-a VALIDATION) to watch")
     if comment and not tensorboard_available():
         click.echo(f"corpus: warning: -c: tensorboard is not installed, so no run is logged ({INSTALL_HINT})", err=True)
-    vectorizing = vectorize_options(tabs, show_browser, delay)
-    root = _root_or_none(ctx)
-    training_file = vectors_for(training, trainee, ruleset, training_cache, vectorizing.tabs, vectorizing.delay,
-                                scheduler=scheduler)
-    validation_file = (
-        vectors_for(validation, trainee, ruleset, validation_cache, vectorizing.tabs, vectorizing.delay,
-                    scheduler=scheduler)
-        if validation is not None
-        else None
-    )
-    hp = Hyperparameters(
-        learning_rate=learning_rate,
-        iterations=iterations,
-        pos_weight=pos_weight,
-        layers=layers,
-        stop_early=stop_early,
-        patience=patience,
-        seed=seed,
-        exclude=exclude,
-    )
-    with tensorboard_log(hp, comment) as log, _progress(iterations, not as_json) as bar:
-        trained = train_model(training_file, hp, validation_file, cutoff, trainee, root, _chain(log, bar))
 
-    out = output
-    if out is None and trainee is not None:
-        out = model_path(root if root is not None else Path.cwd(), trainee)
-    verdict = judge(trained.model, out, overwrite) if out is not None else None
-    if out is not None and verdict is not None and verdict.keep_existing is None:
-        save_model(trained.model, out)
-    if plot is not None:
-        _plot(trained, plot)
 
+def _print_outcome(outcome: TrainOutcome, as_json: bool, quiet: bool, root: Path | None) -> None:
     if as_json:
-        data = {
-            "model": model_to_json(trained.model),
-            "training": evaluation_to_json(trained.training),
-            "modelFile": str(out) if out is not None and verdict and not verdict.keep_existing else None,
-            "stoppedEarly": trained.run.stopped_early,
-            "warnings": verdict.warnings if verdict else [],
-        }
-        if trained.validation is not None:
-            data["validation"] = evaluation_to_json(trained.validation)
-        echo_json(data)
+        echo_json(outcome.to_json())
     else:
-        _print_training(trained, quiet)
-        if plot is not None:
-            click.echo(f"\nwrote {shown_path(plot, root)}")
-        if out is not None and verdict is not None and verdict.keep_existing is None:
-            click.echo(f"\nwrote {shown_path(out, root)}")
-    if verdict is not None:
-        for warning in verdict.warnings:
-            click.echo(f"corpus: warning: {warning}", err=True)
-        if verdict.keep_existing:
-            click.echo(f"corpus: {verdict.keep_existing}", err=True)
-            ctx.exit(1)
-
-
-def _given(ctx: click.Context, name: str) -> bool:
-    """Whether the user typed the option (not just its default)."""
-    return ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
-
-
-def _plot(trained: Trained, path: Path) -> None:
-    from trainer.plots import training_plot
-
-    candidates = {name: len(d.y) for name, d in trained.datasets.items()}
-    shown = "validation" if "validation" in trained.datasets else "training"
-    training_plot(trained.run, candidates, (shown, trained.datasets[shown]), trained.model.cutoff, path)
+        _print_training(outcome.trained, quiet)
+        if outcome.plot is not None:
+            click.echo(f"\nwrote {shown_path(outcome.plot, root)}")
+        if outcome.written is not None:
+            click.echo(f"\nwrote {shown_path(outcome.written, root)}")
+    for warning in outcome.warnings:
+        click.echo(f"corpus: warning: {warning}", err=True)
+    if outcome.kept_existing:
+        click.echo(f"corpus: {outcome.kept_existing}", err=True)
 
 
 def _print_training(trained: Trained, quiet: bool) -> None:

@@ -1,4 +1,4 @@
-"""`corpus vectorize`: the click layer over corpus/vectorize.py."""
+"""`corpus vectorize`: the click layer over corpus/vectors/vectorize.py."""
 
 from __future__ import annotations
 
@@ -7,28 +7,17 @@ from pathlib import Path
 
 import click
 
-from corpus.cli.common import corpus_root, echo_json, reports_errors
+from corpus.cli.common import SetName, corpus_root, echo_json, reports_errors
+from corpus.cli.completion import TRAINEE
 from corpus.cli.scheduler import scheduler_for, scheduler_option
 from corpus.errors import BadInput
 from corpus.store.lock import writer_lock
 from corpus.tree.rubric import load_rubric
-from corpus.tree.sample import SAMPLES_DIR, SETS
-
-
-def _set_name(root: Path, arg: str) -> str:
-    """A set given by name (`training`) or by folder (`samples/training`)."""
-    if arg in SETS:
-        return arg
-    path = Path(arg).resolve()
-    for name in SETS:
-        if path == (root / SAMPLES_DIR / name).resolve():
-            return name
-    raise BadInput(f"{arg}: not a set (give one of {', '.join(SETS)} or its samples/ folder)")
 
 
 @click.command()
-@click.argument("sets", nargs=-1, required=True)
-@click.option("--trainee", "-t", metavar="TYPE",
+@click.argument("sets", nargs=-1, required=True, type=SetName())
+@click.option("--trainee", "-t", type=TRAINEE, metavar="TYPE",
               help="The type to vectorize for (a trainee of the ruleset); default: the rubric's only type.")
 @click.option("--ruleset", "ruleset_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The ruleset: a Python rulesets.py, or a Fathom rulesets.js run in headless Chromium "
@@ -67,14 +56,10 @@ def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ru
 
     root = corpus_root(ctx)
     address = scheduler_for(root, scheduler)
-    names = [_set_name(root, s) for s in sets]
+    names = list(sets)
     if out is not None and len(names) != 1:
         raise BadInput("-o/--output needs exactly one SET")
-    if trainee is None:
-        types = sorted(load_rubric(root).types)
-        if len(types) != 1:
-            raise BadInput(f"give --trainee (the rubric has {len(types)} types: {', '.join(types) or 'none'})")
-        trainee = types[0]
+    trainee = trainee or _only_type(root)
     reports = []
     with writer_lock(root):
         for name in names:
@@ -91,6 +76,14 @@ def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ru
     if failed:
         click.echo(f"corpus: {len(failed)} page(s) could not be vectorized; the others were written", err=True)
         sys.exit(1)
+
+
+def _only_type(root: Path) -> str:
+    """The trainee when none is given: the rubric's one type."""
+    types = sorted(load_rubric(root).types)
+    if len(types) != 1:
+        raise BadInput(f"give --trainee (the rubric has {len(types)} types: {', '.join(types) or 'none'})")
+    return types[0]
 
 
 def _print_summary(root: Path, reports: list) -> None:

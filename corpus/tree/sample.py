@@ -180,14 +180,20 @@ def resolve_samples(root: Path, paths: Iterable[Path]) -> list[Sample]:
     return sorted(found.values(), key=lambda s: (SETS.index(s.set_name), s.name))
 
 
-def set_named(root: Path, text: str, base: Path | None = None) -> str:
-    """A set given by name (`unused`) or as a folder (`samples/unused`), as fathom's pick takes it."""
-    if text in SETS:
-        return text
+def set_named(root: Path, text: str | Path, base: Path | None = None) -> str:
+    """The set `text` names: a set's name (`unused`), or its folder (`samples/unused`, any path
+    to it, relative to `base`, default the cwd), as fathom's pick takes it. BadInput for
+    anything else.
+
+    Every command that takes a set resolves it here (the CLI through its SetName type).
+    """
+    if str(text) in SETS:
+        return str(text)
     folder = ((base or Path.cwd()) / text).resolve()
     sets_root = (root / SAMPLES_DIR).resolve()
-    if folder.parent == sets_root and folder.name in SETS:
-        return folder.name
+    for name in SETS:
+        if folder == (sets_root / name).resolve():  # resolved: a linked set folder is its set too
+            return name
     raise BadInput(f"{text}: not a set (expected one of {', '.join(SETS)} or its folder under {sets_root})")
 
 

@@ -97,66 +97,26 @@ def train(config: TrainConfig,
     Calls `on_batch(epoch, images_in_batch, images_per_epoch)` after each batch and
     `on_epoch(stats)` after each epoch (epochs count from 1).
     """
-    if config.epochs < 1 or config.batch_size < 1:
-        raise BadInput("--epochs and --batch-size must be at least 1")
-    tree = list_images(config.data_dir)
-    split = split_images(tree.images, config.validation_split, config.seed, config.group_by)
-    if not split.training:
-        raise BadInput(f"{config.data_dir}: no training images left after the split")
+    tree, split = _split(config)
     prep = config.preprocessing
     device = _device(config.device)
-
     torch.manual_seed(config.seed)
     model = build_model(len(tree.classes), prep, config.noise).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    loss_fn = nn.CrossEntropyLoss()
-
-    train_data = _dataset(tree, split.training, prep, config.jpeg_quality, config.seed)
-    sampler = EpochShuffle(len(train_data), config.seed)
-    train_loader = _loader(train_data, config, device, sampler=sampler)
-    validation_data = _dataset(tree, split.validation, prep, None, config.seed)
-    validation_loader = _loader(validation_data, config, device)
-
+    loaders = _loaders(tree, split, config, device)
     history: list[EpochStats] = []
-    true: list[int] = []
-    predicted: list[int] = []
-    # The weights of the best validation epoch are kept, not the last: later epochs may
-    # overfit. Ties keep the earlier epoch; with no validation images, the last is kept.
-    best: tuple[float, int, dict[str, torch.Tensor], list[int]] | None = None
-    for epoch in range(config.epochs):
-        sampler.set_epoch(epoch)
-        model.train()
-        total_loss, correct, seen = 0.0, 0, 0
-        for images, labels in train_loader:
-            images, labels = images.to(device), labels.to(device)
-            logits = model(images)
-            loss = loss_fn(logits, labels)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total_loss += loss.item() * len(labels)
-            correct += (logits.argmax(1) == labels).sum().item()
-            seen += len(labels)
-            if on_batch:
-                on_batch(epoch + 1, len(labels), len(train_data))
-        true, predicted = _predict_labels(model, validation_loader, device)
-        stats = EpochStats(
-            epoch=epoch + 1,
-            loss=total_loss / seen,
-            accuracy=correct / seen,
-            validation_accuracy=sum(t == p for t, p in zip(true, predicted)) / len(true) if true else None,
-        )
+    kept: _Kept | None = None
+    for epoch in range(1, config.epochs + 1):
+        loss, accuracy = _fit_epoch(model, optimizer, loaders, device, epoch, on_batch)
+        true, predicted = _predict_labels(model, loaders.validation, device)
+        validation_accuracy = sum(t == p for t, p in zip(true, predicted)) / len(true) if true else None
+        stats = EpochStats(epoch=epoch, loss=loss, accuracy=accuracy, validation_accuracy=validation_accuracy)
         history.append(stats)
         if on_epoch:
             on_epoch(stats)
-        score = stats.validation_accuracy if stats.validation_accuracy is not None else float(epoch)
-        if best is None or score > best[0] or stats.validation_accuracy is None:
-            state = {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
-            best = (score, epoch + 1, state, predicted)
-
-    assert best is not None  # at least one epoch ran
-    _, best_epoch, state, predicted = best
-    model.load_state_dict(state)
+        kept = _keep_best(kept, stats, model, predicted)
+    assert kept is not None  # at least one epoch ran
+    model.load_state_dict(kept.state)
     return TrainResult(
         model=model.cpu().eval(),
         classes=tree.classes,
@@ -164,10 +124,81 @@ def train(config: TrainConfig,
         config=config,
         split=split,
         history=history,
-        validation=report(true, predicted, tree.classes),
+        validation=report(list(loaders.validation.dataset.labels), kept.predicted, tree.classes),
         dataset_hash=dataset_hash(tree),
-        best_epoch=best_epoch,
+        best_epoch=kept.epoch,
     )
+
+
+def _split(config: TrainConfig) -> tuple[ImageTree, Split]:
+    """The images under the data folder, split into training and validation as the config says."""
+    if config.epochs < 1 or config.batch_size < 1:
+        raise BadInput("--epochs and --batch-size must be at least 1")
+    tree = list_images(config.data_dir)
+    split = split_images(tree.images, config.validation_split, config.seed, config.group_by)
+    if not split.training:
+        raise BadInput(f"{config.data_dir}: no training images left after the split")
+    return tree, split
+
+
+@dataclass(frozen=True)
+class _Loaders:
+    training: torch.utils.data.DataLoader
+    sampler: EpochShuffle  # the training loader's, reseeded each epoch
+    images: int  # training images per epoch
+    validation: torch.utils.data.DataLoader
+
+
+def _loaders(tree: ImageTree, split: Split, config: TrainConfig, device: torch.device) -> _Loaders:
+    prep = config.preprocessing
+    training = _dataset(tree, split.training, prep, config.jpeg_quality, config.seed)
+    sampler = EpochShuffle(len(training), config.seed)
+    validation = _dataset(tree, split.validation, prep, None, config.seed)
+    return _Loaders(training=_loader(training, config, device, sampler=sampler), sampler=sampler,
+                    images=len(training), validation=_loader(validation, config, device))
+
+
+def _fit_epoch(model: ButtonNet, optimizer: torch.optim.Optimizer, loaders: _Loaders, device: torch.device,
+               epoch: int, on_batch: Callable[[int, int, int], None] | None) -> tuple[float, float]:
+    """Epoch `epoch` (from 1): one pass over the training images; their mean loss and accuracy
+    (as augmented)."""
+    loaders.sampler.set_epoch(epoch - 1)
+    model.train()
+    loss_fn = nn.CrossEntropyLoss()
+    total_loss, correct, seen = 0.0, 0, 0
+    for images, labels in loaders.training:
+        images, labels = images.to(device), labels.to(device)
+        logits = model(images)
+        loss = loss_fn(logits, labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        total_loss += loss.item() * len(labels)
+        correct += (logits.argmax(1) == labels).sum().item()
+        seen += len(labels)
+        if on_batch:
+            on_batch(epoch, len(labels), loaders.images)
+    return total_loss / seen, correct / seen
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The epoch whose weights are kept so far, and its predictions on the validation images."""
+
+    score: float
+    epoch: int
+    state: dict[str, torch.Tensor]
+    predicted: list[int]
+
+
+def _keep_best(kept: _Kept | None, stats: EpochStats, model: ButtonNet, predicted: list[int]) -> _Kept:
+    """The weights of the best validation epoch are kept, not the last: later epochs may
+    overfit. Ties keep the earlier epoch; with no validation images, the last is kept."""
+    score = stats.validation_accuracy if stats.validation_accuracy is not None else float(stats.epoch)
+    if kept is not None and score <= kept.score and stats.validation_accuracy is not None:
+        return kept
+    state = {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
+    return _Kept(score, stats.epoch, state, predicted)
 
 
 def _device(name: str) -> torch.device:

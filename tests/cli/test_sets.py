@@ -1,0 +1,35 @@
+"""Wherever a command takes a set, its name or any path to its folder works, resolved in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.errors import BadInput
+from corpus.tree.sample import set_named
+from tests.vectors.test_vectorize import make_corpus, page
+
+
+def test_a_set_is_its_name_or_any_path_to_its_folder(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    (root / "samples" / "training").mkdir(parents=True)
+    elsewhere = tmp_path / "kept-elsewhere"
+    elsewhere.mkdir()
+    (root / "samples" / "testing").symlink_to(elsewhere)  # a set folder may be a link
+    assert set_named(root, "training", Path("/")) == "training"
+    assert set_named(root, "../c/samples/./training/", root) == "training"
+    assert set_named(root, root / "samples" / "testing") == "testing"
+    with pytest.raises(BadInput, match="not a set"):
+        set_named(root, elsewhere / "..")
+
+
+def test_vectorize_takes_sets_as_every_command_does(tmp_path: Path, git, corpus_cli) -> None:
+    root = make_corpus(tmp_path / "c", {"1.html": page(1)})
+    git(root, "init", "-q")
+    (root / "vectors").mkdir()
+    done = corpus_cli("vectorize", "../samples/./training", "-t", "new-password", cwd=root / "vectors")
+    assert done.returncode == 0, done.stderr
+    assert "1 vectorized" in done.stdout
+    refused = corpus_cli("vectorize", "nosuch", "-t", "new-password", cwd=root)
+    assert refused.returncode == 2 and "'nosuch' is not a set" in refused.stderr
