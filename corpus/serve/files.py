@@ -10,9 +10,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from corpus.errors import BadInput
-<<<<<<< HEAD
 from corpus.extract.mime import known_type
-=======
 from corpus.serve.safety import (
     LOOPBACK,
     allowed_hosts,
@@ -20,26 +18,10 @@ from corpus.serve.safety import (
     request_path,
     split_target,
 )
->>>>>>> serve
 
 INDEX_FILES = ("index.html", "index.htm")  # what SimpleHTTPRequestHandler serves for a folder
 
 
-<<<<<<< HEAD
-class FileHandler(SimpleHTTPRequestHandler):
-    """The standard library's file server with our types for what pages use: its own
-    come from the system's mime.types, which may not know a font or a webp."""
-
-    def guess_type(self, path: str | os.PathLike[str]) -> str:
-        return known_type(os.fspath(path)) or super().guess_type(path)
-
-
-def make_server(directory: Path, port: int) -> ThreadingHTTPServer:
-    """A server of each file under `directory` at its path (folders as listings), on
-    LOOPBACK:`port` (0: any free port; see server_port)."""
-    try:
-        return ThreadingHTTPServer((LOOPBACK, port), partial(FileHandler, directory=str(directory)))
-=======
 class FolderServer(ThreadingHTTPServer):
     hosts: set[str]  # `Host` header values this server answers to, known once bound
 
@@ -50,6 +32,10 @@ class FolderHandler(SimpleHTTPRequestHandler):
 
     server: FolderServer
     _checked: Path | None = None  # the real path of this request, once checked
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        # Our table first: the system's mime.types may not know a font or a webp.
+        return known_type(os.fspath(path)) or super().guess_type(path)
 
     def send_head(self):  # type: ignore[no-untyped-def] (http.server's signature)
         if self.headers.get("host", "").lower() not in self.server.hosts:
@@ -86,7 +72,6 @@ def make_server(directory: Path, port: int) -> FolderServer:
     LOOPBACK:`port` (0: any free port; see server_port)."""
     try:
         server = FolderServer((LOOPBACK, port), partial(FolderHandler, directory=str(directory)))
->>>>>>> serve
     except OSError as e:
         raise BadInput(f"cannot serve on {LOOPBACK}:{port}: {e.strerror} (give another port with -p)") from None
     server.hosts = allowed_hosts(server.server_address[1])
