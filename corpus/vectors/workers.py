@@ -2,23 +2,23 @@
 
 Each worker loads the ruleset and starts its own browser (lazily, when a rule
 first asks for rendered facts, or at once for a JavaScript ruleset); results come
-back over a queue as plain data. A page that fails (its ruleset throws or returns
-a non-number, or it cannot be rendered) is reported and skipped; the others go on.
+back as plain data, in page order (corpus.parallel). A page that fails (its ruleset
+throws or returns a non-number, or it cannot be rendered, or its worker dies) is
+reported and skipped; the others go on.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import queue
 import time
-import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from corpus.errors import CorpusError
+from corpus.parallel import Died, ordered_map
 from corpus.render.browser import RenderError, Viewport
 from corpus.render.facts import PageFacts, Renderer
 from corpus.vectors.document import PageDocument, RuleError, vectorize_document
@@ -129,21 +129,21 @@ def run_one(vectorizer: PageVectorizer | JsTaskVectorizer, task: PageTask) -> Pa
         return PageFailed(task.filename, str(e))
 
 
-def _worker(config: RunConfig, tasks: Any, results: Any) -> None:
-    """A worker process: pull tasks until a None, send back vectors or one error."""
-    renders = 0
-    try:
-        with open_vectorizer(config) as vectorizer:
-            while (task := tasks.get()) is not None:
-                results.put(("page", run_one(vectorizer, task)))
-            renders = vectorizer.renders
-    except CorpusError as e:
-        results.put(("error", str(e), e.exit_code))
-        return
-    except BaseException as e:  # a bug: report it rather than hang the parent
-        results.put(("error", "".join(traceback.format_exception_only(type(e), e)).strip(), 1))
-        return
-    results.put(("done", renders))
+@contextmanager
+def counting_vectorizer(config: RunConfig) -> Iterator[Callable[[PageTask], tuple[PageVectors | PageFailed, int]]]:
+    """A worker's state: one vectorizer, as a function of a task giving its outcome and
+    how many renders (0 or 1) it took."""
+    with open_vectorizer(config) as vectorizer:
+        def run(task: PageTask) -> tuple[PageVectors | PageFailed, int]:
+            before = vectorizer.renders
+            return run_one(vectorizer, task), vectorizer.renders - before
+
+        yield run
+
+
+def _run_counted(run: Callable[[PageTask], tuple[PageVectors | PageFailed, int]],
+                 task: PageTask) -> tuple[PageVectors | PageFailed, int]:
+    return run(task)
 
 
 def run_tasks(
@@ -152,60 +152,20 @@ def run_tasks(
     """Vectorize `tasks` in this process (jobs=1) or in `jobs` worker processes.
 
     Returns each page's vectors or failure, and how many pages were rendered (not from cache).
+    A worker that dies takes only the page it was on with it: that page is a failure.
     """
-    if not tasks:
-        return [], 0
-    jobs = max(1, min(jobs, len(tasks)))
-    if jobs == 1:
-        out: list[PageVectors | PageFailed] = []
-        with open_vectorizer(config) as vectorizer:
-            for task in tasks:
-                out.append(run_one(vectorizer, task))
-                advance(1)
-            return out, vectorizer.renders
-    return _run_parallel(config, tasks, jobs, advance)
-
-
-def _run_parallel(
-    config: RunConfig, tasks: list[PageTask], jobs: int, advance: Callable[[int], None]
-) -> tuple[list[PageVectors | PageFailed], int]:
-    # spawn, not fork: workers start Playwright threads and must not inherit a
-    # half-copied parent (the ruleset module is loaded afresh in each).
-    ctx = multiprocessing.get_context("spawn")
-    task_queue = ctx.Queue()
-    results = ctx.Queue()
-    for task in tasks:
-        task_queue.put(task)
-    for _ in range(jobs):
-        task_queue.put(None)
-    workers = [ctx.Process(target=_worker, args=(config, task_queue, results), daemon=True) for _ in range(jobs)]
-    for w in workers:
-        w.start()
     out: list[PageVectors | PageFailed] = []
     renders = 0
-    finished = 0
-    try:
-        while finished < jobs:
-            try:
-                message = results.get(timeout=1.0)
-            except queue.Empty:
-                if any(w.exitcode not in (None, 0) for w in workers):
-                    raise CorpusError("a vectorizing worker process died; run again with --jobs 1 to see why")
-                continue
-            if message[0] == "page":
-                out.append(message[1])
-                advance(1)
-            elif message[0] == "done":
-                renders += message[1]
-                finished += 1
-            else:
-                error = CorpusError(message[1])
-                error.exit_code = message[2]
-                raise error
-    finally:
-        for w in workers:
-            if w.is_alive() and finished < jobs:
-                w.terminate()
-        for w in workers:
-            w.join(timeout=10)
+    # spawn, not fork: workers start Playwright threads and must not inherit a
+    # half-copied parent (the ruleset module is loaded afresh in each).
+    for result in ordered_map(_run_counted, tasks, workers=min(jobs, len(tasks)),
+                              state=partial(counting_vectorizer, config), start="spawn",
+                              name=lambda task: task.where):
+        if isinstance(result, Died):
+            out.append(PageFailed(result.item.filename, f"{result.message} (out of memory? killed?); "
+                                                        "run again with --jobs 1 to see why"))
+        else:
+            out.append(result[0])
+            renders += result[1]
+        advance(1)
     return out, renders
