@@ -66,7 +66,8 @@ def test(
     loaded = load_model_or_weights(model)
     vectorizing = vectorize_options(tabs, show_browser, delay)
     testing_file = vectors_for(testing, trainee or loaded.trainee, ruleset, testing_cache,
-                               vectorizing.tabs, vectorizing.delay, scheduler=scheduler)
+                               vectorizing.tabs, vectorizing.delay, scheduler=scheduler,
+                               show_browser=vectorizing.show_browser)
     evaluation, _ = evaluate_model(loaded, testing_file, cutoff)
     if as_json:
         echo_json({**evaluation_to_json(evaluation), "cutoffChosenOn": "option" if cutoff is not None else
@@ -128,7 +129,8 @@ def histogram(
     from trainer.sources import vectors_for
 
     vectorizing = vectorize_options(tabs, show_browser, delay)
-    vectors = vectors_for(set_, trainee, ruleset, tabs=vectorizing.tabs, delay=vectorizing.delay, scheduler=scheduler)
+    vectors = vectors_for(set_, trainee, ruleset, tabs=vectorizing.tabs, delay=vectorizing.delay, scheduler=scheduler,
+                          show_browser=vectorizing.show_browser)
     dataset = load_dataset(vectors, features=list(rules) or None)
     histograms = feature_histograms(dataset, buckets)
     if png is not None:

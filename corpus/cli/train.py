@@ -233,10 +233,10 @@ def train(
     vectorizing = vectorize_options(tabs, show_browser, delay)
     root = _root_or_none(ctx)
     training_file = vectors_for(training, trainee, ruleset, training_cache, vectorizing.tabs, vectorizing.delay,
-                                scheduler=scheduler)
+                                scheduler=scheduler, show_browser=vectorizing.show_browser)
     validation_file = (
         vectors_for(validation, trainee, ruleset, validation_cache, vectorizing.tabs, vectorizing.delay,
-                    scheduler=scheduler)
+                    scheduler=scheduler, show_browser=vectorizing.show_browser)
         if validation is not None
         else None
     )

@@ -16,15 +16,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from corpus.errors import CorpusError
 from corpus.parallel import Died, ordered_map
+from corpus.progress import progress as show_progress
 from corpus.render.browser import RenderError, Viewport
 from corpus.render.facts import PageFacts, Renderer
 from corpus.vectors.document import PageDocument, RuleError, vectorize_document
 from corpus.vectors.jsvectorize import JsPageVectorizer, JsRun, PageFailure
 from corpus.vectors.ruleset import load_ruleset
-from corpus.vectors.vectorfile import PageVectors
+from corpus.vectors.vectorfile import PageVectors, VectorFile
 
 # Errors that concern one page only: it is left out of the file and the run goes on.
 PAGE_ERRORS = (RuleError, RenderError, PageFailure)
@@ -51,6 +53,7 @@ class RunConfig:
     delay: float = 0.0  # seconds to wait after a page loads (fathom's --delay)
     set_dir: Path | None = None  # the set's folder: JavaScript rulesets see pages served from it
     js: JsRun | None = None  # set for a JavaScript ruleset; None runs the Python one
+    show_browser: bool = False  # a visible browser window (--show-browser; needs a display)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class PageVectorizer:
             raise CorpusError(f"{config.ruleset_path}: the ruleset changed during the run; run again")
         self.config = config
         self.trainee = ruleset.get(config.trainee)
-        self.renderer = Renderer(Viewport(*config.viewport), config.cache_root, config.delay)
+        self.renderer = Renderer(Viewport(*config.viewport), config.cache_root, config.delay, config.show_browser)
 
     def __enter__(self) -> PageVectorizer:
         return self
@@ -109,7 +112,7 @@ class JsTaskVectorizer(JsPageVectorizer):
 
     def __init__(self, config: RunConfig) -> None:
         assert config.js is not None and config.set_dir is not None
-        super().__init__(config.js)
+        super().__init__(config.js, config.show_browser)
         self.config = config
 
     def run(self, task: PageTask) -> PageVectors:
@@ -169,3 +172,27 @@ def run_tasks(
             renders += result[1]
         advance(1)
     return out, renders
+
+
+class Runner(Protocol):
+    """Where a vectorize run's pages run: `LocalRunner` here, or a cluster (corpus/cluster/)."""
+
+    def run(self, config: RunConfig, tasks: list[PageTask], label: str, progress: bool,
+            partial_file: Callable[[list[PageVectors]], VectorFile], out: Path,
+            ) -> tuple[list[PageVectors | PageFailed], int]:
+        """Each task's vectors or failure, in order, and how many pages were rendered. A runner
+        that keeps finished work may write `partial_file(done so far)` to `out` as it goes."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalRunner:
+    """Pages in this process (jobs 1) or in `jobs` worker processes of this machine."""
+
+    jobs: int = 1
+
+    def run(self, config: RunConfig, tasks: list[PageTask], label: str, progress: bool,
+            partial_file: Callable[[list[PageVectors]], VectorFile], out: Path,
+            ) -> tuple[list[PageVectors | PageFailed], int]:
+        with show_progress(label, len(tasks), progress) as advance:
+            return run_tasks(config, tasks, self.jobs, advance)
