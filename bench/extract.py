@@ -351,7 +351,7 @@ def main() -> None:
                         help="where to work (default: the system temp folder); e.g. /dev/shm to see the "
                              "ratios where creating a file is cheap")
     args = parser.parse_args()
-    from corpus.cpus import usable_cpus
+    from corpus.parallel import usable_cpus
 
     corpus_jobs = sorted({1, args.jobs or usable_cpus()})
     with tempfile.TemporaryDirectory(prefix="bench-extract-", dir=args.dir) as tmp_name:

@@ -89,7 +89,9 @@ def generate(root: Path, pages: int) -> list[Path]:
 def throughput(tmp: Path, pages: int) -> None:
     from distributed import LocalCluster
 
+    from corpus.cluster.checkpoint import ClusterRunner
     from corpus.vectors.vectorize import update_vectors
+    from corpus.vectors.workers import LocalRunner
 
     root = tmp / "render"
     for number in range(1, pages + 1):
@@ -105,12 +107,12 @@ def throughput(tmp: Path, pages: int) -> None:
         assert not report.failed and len(report.vectorized) == pages, report.failed
         return pages / (time.perf_counter() - start)
 
-    one = rate(jobs=1)
-    two = rate(jobs=2)
+    one = rate(runner=LocalRunner(1))
+    two = rate(runner=LocalRunner(2))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                       silence_logs=40) as cluster:
-        rate(scheduler=cluster.scheduler_address)  # warm up: workers start their browsers
-        dask = rate(scheduler=cluster.scheduler_address)
+        rate(runner=ClusterRunner(cluster.scheduler_address))  # warm up: workers start their browsers
+        dask = rate(runner=ClusterRunner(cluster.scheduler_address))
     print(f"vectorize {pages} rendered pages ({os.cpu_count()} cores): 1 local worker {one:.1f} pages/s (anchor); "
           f"2 local workers {two:.1f} pages/s (x{two / one:.2f}); 2-worker LocalCluster {dask:.1f} pages/s "
           f"(x{dask / one:.2f})", flush=True)

@@ -137,12 +137,6 @@ def test_user_rulesets_keep_their_import_path():
     assert ruleset.Ruleset is moved.Ruleset and ruleset.linear_scale is moved.linear_scale
 
 
-# TEMPORARY: `BrowserThread` is still defined in corpus/cluster/plugin.py and
-# corpus/serve/browser_thread.py until another branch makes it one; remove this
-# allowlist (and its use below) once that branch is merged.
-PENDING_DUPLICATE_CLASSES = {"BrowserThread"}
-
-
 def test_one_meaning_per_class_name():
     """A top-level class name is defined in one project module only: two `Problem`s or two
     `Layer`s make a reader (and a grep) take one for the other."""
@@ -152,4 +146,4 @@ def test_one_meaning_per_class_name():
             if isinstance(node, ast.ClassDef):
                 defined.setdefault(node.name, []).append(name)
     duplicates = {cls: modules for cls, modules in defined.items() if len(modules) > 1}
-    assert {cls: m for cls, m in duplicates.items() if cls not in PENDING_DUPLICATE_CLASSES} == {}
+    assert duplicates == {}

@@ -32,6 +32,7 @@ class Vectorizing:
     tabs: int = 1
     delay: float = 0.0
     scheduler: str | None = None
+    show_browser: bool = False  # a visible browser window (fathom's --show-browser)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def train_command(options: TrainOptions, on_iteration: IterationHook | None = No
 
 def _vectors(options: TrainOptions, argument: Path, cache: Path | None) -> Path:
     how = options.vectorizing
-    return vectors_for(argument, options.trainee, how.ruleset, cache, how.tabs, how.delay, scheduler=how.scheduler)
+    return vectors_for(argument, options.trainee, how.ruleset, cache, how.tabs, how.delay, scheduler=how.scheduler,
+                       show_browser=how.show_browser)
 
 
 def _chain(*hooks: IterationHook | None) -> IterationHook | None:

@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
 
-from corpus.cpus import usable_cpus
 from corpus.errors import CorpusError
+from corpus.parallel import Died, ordered_map, usable_cpus
 from corpus.textformats import json_value
 
 Part = TypeVar("Part")
@@ -101,46 +100,23 @@ def split_pages(raw: bytes, parts: int) -> PageSplit | None:
 def map_parts(raw: bytes, ranges: list[tuple[int, int]], parse_part: Callable[[bytes], Part | None]) -> list[Part | None]:
     """parse_part of each range's pages as a JSON array: the first here, the others each in a
     forked process at the same time. A part whose process failed or died is None."""
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
-        # (A daemonic process, a worker of some pool, may not start processes of its own.)
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [parse_part(_as_array(raw, a, b)) for a, b in ranges]
-    context = multiprocessing.get_context("fork")  # the child reads `raw` from the memory it shares
-    children: list[tuple[Any, Connection]] = []
+    # Forked, the workers read `raw` from the memory they share with this process: nothing is copied.
+    others = ordered_map(partial(_parse_or_none, parse_part, raw), ranges[1:], workers=len(ranges) - 1,
+                         start="fork")
+    first = parse_part(_as_array(raw, *ranges[0]))
+    return [first, *(None if isinstance(part, Died) else part for part in others)]
+
+
+def _parse_or_none(parse_part: Callable[[bytes], Part | None], raw: bytes, part: tuple[int, int]) -> Part | None:
     try:
-        for a, b in ranges[1:]:
-            receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_parse_and_send, args=(parse_part, raw, a, b, sender), daemon=True)
-            child.start()
-            sender.close()
-            children.append((child, receiver))
-        results = [parse_part(_as_array(raw, *ranges[0]))]
-        for child, receiver in children:
-            try:
-                results.append(receiver.recv())
-            except EOFError:  # it died before sending
-                results.append(None)
-        return results
-    finally:
-        for child, receiver in children:
-            receiver.close()
-            if child.is_alive():
-                child.terminate()
-            child.join()
+        return parse_part(_as_array(raw, *part))
+    except Exception:  # the caller falls back to reading the whole file, which names what is wrong
+        return None
 
 
 def _as_array(raw: bytes, a: int, b: int) -> bytes:
     """`[` raw[a:b] `]`, copied once (memory is slow to come by at hundreds of megabytes)."""
     with memoryview(raw) as view:
         return b"".join((b"[", view[a:b], b"]"))
-
-
-def _parse_and_send(parse_part: Callable[[bytes], Part | None], raw: bytes, a: int, b: int, sender: Connection) -> None:
-    # Ctrl+C reaches the whole process group: the parent stops its children (map_parts'
-    # finally), so a child ignores it rather than printing a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        result = parse_part(_as_array(raw, a, b))
-    except Exception:  # the caller falls back to reading the whole file, which names what is wrong
-        result = None
-    sender.send(result)
-    sender.close()

@@ -78,15 +78,17 @@ def retrain(root: Path, trainees: list[str] | None = None, force: bool = False, 
 
 def _retrain_one(root: Path, config: TraineeConfig, force: bool, progress: bool,
                  scheduler: str | None = None) -> RetrainResult:
+    from corpus.cluster.choice import vectorize_runner
     from corpus.progress import progress as show_progress
     from corpus.vectors.vectorize import vectorize_set
     from trainer.pipeline import train_model
 
+    runner = vectorize_runner(1, scheduler)
     files = {"training": vectorize_set(root, "training", config.trainee, config.ruleset, progress=progress,
-                                       scheduler=scheduler)}
+                                       runner=runner)}
     if config.validation and set_samples(root, "validation"):
         files["validation"] = vectorize_set(root, "validation", config.trainee, config.ruleset, progress=progress,
-                                            scheduler=scheduler)
+                                            runner=runner)
     try:  # the header alone: the pages run to hundreds of megabytes, and training reads them once
         ruleset_hash = read_header(files["training"]).get("rulesetHash")
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:

@@ -11,12 +11,12 @@ from corpus.tree.sample import find_root, set_named
 
 def vectors_for(
     argument: Path, trainee: str | None, ruleset: Path | None = None, cache: Path | None = None, tabs: int = 1,
-    delay: float = 0.0, scheduler: str | None = None,
+    delay: float = 0.0, scheduler: str | None = None, show_browser: bool = False,
 ) -> Path:
     """The vector file for `argument`, vectorizing a set folder incrementally when given one
     (into `cache`, default vectors/<set>_<trainee>.json, with `tabs` worker processes,
     waiting `delay` seconds after each page loads; on the Dask cluster `scheduler`,
-    CORPUS_SCHEDULER or training.yaml names, if any)."""
+    CORPUS_SCHEDULER or training.yaml names, if any; `show_browser` in a visible window)."""
     if argument.is_file():
         return argument
     if not argument.is_dir():
@@ -24,11 +24,12 @@ def vectors_for(
     if not trainee:
         raise BadInput(f"{argument}: --trainee is needed to vectorize a folder of samples")
     from corpus.cluster.address import scheduler_for
+    from corpus.cluster.choice import vectorize_runner
     from corpus.vectors.vectorize import vectorize_set
 
     root = find_root(argument)
     set_name = set_named(root, argument)
-    address = scheduler_for(root, scheduler)
+    runner = vectorize_runner(tabs, scheduler_for(root, scheduler))
     with writer_lock(root):
-        return vectorize_set(root, set_name, trainee, ruleset_path=ruleset, out=cache, jobs=tabs, progress=True,
-                             delay=delay, scheduler=address)
+        return vectorize_set(root, set_name, trainee, ruleset_path=ruleset, out=cache, runner=runner, progress=True,
+                             delay=delay, show_browser=show_browser)

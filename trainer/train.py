@@ -20,8 +20,8 @@ from typing import Protocol
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from corpus.cpus import usable_cpus
 from corpus.errors import BadInput, CorpusError
+from corpus.parallel import usable_cpus
 from trainer.dataset import Dataset
 from trainer.hyperparameters import Hyperparameters
 from trainer.model import Layer, Network

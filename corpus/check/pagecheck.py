@@ -9,14 +9,14 @@ a page's findings while later pages are still being read.
 from __future__ import annotations
 
 import itertools
-import os
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from corpus.check.labels import LineProblem, check_labels, parse_page
+from corpus.errors import CorpusError
 from corpus.extract.references import Reference, resource_references
+from corpus.parallel import Died, fastest_start, ordered_map, usable_cpus
 from corpus.tree.rubric import Rubric
 from corpus.tree.sample import Sample
 
@@ -35,23 +35,17 @@ class PageReport:
 
 def page_reports(rubric: Rubric | None, samples: list[Sample]) -> Iterator[tuple[Sample, PageReport]]:
     """Each sample with its report, in the order given."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(samples) < PARALLEL_FROM or workers < 2:
-        for sample in samples:
-            yield sample, check_page(rubric, sample)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunks = _chunks(samples, CHUNK)
-        in_flight: deque[tuple[list[Sample], Future[list[PageReport]]]] = deque()
-        for chunk in itertools.islice(chunks, workers * WINDOW_CHUNKS):
-            in_flight.append((chunk, pool.submit(_check_chunk, rubric, chunk)))
-        while in_flight:
-            chunk, future = in_flight.popleft()
-            reports = future.result()
-            following = next(chunks, None)  # one out, one in
-            if following is not None:
-                in_flight.append((following, pool.submit(_check_chunk, rubric, following)))
-            yield from zip(chunk, reports)
+    workers = min(usable_cpus(), 8)
+    if len(samples) < PARALLEL_FROM:
+        workers = 1
+    chunks = _chunks(samples, CHUNK)
+    for chunk, reports in zip(_chunks(samples, CHUNK),
+                              ordered_map(partial(_check_chunk, rubric), chunks, workers=workers, start=fastest_start(),
+                                          ahead=WINDOW_CHUNKS, name=lambda chunk: str(chunk[0].path))):
+        if isinstance(reports, Died):
+            raise CorpusError(f"{chunk[0].path}: a worker process died while checking this page or one of "
+                              f"the {len(chunk) - 1} after it (out of memory? killed?)")
+        yield from zip(chunk, reports)
 
 
 def _chunks(samples: Iterable[Sample], size: int) -> Iterator[list[Sample]]:

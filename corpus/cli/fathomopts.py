@@ -92,6 +92,4 @@ def vectorize_options(tabs: int, show_browser: bool, delay: float = 0.0) -> Vect
     if show_browser:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             raise BadInput("--show-browser needs a display (neither DISPLAY nor WAYLAND_DISPLAY is set)")
-        # The renderer runs in worker processes; the environment is how the choice reaches them.
-        os.environ["CORPUS_SHOW_BROWSER"] = "1"
     return VectorizeOptions(tabs=tabs, show_browser=show_browser, delay=delay)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -67,7 +68,8 @@ def test(
     loaded = load_model_or_weights(model)
     vectorizing = vectorize_options(tabs, show_browser, delay)
     testing_file = vectors_for(testing, trainee or loaded.trainee, ruleset, testing_cache,
-                               vectorizing.tabs, vectorizing.delay, scheduler=scheduler)
+                               vectorizing.tabs, vectorizing.delay, scheduler=scheduler,
+                               show_browser=vectorizing.show_browser)
     evaluation, _ = evaluate_model(loaded, testing_file, cutoff)
     if as_json:
         echo_json({**evaluation_to_json(evaluation), "cutoffChosenOn": "option" if cutoff is not None else
@@ -121,8 +123,6 @@ def histogram(
     own size: a rule whose two bars look alike does not tell targets apart.
     Pruned targets have no scores and are not shown.
     """
-    from dataclasses import asdict
-
     from trainer.dataset import load_dataset
     from trainer.histogram import feature_histograms, histograms_text
     from trainer.plots import histograms_plot
@@ -131,7 +131,8 @@ def histogram(
     if png is not None:
         needs_plotting()
     vectorizing = vectorize_options(tabs, show_browser, delay)
-    vectors = vectors_for(set_, trainee, ruleset, tabs=vectorizing.tabs, delay=vectorizing.delay, scheduler=scheduler)
+    vectors = vectors_for(set_, trainee, ruleset, tabs=vectorizing.tabs, delay=vectorizing.delay, scheduler=scheduler,
+                          show_browser=vectorizing.show_browser)
     dataset = load_dataset(vectors, features=list(rules) or None)
     histograms = feature_histograms(dataset, buckets)
     if png is not None:

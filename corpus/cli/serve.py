@@ -23,19 +23,14 @@ from corpus.tree.sample import find_root
 def serve(port: int, directory: Path | None, as_json: bool) -> None:
     """Open the corpus in a browser, or serve a folder's files as `fathom serve`.
 
-    Inside a corpus: an index of every sample per set (labels, check findings,
-    model results, worst first); each sample rendered as the vectorizer sees it
-    (its own resources only, no scripts) with labeled targets outlined and the
-    model's candidates coloured by outcome, hover for the rules behind a score;
-    click an element to label it (the file changes by that one attribute and is
-    staged; undo takes it back); a gallery of every false positive and false
-    negative. Every file of the corpus (not .git) is also served at its path,
-    in a sandbox: a page's own script never runs as the viewer.
-
-    With -d DIR, or outside a corpus: each file under DIR at its path, folders
-    as listings; never a file whose real path is outside DIR, nor one in .git.
-    Only this machine can connect (127.0.0.1), and only by this server's name
-    (Host 127.0.0.1 or localhost, with the port). Stop with Ctrl+C.
+    Inside a corpus: an index of every sample per set (labels, findings, model
+    results, worst first); each sample as the vectorizer sees it, targets and the
+    model's candidates outlined, hover for the rules behind a score; click to label
+    (the file changes by that one attribute and is staged); a gallery of mistakes.
+    Corpus files are served at their paths in a sandbox (no page script runs as
+    the viewer). With -d DIR, or outside a corpus: DIR's files at their paths.
+    Both: 127.0.0.1 only, this server's Host only, nothing outside the folder or
+    in .git. Stop with Ctrl+C.
     """
     root = None
     if directory is None:

@@ -199,7 +199,8 @@ def train(ctx: click.Context, training: Path, validation: Path | None, trainee: 
         training, validation, trainee,
         Hyperparameters(learning_rate, iterations, pos_weight, layers, stop_early, patience, seed, exclude),
         cutoff, output, overwrite, plot, comment,
-        Vectorizing(ruleset, training_cache, validation_cache, vectorizing.tabs, vectorizing.delay, scheduler),
+        Vectorizing(ruleset, training_cache, validation_cache, vectorizing.tabs, vectorizing.delay, scheduler,
+                    vectorizing.show_browser),
         root=_root_or_none(ctx))
     with _progress(iterations, not as_json) as bar:
         outcome = train_command(options, bar)

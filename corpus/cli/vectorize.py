@@ -52,10 +52,11 @@ def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ru
     cannot be rendered is named on stderr and left out; the others are written,
     and the exit status is 1.
     """
+    from corpus.cluster.choice import vectorize_runner
     from corpus.vectors.vectorize import update_vectors
 
     root = corpus_root(ctx)
-    address = scheduler_for(root, scheduler)
+    runner = vectorize_runner(jobs, scheduler_for(root, scheduler))
     names = list(sets)
     if out is not None and len(names) != 1:
         raise BadInput("-o/--output needs exactly one SET")
@@ -63,9 +64,8 @@ def vectorize(ctx: click.Context, sets: tuple[str, ...], trainee: str | None, ru
     reports = []
     with writer_lock(root):
         for name in names:
-            reports.append(update_vectors(root, name, trainee, ruleset_path, out, jobs, full=full, timings=timings,
-                                          progress=not as_json, delay=delay, firefox=firefox,
-                                          scheduler=address))
+            reports.append(update_vectors(root, name, trainee, ruleset_path, out, runner, full=full, timings=timings,
+                                          progress=not as_json, delay=delay, firefox=firefox))
     failed = [f for r in reports for f in r.failed]
     for failure in failed:
         click.echo(f"corpus: error: {failure.message}", err=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.cluster.runner import ClusterStats
@@ -52,3 +53,14 @@ def vectorize_on_cluster(
     if progress and tasks:
         print(f"corpus: {len(tasks)} pages on the cluster; {stats.line()}", file=sys.stderr)
     return results
+
+
+@dataclass(frozen=True)
+class ClusterRunner:
+    """A vectorize run's pages on the Dask cluster at `address` (a `Runner`, see vectors/workers.py)."""
+
+    address: str
+
+    def run(self, config: RunConfig, tasks: list[PageTask], label: str, progress: bool,
+            partial_file: Callable[[list[PageVectors]], VectorFile], out: Path) -> tuple[list[Outcome], int]:
+        return vectorize_on_cluster(self.address, config, tasks, label, progress, partial_file, out)

@@ -13,6 +13,7 @@ from typing import Any
 from corpus.cluster.runner import ClusterStats, announce, connect, error_line, stream
 from corpus.cluster.shipping import PageBundle, UnpackedPage, pack_page
 from corpus.errors import BadInput, CorpusError
+from corpus.render.browser import Viewport
 from corpus.render.crops import (
     CropImages,
     CropOptions,
@@ -31,7 +32,7 @@ def crop_page(bundle: PageBundle, set_name: str, stem: str, options: CropOptions
 
     def work(thread: Any) -> CropImages:
         with UnpackedPage(bundle, thread.scratch()) as (_set_dir, page):
-            return page_crops(thread.browser(options.viewport), page, set_name, stem, options, where)
+            return page_crops(thread.browser(Viewport(*options.viewport)), page, set_name, stem, options, where)
 
     return worker_address(), plugin.on_browser_thread(work)
 

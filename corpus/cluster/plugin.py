@@ -1,12 +1,11 @@
 """The worker side: browsers kept alive across tasks, on threads of their own.
 
-Playwright's sync API belongs to the thread that started it, and between calls it
-leaves its event loop marked as that thread's running loop, which would break
-Dask's own asyncio use if it ran on a Dask task thread. So the plugin owns a few
-plain `BrowserThread`s (as many as tasks run at once); a task borrows one, hands
-it the browser work and gives it back. A browser thread keeps one vectorizer (or
-crops browser) for the current settings and reuses it page after page: Chromium
-starts once per thread, not once per page. Pages are unpacked into the thread's
+Playwright's sync API must not run on a Dask task thread (see
+corpus/render/browser_thread.py), so the plugin owns a few browser threads (as many
+as tasks run at once); a task borrows one, hands it the browser work and gives it
+back. A browser thread keeps one vectorizer (or crops browser) for the current
+settings and reuses it page after page: Chromium starts once per thread, not once
+per page. Pages are unpacked into the thread's
 stable folder under the worker's local directory, which is what lets a JavaScript
 vectorizer (serving pages from one set folder) be kept.
 """
@@ -17,7 +16,6 @@ import hashlib
 import queue
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import count
 from pathlib import Path
@@ -26,7 +24,7 @@ from typing import Any, TypeVar
 from distributed import WorkerPlugin, get_worker
 
 from corpus.cluster.rendercache import worker_cache_root
-from corpus.render.browser import SampleBrowser, Viewport, launch
+from corpus.render.browser_thread import BrowserThread
 from corpus.vectors.workers import (
     JsTaskVectorizer,
     PageVectorizer,
@@ -54,42 +52,18 @@ class RemoteRun:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
-class BrowserThread:
-    """One plain thread and the browser-backed object it holds (only ever touched on it)."""
+class WorkerThread(BrowserThread):
+    """A browser thread of a worker, with a page folder of its own."""
 
     def __init__(self, folder: Path) -> None:
+        super().__init__()
         self.folder = folder  # this thread's scratch space
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="corpus-browser")
-        self._held: tuple[Any, Any, Callable[[Any], None]] | None = None  # (key, object, close)
-
-    def run(self, work: Callable[[BrowserThread], T]) -> T:
-        return self._executor.submit(work, self).result()
-
-    def close(self) -> None:
-        self._executor.submit(self._release).result()
-        self._executor.shutdown()
 
     def scratch(self) -> Path:
         """The thread's page folder, emptied (call on the thread, before each page)."""
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
         return self.folder
-
-    def _release(self) -> None:
-        held, self._held = self._held, None
-        if held is not None:
-            held[2](held[1])
-
-    def _kept(self, key: Any, open_one: Callable[[], Any], close: Callable[[Any], None]) -> Any:
-        """The object for `key`, opened on first use. One at a time: Playwright's sync
-        API allows one running instance per thread, so other settings (another
-        ruleset, or crops after vectors) close the old one first."""
-        if self._held is not None and self._held[0] == key:
-            return self._held[1]
-        self._release()
-        value = open_one()
-        self._held = (key, value, close)
-        return value
 
     def vectorizer(self, remote: RemoteRun, set_dir: Path, rulesets: Path) -> PageVectorizer | JsTaskVectorizer:
         def open_one() -> PageVectorizer | JsTaskVectorizer:
@@ -101,14 +75,7 @@ class BrowserThread:
             config = replace(remote.config, ruleset_path=ruleset, cache_root=worker_cache_root(rulesets), set_dir=set_dir)
             return open_vectorizer(config)
 
-        return self._kept(("vectors", remote.key, set_dir), open_one, lambda v: v.__exit__(None, None, None))
-
-    def browser(self, viewport: tuple[int, int]) -> SampleBrowser:
-        def open_one() -> tuple[Any, SampleBrowser]:
-            context = launch(Viewport(*viewport))
-            return context, context.__enter__()
-
-        return self._kept(("browser", viewport), open_one, lambda held: held[0].__exit__(None, None, None))[1]
+        return self.kept(("vectors", remote.key, set_dir), open_one)
 
 
 class BrowserPlugin(WorkerPlugin):
@@ -121,8 +88,8 @@ class BrowserPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         self.root = Path(worker.local_directory) / "corpus"
-        self._idle: queue.SimpleQueue[BrowserThread] = queue.SimpleQueue()
-        self._all: list[BrowserThread] = []
+        self._idle: queue.SimpleQueue[WorkerThread] = queue.SimpleQueue()
+        self._all: list[WorkerThread] = []
         self._numbers = count()
 
     def teardown(self, worker: Any) -> None:
@@ -133,12 +100,12 @@ class BrowserPlugin(WorkerPlugin):
                 pass
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def on_browser_thread(self, work: Callable[[BrowserThread], T]) -> T:
+    def on_browser_thread(self, work: Callable[[WorkerThread], T]) -> T:
         """Run `work` on an idle browser thread (a new one when all are busy)."""
         try:
             thread = self._idle.get_nowait()
         except queue.Empty:
-            thread = BrowserThread(self.root / f"thread-{next(self._numbers)}")
+            thread = WorkerThread(self.root / f"thread-{next(self._numbers)}")
             self._all.append(thread)
         try:
             return thread.run(work)

@@ -12,20 +12,13 @@ whatever dies when.
 
 from __future__ import annotations
 
-import signal
-from collections import deque
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
-from corpus.cpus import usable_cpus
 from corpus.errors import CorpusError
 from corpus.extract.extract import stage_sample
 from corpus.extract.staged import ExtractResult, Problem, StagedPage, commit_pages
+from corpus.parallel import Died, fastest_start, ordered_map, usable_cpus
 from corpus.tree.sample import Sample
-
-if TYPE_CHECKING:
-    import multiprocessing.context
-    from concurrent.futures import Future
 
 BATCH_PAGES = 32  # pages sharing the syncs that put them in place, at most
 # Of pages per batch, at most: a batch holds its pages' manifests (about 1.6 MB for a thousand
@@ -83,57 +76,19 @@ def extract_samples(samples: Sequence[Sample], jobs: int | None = None) -> Itera
 
     With `jobs` > 1 (default: one per CPU) and more than one page, batches go to that
     many worker processes; otherwise they are extracted here. Errors other than a
-    page's CorpusError (a full disk, say) end the run, as they do in one process.
+    page's CorpusError (a full disk, say) end the run, as they do in one process; so
+    does a worker's death, with every page whole.
+
+    Workers are forked: they start in milliseconds with everything imported, which is
+    safe while the parent runs no other thread, as `corpus extract` does not. On Ctrl-C
+    each finishes the batch it is on (a page is never left half done either way, but a
+    finished page is work kept).
     """
     jobs = workers_for(len(samples), jobs or usable_cpus())
-    if jobs == 1:
-        for batch in batches(samples, 1):
-            yield from extract_batch(batch)
-        return
-    from concurrent.futures import (
-        ProcessPoolExecutor,  # only runs of several pages pay for the import
-    )
-    from concurrent.futures.process import BrokenProcessPool
-
-    with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_ignore_interrupts) as pool:
-        pending: deque[tuple[list[Sample], Future[list[ExtractResult]]]] = deque()
-        queue = iter(batches(samples, jobs))
-        waited_for = samples[0]
-        try:
-            for batch in queue:
-                pending.append((batch, pool.submit(extract_batch, batch)))
-                if len(pending) >= jobs * AHEAD_PER_WORKER:
-                    break
-            while pending:
-                batch, future = pending.popleft()
-                waited_for = batch[0]
-                results = future.result()
-                for batch in queue:  # one in, one out: the queue stays bounded for any corpus size
-                    pending.append((batch, pool.submit(extract_batch, batch)))
-                    break
-                yield from results
-        except BrokenProcessPool:
-            raise CorpusError(f"{waited_for.path}: a worker process died while this page or one beside it was "
-                              "being extracted (out of memory? killed?); every page is whole: run "
-                              "`corpus extract` again to finish") from None
-        finally:
-            for _, future in pending:
-                future.cancel()  # batches not started stay as they are; those started finish whole
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """fork where there is one: the workers start in milliseconds with everything imported.
-
-    Forking is safe while the parent runs no other thread, as `corpus extract` does not.
-    """
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches the whole process group: the parent stops the run and cancels the batches
-    not started, while each worker finishes the batch it is on (a page is never left half done
-    either way, but a finished page is work kept)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for batch in ordered_map(extract_batch, batches(samples, jobs), workers=jobs, start=fastest_start(),
+                             ahead=AHEAD_PER_WORKER, name=lambda batch: str(batch[0].path)):
+        if isinstance(batch, Died):
+            raise CorpusError(f"{batch.item[0].path}: a worker process died while this page or one beside it "
+                              "was being extracted (out of memory? killed?); every page is whole: run "
+                              "`corpus extract` again to finish")
+        yield from batch

@@ -310,17 +310,15 @@ def _served_from_set(set_dir: Path, page_path: Path, url: str) -> Path | None:
 
 
 @contextmanager
-def launch(viewport: Viewport = Viewport()) -> Iterator[SampleBrowser]:
-    """Start Playwright and Chromium once; close both at the end."""
+def launch(viewport: Viewport = Viewport(), show: bool = False) -> Iterator[SampleBrowser]:
+    """Start Playwright and Chromium once (in a visible window with `show`); close both at the end."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise CorpusError("playwright is not installed (pip install playwright)") from None
     executable = chromium_path()
     with sync_playwright() as playwright:
-        # `--show-browser` (corpus/cli/fathomopts.py) sets CORPUS_SHOW_BROWSER for the worker processes.
-        headless = os.environ.get("CORPUS_SHOW_BROWSER") != "1"
-        browser = playwright.chromium.launch(executable_path=executable, headless=headless, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, headless=not show, args=CHROMIUM_ARGS)
         try:
             yield SampleBrowser(browser, viewport)
         finally:

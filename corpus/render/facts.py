@@ -148,8 +148,9 @@ class Renderer:
     One per process; `close()` (or `with`) shuts the browser down if it was started.
     """
 
-    def __init__(self, viewport: Viewport, cache_root: Path | None, delay: float = 0.0) -> None:
+    def __init__(self, viewport: Viewport, cache_root: Path | None, delay: float = 0.0, show: bool = False) -> None:
         self.viewport = viewport
+        self.show = show  # a visible browser window (--show-browser)
         self.delay = delay  # seconds to wait after load before reading facts (fathom's --delay)
         self.cache_root = cache_root
         self.renders = 0  # pages actually rendered (not served from the cache)
@@ -184,7 +185,7 @@ class Renderer:
     def browser(self) -> SampleBrowser:
         """The sandboxed Chromium this renderer uses, started on first use."""
         if self._browser is None:
-            self._browser = self._stack.enter_context(launch(self.viewport))
+            self._browser = self._stack.enter_context(launch(self.viewport, self.show))
         return self._browser
 
     def _cache_path(self, page_hash: str) -> Path | None:

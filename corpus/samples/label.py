@@ -16,14 +16,13 @@ import html
 import mmap
 import os
 import re
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.errors import BadInput
+from corpus.errors import BadInput, CorpusError
 from corpus.extract.extract import write_pieces
+from corpus.parallel import Died, fastest_start, ordered_map
 from corpus.samples.labeling import LABEL, label_span
 from corpus.starttags import start_tag_at
 
@@ -128,12 +127,12 @@ def label_pages(pages: list[Path], label_type: str, workers: int = 1,
     check_type(label_type)
     edits = [plan_label(page, label_type) for page in pages]
     results = []
-    with ExitStack() as stack:
-        apply: Callable[..., Iterator[bool]] = map
-        if workers > 1 and len(edits) > 1:
-            apply = stack.enter_context(ProcessPoolExecutor(max_workers=min(workers, len(edits)))).map
-        for edit, changed in zip(edits, apply(apply_label, edits)):
-            results.append((edit, changed))
-            if on_page is not None:
-                on_page()
+    for edit, changed in zip(edits, ordered_map(apply_label, edits, workers=min(workers, len(edits)),
+                                                start=fastest_start(), name=lambda edit: str(edit.page))):
+        if isinstance(changed, Died):
+            raise CorpusError(f"{changed.message} (out of memory? killed?); the page is whole, labeled or not: "
+                              "run the command again to finish")
+        results.append((edit, changed))
+        if on_page is not None:
+            on_page()
     return results

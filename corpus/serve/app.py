@@ -36,7 +36,7 @@ from corpus.samples.labeling import (
     write_label,
 )
 from corpus.serve import pages
-from corpus.serve.browser_thread import BrowserThread
+from corpus.serve.browser_thread import ViewerBrowsers
 from corpus.serve.nodes import sample_nodes
 from corpus.serve.results import index_rows, load_trainee_model, trained_types
 from corpus.serve.safety import real_path_inside, request_path, split_target
@@ -102,7 +102,7 @@ class ViewerApp:
         self.token = token or secrets.token_urlsafe(24)
         rubric = load_rubric(self.root)
         self.viewport = rubric.viewport
-        self.browser = BrowserThread(self.root, Viewport(*rubric.viewport))
+        self.browser = ViewerBrowsers(self.root, Viewport(*rubric.viewport))
         self.undo: list[Undo] = []
         self._writing = threading.Lock()
 

@@ -1,19 +1,21 @@
-"""All browser work of the viewer on one thread.
+"""The viewer's browser work, on the one browser thread (corpus/render/browser_thread.py).
 
-Playwright's sync API belongs to the thread that started it, while the HTTP
-server answers each request on a thread of its own; so rendering facts and taking
-crops are handed to this one thread and waited for.
+The HTTP server answers each request on a thread of its own, while Playwright's sync
+API belongs to the thread that started it; so rendering facts, running a JavaScript
+ruleset and taking crops are handed to one BrowserThread and waited for. It holds one
+browser at a time: the Python renderer (facts and crops) or a JavaScript ruleset's
+vectorizer, and switching between them restarts Chromium.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
 from corpus.render.browser import Viewport
+from corpus.render.browser_thread import BrowserThread
 from corpus.render.facts import (
     MARK,
     Renderer,
@@ -31,48 +33,38 @@ CROP_PAD = 8  # px of context around the element
 
 
 class Browsers:
-    """The browsers of the viewer, each started on first use: a `Renderer` for Python
-    rulesets and crops, and one JavaScript vectorizer per ruleset bundle."""
+    """The viewer's browser-backed objects, each opened on first use by the thread that holds it:
+    a `Renderer` for Python rulesets and crops, or the vectorizer of one JavaScript ruleset bundle.
+    Use only on that thread."""
 
-    def __init__(self, root: Path, viewport: Viewport) -> None:
-        self.renderer = Renderer(viewport, root)
-        self._js: dict[str, JsPageVectorizer] = {}
+    def __init__(self, thread: BrowserThread, root: Path, viewport: Viewport) -> None:
+        self._thread = thread
+        self.root = root
+        self.viewport = viewport
+
+    @property
+    def renderer(self) -> Renderer:
+        return self._thread.kept("renderer", lambda: Renderer(self.viewport, self.root))
 
     def js_vectorizer(self, run: JsRun, key: str) -> JsPageVectorizer:
-        if key not in self._js:
-            for old in self._js.values():  # a changed ruleset: one browser is enough
-                old.close()
-            self._js = {key: JsPageVectorizer(run)}
-        return self._js[key]
-
-    def close(self) -> None:
-        self.renderer.close()
-        for vectorizer in self._js.values():
-            vectorizer.close()
+        return self._thread.kept(("js", key), lambda: JsPageVectorizer(run))
 
 
-class BrowserThread:
-    """Owns the viewer's `Browsers`; runs callables on its one thread."""
+class ViewerBrowsers:
+    """The viewer's browser thread; `run` hands it work on `Browsers`."""
 
     def __init__(self, root: Path, viewport: Viewport) -> None:
         self.root = root
         self.viewport = viewport
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="corpus-browser")
-        self._browsers: Browsers | None = None
+        self._thread = BrowserThread()
+        self._browsers = Browsers(self._thread, root, viewport)
 
     def run(self, work: Callable[[Browsers], T]) -> T:
         """Run `work(browsers)` on the browser thread and return its result (or raise its error)."""
-        return self._executor.submit(self._call, work).result()
-
-    def _call(self, work: Callable[[Browsers], T]) -> T:
-        if self._browsers is None:
-            self._browsers = Browsers(self.root, self.viewport)
-        return work(self._browsers)
+        return self._thread.run(lambda _: work(self._browsers))
 
     def close(self) -> None:
-        if self._browsers is not None:
-            self.run(lambda browsers: browsers.close())
-        self._executor.shutdown(wait=True)
+        self._thread.close()
 
     def crop(self, sample: Sample, element: int) -> bytes:
         """A PNG of one element of the sample as the vectorizer renders it (cached by page hash)."""

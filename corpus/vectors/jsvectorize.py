@@ -44,8 +44,9 @@ class JsRun:
 class JsPageVectorizer:
     """One browser and one tab, showing the pages of a set one after another."""
 
-    def __init__(self, run: JsRun) -> None:
+    def __init__(self, run: JsRun, show: bool = False) -> None:
         self.run_config = run
+        self.show = show  # a visible browser window (--show-browser)
         self.renders = 0
         self._stack = ExitStack()
         self._tab: Any = None
@@ -64,7 +65,7 @@ class JsPageVectorizer:
     def _ensure_tab(self) -> Any:
         if self._tab is None:
             viewport = Viewport(*self.run_config.viewport)
-            browser = self._stack.enter_context(launch(viewport))
+            browser = self._stack.enter_context(launch(viewport, self.show))
             self._tab = self._stack.enter_context(browser.set_tab(viewport, PAGE_TIMEOUT_MS))
         return self._tab
 

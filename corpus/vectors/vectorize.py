@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from corpus.errors import BadInput, CorpusError
 from corpus.extract.factcache import page_facts
-from corpus.progress import progress as show_progress
 from corpus.render.facts import CACHE_DIR, ensure_cache_ignored
 from corpus.tree.rubric import load_rubric
 from corpus.tree.sample import SAMPLES_DIR, SETS, set_samples
@@ -39,7 +39,7 @@ from corpus.vectors.vectorfile import (
     dump_vectors,
     vectors_to_json,
 )
-from corpus.vectors.workers import PageFailed, PageTask, RunConfig, run_tasks
+from corpus.vectors.workers import LocalRunner, PageFailed, PageTask, RunConfig, Runner
 
 VECTORS_DIR = "vectors"
 
@@ -108,7 +108,7 @@ def update_vectors(
     trainee: str,
     ruleset_path: Path | None = None,
     out: Path | None = None,
-    jobs: int = 1,
+    runner: Runner | None = None,
     *,
     full: bool = False,
     timings: bool = False,
@@ -116,12 +116,13 @@ def update_vectors(
     pages: list[str] | None = None,
     delay: float = 0.0,
     firefox: bool = True,
-    scheduler: str | None = None,
+    show_browser: bool = False,
 ) -> VectorizeReport:
     """(Re)vectorize one set incrementally; see `vectorize_set`. `pages` limits the
     set to those names (the hook passes what git's index holds). Pages that fail
-    are in the report's `failed` and left out of the file. With `scheduler` (a Dask
-    scheduler's address) pages render on that cluster instead of `jobs` local processes."""
+    are in the report's `failed` and left out of the file. `runner` says where pages
+    run (default: here, in this process; corpus/cluster/choice.py picks local worker
+    processes or a Dask cluster)."""
     if set_name not in SETS:
         raise BadInput(f"{set_name}: not a set (expected one of: {', '.join(SETS)})")
     if delay < 0:
@@ -130,16 +131,7 @@ def update_vectors(
     ruleset_path = Path(ruleset_path) if ruleset_path is not None else default_ruleset_path(root)
     out = Path(out) if out is not None else default_vectors_path(root, set_name, trainee)
     ruleset = prepare_ruleset(root, ruleset_path, trainee, load_rubric(root).viewport, firefox=firefox, delay=delay)
-
-    samples = set_samples(root, set_name)
-    if pages is not None:
-        wanted = set(pages)
-        samples = [s for s in samples if s.name in wanted]
-    # sha256 per page from the blob-id keyed facts cache: a hook run hashes only what changed.
-    facts = page_facts(root, [s.relpath for s in samples], prefix=f"{SAMPLES_DIR}/{set_name}/")
-    current = {s.name: facts[s.relpath].sha256 for s in samples}
-    paths = {s.name: s.path for s in samples}
-
+    current, paths = _page_hashes(root, set_name, pages)
     old = old_vectors(out, full)
     keep, todo = plan_pages(current, old, ruleset.hash, ruleset.feature_names, ruleset.inputs_hash)
     report = VectorizeReport(out, set_name, trainee, kept=sorted(keep), full=not keep and bool(todo))
@@ -148,31 +140,44 @@ def update_vectors(
 
     config = RunConfig(
         ruleset_path.resolve(), ruleset.hash, trainee, ruleset.viewport, root.resolve(), timings,
-        delay=delay, set_dir=(root / SAMPLES_DIR / set_name).resolve(), js=ruleset.js,
+        delay=delay, set_dir=(root / SAMPLES_DIR / set_name).resolve(), js=ruleset.js, show_browser=show_browser,
     )
     tasks = [PageTask(name, paths[name], current[name], f"{SAMPLES_DIR}/{set_name}/{name}") for name in todo]
-    label = f"vectorizing {set_name} for {trainee}"
-    if scheduler is not None:
-        from corpus.cluster.checkpoint import vectorize_on_cluster
+    vector_file = _vector_file_of(ruleset, keep, current, timings)
+    results, report.rendered = (runner or LocalRunner()).run(
+        config, tasks, f"vectorizing {set_name} for {trainee}", progress, partial_file=vector_file, out=out)
+    _write_results(report, results, vector_file)
+    return report
 
-        results, report.rendered = vectorize_on_cluster(
-            scheduler, config, tasks, label, progress,
-            partial_file=lambda finished: _vector_file(ruleset, keep, finished, current, timings), out=out,
-        )
-    else:
-        with show_progress(label, len(tasks), progress) as advance:
-            results, report.rendered = run_tasks(config, tasks, jobs, advance)
+
+def _page_hashes(root: Path, set_name: str, pages: list[str] | None) -> tuple[dict[str, str], dict[str, Path]]:
+    """The set's pages (or those named in `pages`): each one's sha256, and its path."""
+    samples = set_samples(root, set_name)
+    if pages is not None:
+        wanted = set(pages)
+        samples = [s for s in samples if s.name in wanted]
+    # sha256 per page from the blob-id keyed facts cache: a hook run hashes only what changed.
+    facts = page_facts(root, [s.relpath for s in samples], prefix=f"{SAMPLES_DIR}/{set_name}/")
+    return {s.name: facts[s.relpath].sha256 for s in samples}, {s.name: s.path for s in samples}
+
+
+def _vector_file_of(ruleset: PreparedRuleset, keep: dict[str, PageVectors], current: dict[str, str],
+                    timings: bool) -> Callable[[list[PageVectors]], VectorFile]:
+    """The vector file of the kept pages and those done so far (see `_vector_file`)."""
+    return lambda done: _vector_file(ruleset, keep, done, current, timings)
+
+
+def _write_results(report: VectorizeReport, results: list[PageVectors | PageFailed],
+                   vector_file: Callable[[list[PageVectors]], VectorFile]) -> None:
+    """Record the run's outcomes in the report and write the file (if its bytes change).
+    A failed page is left out of pageHashes, so the next run tries it again."""
     done = [r for r in results if not isinstance(r, PageFailed)]
     report.failed = sorted((r for r in results if isinstance(r, PageFailed)), key=lambda f: f.filename)
     report.vectorized = sorted(p.filename for p in done)
-    for failure in report.failed:  # left out, so the next run tries them again
-        del current[failure.filename]
-
-    vectors = _vector_file(ruleset, keep, done, current, timings)
-    before = out.read_bytes() if out.exists() else None
-    dump_if_changed(vectors, out, before)
-    report.changed = before != out.read_bytes()
-    return report
+    vectors = vector_file(done)
+    before = report.out.read_bytes() if report.out.exists() else None
+    dump_if_changed(vectors, report.out, before)
+    report.changed = before != report.out.read_bytes()
 
 
 def _vector_file(ruleset: PreparedRuleset, keep: dict[str, PageVectors], done: list[PageVectors],
@@ -197,7 +202,7 @@ def vectorize_set(
     trainee: str,
     ruleset_path: Path | None = None,
     out: Path | None = None,
-    jobs: int = 1,
+    runner: Runner | None = None,
     **options: Any,
 ) -> Path:
     """Incrementally (re)vectorize `samples/<set_name>` for `trainee` and return the file.
@@ -206,11 +211,11 @@ def vectorize_set(
     only one), the file to `<root>/vectors/<set_name>_<trainee>.json`. Only pages
     whose bytes changed are vectorized again, unless the ruleset changed (then all
     are, from the render cache). `options` are `update_vectors`' keywords (`delay`,
-    `firefox`, `scheduler`, `progress`...). If pages fail, the others are written
+    `firefox`, `progress`, `show_browser`...; `runner` says where pages run). If pages fail, the others are written
     and CorpusError says how many failed and why the first did. Callers that change
     the corpus hold writer_lock.
     """
-    report = update_vectors(root, set_name, trainee, ruleset_path, out, jobs, **options)
+    report = update_vectors(root, set_name, trainee, ruleset_path, out, runner, **options)
     if report.failed:
         raise CorpusError(
             f"{len(report.failed)} page(s) of {set_name} could not be vectorized (the others are in "

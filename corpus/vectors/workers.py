@@ -2,29 +2,31 @@
 
 Each worker loads the ruleset and starts its own browser (lazily, when a rule
 first asks for rendered facts, or at once for a JavaScript ruleset); results come
-back over a queue as plain data. A page that fails (its ruleset throws or returns
-a non-number, or it cannot be rendered) is reported and skipped; the others go on.
+back as plain data, in page order (corpus.parallel). A page that fails (its ruleset
+throws or returns a non-number, or it cannot be rendered, or its worker dies) is
+reported and skipped; the others go on.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import queue
 import time
-import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from corpus.errors import CorpusError
+from corpus.parallel import Died, ordered_map
+from corpus.progress import progress as show_progress
 from corpus.render.browser import RenderError, Viewport
 from corpus.render.facts import PageFacts, Renderer
 from corpus.vectors.document import PageDocument, RuleError, vectorize_document
 from corpus.vectors.jsvectorize import JsPageVectorizer, JsRun, PageFailure
 from corpus.vectors.ruleset import load_ruleset
-from corpus.vectors.vectorfile import PageVectors
+from corpus.vectors.vectorfile import PageVectors, VectorFile
 
 # Errors that concern one page only: it is left out of the file and the run goes on.
 PAGE_ERRORS = (RuleError, RenderError, PageFailure)
@@ -51,6 +53,7 @@ class RunConfig:
     delay: float = 0.0  # seconds to wait after a page loads (fathom's --delay)
     set_dir: Path | None = None  # the set's folder: JavaScript rulesets see pages served from it
     js: JsRun | None = None  # set for a JavaScript ruleset; None runs the Python one
+    show_browser: bool = False  # a visible browser window (--show-browser; needs a display)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class PageVectorizer:
             raise CorpusError(f"{config.ruleset_path}: the ruleset changed during the run; run again")
         self.config = config
         self.trainee = ruleset.get(config.trainee)
-        self.renderer = Renderer(Viewport(*config.viewport), config.cache_root, config.delay)
+        self.renderer = Renderer(Viewport(*config.viewport), config.cache_root, config.delay, config.show_browser)
 
     def __enter__(self) -> PageVectorizer:
         return self
@@ -109,7 +112,7 @@ class JsTaskVectorizer(JsPageVectorizer):
 
     def __init__(self, config: RunConfig) -> None:
         assert config.js is not None and config.set_dir is not None
-        super().__init__(config.js)
+        super().__init__(config.js, config.show_browser)
         self.config = config
 
     def run(self, task: PageTask) -> PageVectors:
@@ -129,21 +132,21 @@ def run_one(vectorizer: PageVectorizer | JsTaskVectorizer, task: PageTask) -> Pa
         return PageFailed(task.filename, str(e))
 
 
-def _worker(config: RunConfig, tasks: Any, results: Any) -> None:
-    """A worker process: pull tasks until a None, send back vectors or one error."""
-    renders = 0
-    try:
-        with open_vectorizer(config) as vectorizer:
-            while (task := tasks.get()) is not None:
-                results.put(("page", run_one(vectorizer, task)))
-            renders = vectorizer.renders
-    except CorpusError as e:
-        results.put(("error", str(e), e.exit_code))
-        return
-    except BaseException as e:  # a bug: report it rather than hang the parent
-        results.put(("error", "".join(traceback.format_exception_only(type(e), e)).strip(), 1))
-        return
-    results.put(("done", renders))
+@contextmanager
+def counting_vectorizer(config: RunConfig) -> Iterator[Callable[[PageTask], tuple[PageVectors | PageFailed, int]]]:
+    """A worker's state: one vectorizer, as a function of a task giving its outcome and
+    how many renders (0 or 1) it took."""
+    with open_vectorizer(config) as vectorizer:
+        def run(task: PageTask) -> tuple[PageVectors | PageFailed, int]:
+            before = vectorizer.renders
+            return run_one(vectorizer, task), vectorizer.renders - before
+
+        yield run
+
+
+def _run_counted(run: Callable[[PageTask], tuple[PageVectors | PageFailed, int]],
+                 task: PageTask) -> tuple[PageVectors | PageFailed, int]:
+    return run(task)
 
 
 def run_tasks(
@@ -152,60 +155,44 @@ def run_tasks(
     """Vectorize `tasks` in this process (jobs=1) or in `jobs` worker processes.
 
     Returns each page's vectors or failure, and how many pages were rendered (not from cache).
+    A worker that dies takes only the page it was on with it: that page is a failure.
     """
-    if not tasks:
-        return [], 0
-    jobs = max(1, min(jobs, len(tasks)))
-    if jobs == 1:
-        out: list[PageVectors | PageFailed] = []
-        with open_vectorizer(config) as vectorizer:
-            for task in tasks:
-                out.append(run_one(vectorizer, task))
-                advance(1)
-            return out, vectorizer.renders
-    return _run_parallel(config, tasks, jobs, advance)
-
-
-def _run_parallel(
-    config: RunConfig, tasks: list[PageTask], jobs: int, advance: Callable[[int], None]
-) -> tuple[list[PageVectors | PageFailed], int]:
-    # spawn, not fork: workers start Playwright threads and must not inherit a
-    # half-copied parent (the ruleset module is loaded afresh in each).
-    ctx = multiprocessing.get_context("spawn")
-    task_queue = ctx.Queue()
-    results = ctx.Queue()
-    for task in tasks:
-        task_queue.put(task)
-    for _ in range(jobs):
-        task_queue.put(None)
-    workers = [ctx.Process(target=_worker, args=(config, task_queue, results), daemon=True) for _ in range(jobs)]
-    for w in workers:
-        w.start()
     out: list[PageVectors | PageFailed] = []
     renders = 0
-    finished = 0
-    try:
-        while finished < jobs:
-            try:
-                message = results.get(timeout=1.0)
-            except queue.Empty:
-                if any(w.exitcode not in (None, 0) for w in workers):
-                    raise CorpusError("a vectorizing worker process died; run again with --jobs 1 to see why")
-                continue
-            if message[0] == "page":
-                out.append(message[1])
-                advance(1)
-            elif message[0] == "done":
-                renders += message[1]
-                finished += 1
-            else:
-                error = CorpusError(message[1])
-                error.exit_code = message[2]
-                raise error
-    finally:
-        for w in workers:
-            if w.is_alive() and finished < jobs:
-                w.terminate()
-        for w in workers:
-            w.join(timeout=10)
+    # spawn, not fork: workers start Playwright threads and must not inherit a
+    # half-copied parent (the ruleset module is loaded afresh in each).
+    for result in ordered_map(_run_counted, tasks, workers=min(jobs, len(tasks)),
+                              state=partial(counting_vectorizer, config), start="spawn",
+                              name=lambda task: task.where):
+        if isinstance(result, Died):
+            out.append(PageFailed(result.item.filename, f"{result.message} (out of memory? killed?); "
+                                                        "run again with --jobs 1 to see why"))
+        else:
+            out.append(result[0])
+            renders += result[1]
+        advance(1)
     return out, renders
+
+
+class Runner(Protocol):
+    """Where a vectorize run's pages run: `LocalRunner` here, or a cluster (corpus/cluster/)."""
+
+    def run(self, config: RunConfig, tasks: list[PageTask], label: str, progress: bool,
+            partial_file: Callable[[list[PageVectors]], VectorFile], out: Path,
+            ) -> tuple[list[PageVectors | PageFailed], int]:
+        """Each task's vectors or failure, in order, and how many pages were rendered. A runner
+        that keeps finished work may write `partial_file(done so far)` to `out` as it goes."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalRunner:
+    """Pages in this process (jobs 1) or in `jobs` worker processes of this machine."""
+
+    jobs: int = 1
+
+    def run(self, config: RunConfig, tasks: list[PageTask], label: str, progress: bool,
+            partial_file: Callable[[list[PageVectors]], VectorFile], out: Path,
+            ) -> tuple[list[PageVectors | PageFailed], int]:
+        with show_progress(label, len(tasks), progress) as advance:
+            return run_tasks(config, tasks, self.jobs, advance)

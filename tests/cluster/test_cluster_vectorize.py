@@ -10,7 +10,9 @@ import struct
 import zlib
 from pathlib import Path
 
+from corpus.cluster.checkpoint import ClusterRunner
 from corpus.vectors.vectorize import update_vectors
+from corpus.vectors.workers import LocalRunner
 
 
 def png(width: int, height: int) -> bytes:
@@ -78,10 +80,10 @@ def make_corpus(root: Path, marker: Path, count: int = 6) -> Path:
 def test_cluster_vectors_equal_local_ones_even_when_a_worker_dies(tmp_path: Path, cluster: str) -> None:
     marker = tmp_path / "killed-once"
     root = make_corpus(tmp_path / "corpus", marker)
-    remote = update_vectors(root, "training", "new-password", out=root / "remote.json", scheduler=cluster)
+    remote = update_vectors(root, "training", "new-password", out=root / "remote.json", runner=ClusterRunner(cluster))
     assert marker.exists(), [f.message for f in remote.failed]
     assert remote.failed == [] and len(remote.vectorized) == 6
-    local = update_vectors(root, "training", "new-password", out=root / "local.json", jobs=1)
+    local = update_vectors(root, "training", "new-password", out=root / "local.json", runner=LocalRunner(1))
     assert local.failed == [] and len(local.vectorized) == 6
     assert (root / "remote.json").read_bytes() == (root / "local.json").read_bytes()
     widths = {p["filename"]: p["nodes"][1]["features"][1] for p in json.loads((root / "local.json").read_bytes())["pages"]}
@@ -93,7 +95,7 @@ def test_a_page_failing_every_time_is_reported_once_and_the_rest_completes(tmp_p
     marker.touch()
     root = make_corpus(tmp_path / "corpus", marker, count=4)
     (root / "samples" / "training" / "2.html").write_bytes(messy_page(2, "<input id=boom>"))
-    report = update_vectors(root, "training", "new-password", scheduler=cluster)
+    report = update_vectors(root, "training", "new-password", runner=ClusterRunner(cluster))
     assert [f.filename for f in report.failed] == ["2.html"], [f.message for f in report.failed]
     assert "this page always fails" in report.failed[0].message
     assert report.vectorized == ["1.html", "3.html", "4.html"]
@@ -135,12 +137,12 @@ def test_the_local_render_cache_serves_cluster_runs_and_gains_what_workers_rende
         (training / f"{n}.html").write_bytes(messy_page(n, f"<!-- local first: {tmp_path} -->"))
     for n in (3, 4):  # rendered on the cluster first
         (training / f"{n}.html").write_bytes(messy_page(n, f"<!-- cluster first: {tmp_path} -->"))
-    local_first = update_vectors(root, "training", "new-password", out=root / "l1.json", jobs=1, pages=["1.html", "2.html"])
+    local_first = update_vectors(root, "training", "new-password", out=root / "l1.json", runner=LocalRunner(1), pages=["1.html", "2.html"])
     assert local_first.rendered == 2 and len(cache_entries(root)) == 2
-    on_cluster = update_vectors(root, "training", "new-password", out=root / "c.json", scheduler=cluster)
+    on_cluster = update_vectors(root, "training", "new-password", out=root / "c.json", runner=ClusterRunner(cluster))
     assert on_cluster.failed == [] and len(on_cluster.vectorized) == 4
     assert on_cluster.rendered == 2, "pages 1 and 2 should have come from the client's render cache"
     assert len(cache_entries(root)) == 4, "the facts of pages 3 and 4 should have come back from the workers"
-    local = update_vectors(root, "training", "new-password", out=root / "l.json", jobs=1)
+    local = update_vectors(root, "training", "new-password", out=root / "l.json", runner=LocalRunner(1))
     assert local.rendered == 0
     assert (root / "c.json").read_bytes() == (root / "l.json").read_bytes()

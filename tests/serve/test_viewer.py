@@ -145,6 +145,23 @@ def test_the_same_rules_in_javascript_give_the_same_view(corpus_root: Path, comm
     assert all('data-corpus-i' not in n["markup"] for n in javascript["nodes"])
 
 
+def test_the_gallery_crops_work_with_a_javascript_ruleset(corpus_root: Path, commit):
+    # The scores come from the ruleset's own browser, the crops from the renderer's: both
+    # on the viewer's one browser thread, which Playwright allows only one at a time.
+    make_corpus(corpus_root, commit)
+    (corpus_root / "rulesets.py").unlink()
+    (corpus_root / "rulesets.js").write_text(JS_RULESET)
+    with viewer(corpus_root) as url:
+        status, gallery = request(url + "gallery?set=training&trainee=new-password")
+        crops = re.findall(rb'<img src="(/crop/[^"]+)"', gallery)
+        assert status == 200 and len(crops) == 2  # the login fields of 1.html and n2.html
+        for crop in crops:
+            status, png = request(url + crop.decode().lstrip("/"))
+            assert status == 200 and png.startswith(b"\x89PNG"), png[:200]
+        status, again = request(url + "gallery?set=training&trainee=new-password")  # and back to the ruleset
+        assert status == 200 and re.findall(rb'<img src="(/crop/[^"]+)"', again) == crops
+
+
 def test_the_index_says_when_a_set_has_no_mcc(corpus_root: Path, commit):
     from corpus.serve.app import Request, ViewerApp
 

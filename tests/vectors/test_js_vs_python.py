@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 from corpus.vectors.vectorize import update_vectors
+from corpus.vectors.workers import LocalRunner
 
 PYTHON = '''
 from corpus.ruleset import Ruleset
@@ -91,7 +92,7 @@ def test_python_and_javascript_features_give_the_same_vectors(corpus_root: Path)
 def test_javascript_vectors_are_incremental_and_parallel_runs_match(corpus_root: Path) -> None:
     root = make(corpus_root)
     (root / "rulesets.py").unlink()  # rulesets.js alone is the default ruleset
-    first = update_vectors(root, "training", "new-password", jobs=2)
+    first = update_vectors(root, "training", "new-password", runner=LocalRunner(2))
     assert first.vectorized == ["1.html", "3.html", "n2.html"] and first.rendered == 3
     full = first.out.read_bytes()
     assert json.loads(full)["header"]["featureNames"] == ["is_password", "says_new", "in_form"]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from corpus.ruleset import ruleset_hash
 from corpus.vectors.vectorfile import load_vectors, sha256_file
 from corpus.vectors.vectorize import update_vectors, vectorize_set
+from corpus.vectors.workers import LocalRunner
 
 DOM_RULESET = '''
 from corpus.ruleset import Ruleset, contains_any, linear_scale
@@ -162,7 +163,7 @@ def test_parallel_jobs_write_the_same_file(tmp_path: Path) -> None:
     root = make_corpus(tmp_path, pages, RENDERED_RULESET)
     one = update_vectors(root, "training", "new-password", out=root / "one.json")
     shutil.rmtree(root / ".corpus-cache")  # make the workers render too
-    two = update_vectors(root, "training", "new-password", out=root / "two.json", jobs=2)
+    two = update_vectors(root, "training", "new-password", out=root / "two.json", runner=LocalRunner(2))
     assert two.rendered == 4
     assert one.out.read_bytes() == two.out.read_bytes()
 
