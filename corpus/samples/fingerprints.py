@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.samples import journal
+from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
 from corpus.tree.sample import SAMPLES_DIR, Sample
 
@@ -60,7 +60,7 @@ def forget_record(root: Path, names: set[str]) -> None:
 def _save(root: Path, record: dict[str, str]) -> None:
     """Replace the record atomically, from a temporary file under `.git/`."""
     text = "".join(f"{digest}  {name}\n" for name, digest in sorted(record.items()))
-    atomic_write(record_path(root), text.encode("utf-8", "surrogateescape"), temp_dir=journal.work_dir(root))
+    atomic_write(record_path(root), text.encode("utf-8", "surrogateescape"), temp_dir=gitcli.work_dir(root))
 
 
 def known_pages(root: Path, samples: Iterable[Sample]) -> dict[str, Sample]:

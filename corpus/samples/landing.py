@@ -27,6 +27,7 @@ from corpus.samples.fingerprints import (
     record_path,
     write_record,
 )
+from corpus.store import gitcli
 from corpus.store.atomic import fsync_dir
 from corpus.tree.sample import RESOURCES_DIR, Sample
 
@@ -75,7 +76,7 @@ def land(root: Path, arrivals: list[Arrival], show_progress: bool = False, label
 def finish_landing(root: Path, arrivals: list[Arrival], show_progress: bool = False,
                    label: str = "adding pages") -> list[str]:
     """Bring in every arrival not yet in its set, then record and stage them all."""
-    stage_root = journal.work_dir(root) / STAGE_NAME
+    stage_root = gitcli.work_dir(root) / STAGE_NAME
     problems: list[str] = []
     landed: list[Arrival] = []
     with progress(label, len(arrivals), show=show_progress) as advance:
@@ -98,7 +99,7 @@ def finish_landing(root: Path, arrivals: list[Arrival], show_progress: bool = Fa
         paths.append(arrival.page)
         if dest.resources_dir.is_dir():
             paths.append(dest.resources_dir.relative_to(root).as_posix())
-    journal.run_git(root, "add", "--pathspec-from-file=-", "--pathspec-file-nul",
+    gitcli.run_gated(root, "add", "--pathspec-from-file=-", "--pathspec-file-nul",
                     stdin="\0".join(paths).encode("utf-8", "surrogateescape"))
     return problems
 
@@ -160,5 +161,5 @@ def undo_landing(root: Path, arrivals: list[Arrival]) -> None:
         dest.path.unlink(missing_ok=True)
         paths += [arrival.page, dest.resources_dir.relative_to(root).as_posix()]
     forget_record(root, {arrival.sample(root).name for arrival in arrivals})
-    journal.run_git(root, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--pathspec-from-file=-",
+    gitcli.run_gated(root, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--pathspec-from-file=-",
                     "--pathspec-file-nul", stdin="\0".join(paths).encode("utf-8", "surrogateescape"))
