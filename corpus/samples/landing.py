@@ -22,13 +22,13 @@ from corpus.progress import progress
 from corpus.samples import journal
 from corpus.samples.fathomtree import reinline_page
 from corpus.samples.fingerprints import (
-    file_sha256,
     forget_record,
     record_path,
     write_record,
 )
 from corpus.store import gitcli
 from corpus.store.atomic import fsync_dir
+from corpus.store.digest import sha256_file
 from corpus.tree.sample import RESOURCES_DIR, Sample
 
 KIND = "add"
@@ -115,7 +115,7 @@ def _bring_in(arrival: Arrival, dest: Sample, staged: Sample, problems: list[str
         shutil.copyfile(source, staged.path)
     except OSError as e:
         return f"{source}: cannot be read any more ({e.strerror}); not added"
-    if file_sha256(staged.path) != arrival.sha256:
+    if sha256_file(staged.path) != arrival.sha256:
         return f"{source}: changed while it was being added; not added (add it again)"
     _bring_resources(source, staged, arrival.extract)
     if arrival.extract:
