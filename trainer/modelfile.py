@@ -24,8 +24,8 @@ from typing import Any
 from corpus.errors import BadInput, CorpusError
 from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
+from corpus.store.digest import sha256_file
 from corpus.textformats import json_value
-from corpus.vectors.vectorfile import sha256_file
 from trainer.model import Layer, Network, linear_network
 
 FORMAT = "corpus-model"

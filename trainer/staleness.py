@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import CorpusError
+from corpus.store.digest import sha256_file
 from corpus.textformats import json_value
 from corpus.tree.sample import SETS, set_samples
 from corpus.vectors.ruleset import RULESET_NAME, ruleset_hash
-from corpus.vectors.vectorfile import sha256_file
 from trainer.config import TraineeConfig, load_training_config
 from trainer.modelfile import MODELS_DIR, load_model
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.render.browser import Viewport
-from corpus.render.facts import ensure_cache_ignored, render_cache_path
+from corpus.render.facts import render_cache_path
 from corpus.store.atomic import atomic_write
+from corpus.store.filecache import ensure_cache_ignored
 from corpus.vectors.workers import RunConfig
 
 

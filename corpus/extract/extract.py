@@ -15,6 +15,7 @@ import mmap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from corpus.errors import CorpusError
@@ -131,69 +132,81 @@ def _kept(gap: memoryview) -> memoryview | bytes:
     return bytes(gap) if len(gap) < COPY_GAPS_BELOW else gap
 
 
+@dataclass
+class _Rewrite:
+    """A document being rewritten: the pieces of the new one and the edits made, in page order.
+
+    Attributes to drop are looked for in the markup between the scan's finds (they never
+    overlap a data URL), so they merge into the edits in page order.
+    """
+
+    buf: Any  # the page's map, or the bytes of a nested document
+    view: memoryview
+    drops_wanted: bool  # stale attributes are dropped from the top-level HTML only
+    pieces: list = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
+    cursor: int = 0  # buf[:cursor] is in `pieces`
+    searched: int = 0  # stale attributes were looked for in buf[:searched]
+
+    def replace(self, start: int, end: int, new: bytes, edit: Edit | None = None) -> None:
+        """buf[start:end] becomes `new` in the new document, with its edit."""
+        if edit is not None:
+            self.edits.append(edit)
+        self.pieces += [_kept(self.view[self.cursor:start]), new]
+        self.cursor = end
+
+    def drop(self, start: int, end: int, new: bytes = b"") -> None:
+        """buf[start:end] removed (or renamed to `new`), the spot found again by the text before it."""
+        gap = self.view[self.cursor:start]
+        edit: Edit = {"kind": "drop", "old": text(self.view[start:end]), "gap": len(gap),
+                      "before": text(gap[-DROP_CONTEXT:])}
+        if new:
+            edit.update(kind="base", new=text(new))
+        self.replace(start, end, new, edit)
+
+    def drop_attributes(self, upto: int) -> None:
+        if self.drops_wanted and upto > self.searched:
+            for start, end in stale_attributes(self.buf, self.searched, upto):
+                if self.cursor <= start and end <= upto:  # never into the data URL at `upto`
+                    self.drop(start, end)
+            self.searched = upto
+
+    def finish(self) -> tuple[list, list[Edit]]:
+        self.drop_attributes(len(self.buf))
+        self.pieces.append(_kept(self.view[self.cursor:]))
+        return self.pieces, self.edits
+
+
 def _extract_document(
     buf, html_document: bool, prefix: str, run: _Run, where: Where = _top_level,
     window: _PageWindow | None = None, depth: int = 0,
 ) -> tuple[list, list[Edit]]:
     """The pieces of the rewritten document and the edits made, in order."""
-    view = memoryview(buf)
-    pieces: list = []
-    edits: list[Edit] = []
-    cursor = 0
-    # Attributes to drop are looked for in the markup between the scan's finds (they never
-    # overlap a data URL), so they merge into the edits in page order.
-    drops_wanted = html_document and depth == 0
-    searched = 0
-
-    def drop(start: int, end: int, new: bytes = b"") -> None:
-        """buf[start:end] removed (or renamed to `new`), the spot found again by the text before it."""
-        nonlocal cursor
-        gap = view[cursor:start]
-        edit = {"kind": "drop", "old": text(view[start:end]), "gap": len(gap), "before": text(gap[-DROP_CONTEXT:])}
-        if new:
-            edit.update(kind="base", new=text(new))
-        edits.append(edit)
-        pieces.extend((_kept(gap), new))
-        cursor = end
-
-    def drop_attributes(upto: int) -> None:
-        nonlocal searched
-        if drops_wanted and upto > searched:
-            for start, end in stale_attributes(buf, searched, upto):
-                if cursor <= start and end <= upto:  # never into the data URL at `upto`
-                    drop(start, end)
-            searched = upto
-
+    doc = _Rewrite(buf, memoryview(buf), drops_wanted=html_document and depth == 0)
     for found in scan(buf, html_document):
         if isinstance(found, Leftover):
-            drop_attributes(found.offset)
+            doc.drop_attributes(found.offset)
             offset, context = where(found.offset)
             run.problems.append(Problem(run.page, offset, context + found.message))
-            searched = max(searched, found.offset + 1)
+            doc.searched = max(doc.searched, found.offset + 1)
             continue
-        drop_attributes(found.start)
-        searched = max(searched, found.end)
+        doc.drop_attributes(found.start)
+        doc.searched = max(doc.searched, found.end)
         if isinstance(found, BaseTag):
             for start, end in base_href_names(buf, found.start, found.end):
-                drop(start, end, NEUTRAL_HREF)
+                doc.drop(start, end, NEUTRAL_HREF)
         elif isinstance(found, CspContent):
-            old = bytes(view[found.start:found.end])
+            old = bytes(doc.view[found.start:found.end])
             new = csp_with_self(old)
             if new != old:
-                edits.append({"kind": "csp", "old": text(old), "new": text(new)})
-                pieces += [_kept(view[cursor:found.start]), new]
-                cursor = found.end
+                doc.replace(found.start, found.end, new, {"kind": "csp", "old": text(old), "new": text(new)})
         elif isinstance(found, DataURL):
-            ref, edit = _extract_url(view, found, prefix, run, where, depth)
+            ref, edit = _extract_url(doc.view, found, prefix, run, where, depth)
             if edit is not None:
-                edits.append(edit)
-                pieces += [_kept(view[cursor:found.start]), ref]
-                cursor = found.end
+                doc.replace(found.start, found.end, ref, edit)
         if window is not None:
-            window.advance(cursor)
-    drop_attributes(len(buf))
-    pieces.append(_kept(view[cursor:]))
-    return pieces, edits
+            window.advance(doc.cursor)
+    return doc.finish()
 
 
 def _extract_url(

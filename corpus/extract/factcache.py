@@ -5,9 +5,10 @@ sha256) depend only on its bytes, and git already names bytes: the blob id. One
 `git ls-files -s` gives the index's blob id of every page; `git status
 --porcelain=v2` names the few pages whose working file differs from the index
 (git compares stat info, as it does for its own status), and only those are read
-and hashed here. Facts are computed once per blob id and kept in
-`.git/corpus/facts.sqlite` (outside the working tree; sqlite commits atomically,
-so an interrupted run loses nothing and a damaged file is rebuilt).
+and hashed here. Facts are computed once per blob id and kept in the cache
+database `.git/corpus/facts.sqlite` (store/cachedb.py: outside the working tree;
+sqlite commits atomically, so an interrupted run loses nothing and a damaged file
+is rebuilt).
 
 Bump FACTS_VERSION when what a fact means changes: old rows then stop matching.
 """
@@ -16,21 +17,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.store import gitcli
+from corpus.store import cachedb, gitcli
 from corpus.tree.pages import label_types
 
 FACTS_VERSION = 2
-CACHE_NAME = "corpus/facts.sqlite"
-BATCH = 500  # rows per insert or lookup: bounded memory however many pages change
-LOOKUP_MAX = 10_000  # pages; more than this are found by one scan of the table, not by id
 
 
 @dataclass(frozen=True)
@@ -104,51 +101,7 @@ def worktree_blob_ids(root: Path, prefix: str) -> dict[str, str]:
     return ids
 
 
-def cache_path(root: Path) -> Path:
-    """`.git/corpus/facts.sqlite` of the repository holding `root` (CorpusError outside one)."""
-    return Path(root, gitcli.run(root, "rev-parse", "--absolute-git-dir").strip()) / CACHE_NAME
-
-
-def open_cache(path: Path | None, schema: Iterable[str]) -> sqlite3.Connection:
-    """The cache database at `path` with `schema` (CREATE ... IF NOT EXISTS
-    statements) applied. A damaged file is a cache, so it is deleted and started
-    over once; where no file can be had (None: a folder outside git; a `.git` that
-    can't be written), the cache lives in memory: answers stay right, only slower."""
-    schema = list(schema)
-    if path is not None and _can_write(path):
-        for _ in range(2):
-            try:
-                return _connect(str(path), schema)
-            except sqlite3.DatabaseError:  # not a database (damaged), or can't be opened
-                try:
-                    path.unlink(missing_ok=True)
-                except OSError:
-                    break
-    return _connect(":memory:", schema)
-
-
-def _can_write(path: Path) -> bool:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
-
-
-def _connect(where: str, schema: list[str]) -> sqlite3.Connection:
-    # Hooks may run in parallel processes (pre-commit splits long file lists): wait for a writer.
-    db = sqlite3.connect(where, timeout=60)
-    try:
-        for statement in schema:
-            db.execute(statement)
-    except sqlite3.DatabaseError:
-        db.close()
-        raise
-    return db
-
-
 FACTS_SCHEMA = (
-    "DROP TABLE IF EXISTS facts",  # the first version's table, without leftovers
     "CREATE TABLE IF NOT EXISTS page_facts (oid TEXT, version INTEGER, types TEXT, "
     "inline INTEGER, leftovers INTEGER, sha256 TEXT, PRIMARY KEY (oid, version))",
 )
@@ -159,17 +112,17 @@ class FactCache:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.path = cache_path(root)
+        self.path = cachedb.cache_path(root)
 
     def _connect(self) -> sqlite3.Connection:
-        return open_cache(self.path, FACTS_SCHEMA)
+        return cachedb.open_cache(self.path, FACTS_SCHEMA)
 
     def facts(self, pages: dict[str, str]) -> dict[str, SourceFacts]:
         """Facts of each page, given {root-relative path: blob id}; new blob ids are read from disk."""
         with closing(self._connect()) as db:
             known = _known_facts(db, set(pages.values()))
             missing = [(path, oid) for path, oid in pages.items() if oid not in known]
-            for batch in _batches(missing, BATCH):
+            for batch in cachedb.batches(missing):
                 rows = []
                 for path, oid in batch:
                     try:
@@ -186,28 +139,9 @@ class FactCache:
 def _known_facts(db: sqlite3.Connection, oids: set[str]) -> dict[str, SourceFacts]:
     """The cached facts of those of `oids` the cache has."""
     parsed: dict[str, tuple[str, ...]] = {}
-    rows = rows_by_oid(db, "SELECT oid, types, inline, leftovers, sha256 FROM page_facts WHERE version = ?",
-                       (FACTS_VERSION,), oids)
+    select = "SELECT oid, types, inline, leftovers, sha256 FROM page_facts WHERE version = ?"
+    rows = cachedb.rows_by_oid(db, select, (FACTS_VERSION,), oids)
     return {oid: SourceFacts.from_row(t, i, n, s, parsed) for oid, t, i, n, s in rows}
-
-
-def rows_by_oid(db: sqlite3.Connection, select: str, params: tuple[object, ...], oids: set[str]) -> Iterator[tuple]:
-    """The rows of `select` (first column the blob id; ends in a WHERE clause) for `oids`.
-
-    A cache holds every older version of every page, so a few ids are looked up one
-    batch at a time; for many, one scan is faster, and only the rows wanted come out."""
-    if len(oids) > LOOKUP_MAX:
-        yield from (row for row in db.execute(select, params) if row[0] in oids)
-        return
-    wanted = sorted(oids)
-    for start in range(0, len(wanted), BATCH):
-        batch = wanted[start:start + BATCH]
-        yield from db.execute(f"{select} AND oid IN ({','.join('?' * len(batch))})", (*params, *batch))
-
-
-def _batches(items: list[tuple[str, str]], size: int) -> Iterable[list[tuple[str, str]]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def page_facts(root: Path, relpaths: Iterable[str], prefix: str = "samples/") -> dict[str, SourceFacts]:

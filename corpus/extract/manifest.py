@@ -24,7 +24,6 @@ page) from one that did.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from typing import Any
 
 from corpus.errors import CorpusError
 from corpus.store.atomic import atomic_write, fsync_dir
+from corpus.store.digest import sha256_file
 from corpus.textformats import json_value
 from corpus.tree.sample import Sample
 
@@ -124,11 +124,7 @@ def applied_layers(layers: list[ExtractionLayer], page: Path) -> list[Extraction
     def page_sha256() -> str:
         nonlocal digest
         if digest is None:
-            h = hashlib.sha256()
-            with page.open("rb") as f:
-                while chunk := f.read(1 << 22):
-                    h.update(chunk)
-            digest = h.hexdigest()
+            digest = sha256_file(page)
         return digest
 
     top = layers[-1]

@@ -77,9 +77,3 @@ def survey(page, html_document: bool = True, depth: int = 0) -> Survey:
                 result.leftovers += [(found.start, f"in the {mime} data URL, at offset {offset}: {message}")
                                      for offset, message in inner.leftovers]
     return result
-
-
-def page_survey(path: Path) -> Survey:
-    """`survey` for a file, without reading it all into memory."""
-    with open_page(path) as buf:
-        return survey(buf)

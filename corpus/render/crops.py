@@ -37,6 +37,7 @@ from PIL import Image
 from corpus.errors import BadInput, CorpusError, escape_line
 from corpus.extract.extract import refuse_unsafe_resources
 from corpus.store.atomic import atomic_write
+from corpus.store.digest import sha256_file
 from corpus.tree.sample import SAMPLES_DIR, Sample, iter_resource_files
 
 MANIFEST = ".crops.json"
@@ -145,7 +146,7 @@ def content_hash(sample: Sample) -> str:
     digest = hashlib.sha256(sample.path.read_bytes())
     for path in iter_resource_files(sample):
         rel = path.relative_to(sample.resources_dir).as_posix()
-        digest.update(f"\0{rel}\0{hashlib.sha256(path.read_bytes()).hexdigest()}".encode())
+        digest.update(f"\0{rel}\0{sha256_file(path)}".encode())
     return digest.hexdigest()
 
 
@@ -173,16 +174,36 @@ def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
     (`corpus.cluster.crops.cluster_renderer`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     report = CropReport()
+    done = on_page or (lambda sample: None)
+    manifest = _current_manifest(out_dir, samples, options, report)
+    todo = _pages_to_redo(samples, manifest["pages"], report, done)
+    if todo:
+        for sample, digest, result in (render or crops_here)(todo, options):  # as pages finish
+            _keep_page(out_dir, manifest, sample, digest, result, report)
+            done(sample)
+    _write_manifest(out_dir, manifest)
+    for entry in manifest["pages"].values():
+        report.totals.update(Path(f).parent.name for f in entry["files"])
+    return report
+
+
+def _current_manifest(out_dir: Path, samples: list[Sample], options: CropOptions,
+                      report: CropReport) -> dict[str, Any]:
+    """The manifest of `out_dir` for these options, without pages gone from the corpus."""
     manifest = _read_manifest(out_dir)
     if manifest.get("settings") != options.settings():
         _delete_all(out_dir, manifest)  # other settings make other crops: start over
         manifest = {"version": MANIFEST_VERSION, "settings": options.settings(), "pages": {}}
-    pages: dict[str, Any] = manifest["pages"]
     if samples:
         root = samples[0].root
-        report.removed = _drop_removed_pages(out_dir, root, pages)
+        report.removed = _drop_removed_pages(out_dir, root, manifest["pages"])
         manifest["corpus_commit"] = _head_commit(root)
+    return manifest
 
+
+def _pages_to_redo(samples: list[Sample], pages: dict[str, Any], report: CropReport,
+                   done: Callable[[Sample], None]) -> list[tuple[Sample, str]]:
+    """(sample, content hash) of the pages whose crops are missing or out of date."""
     todo = []
     for sample in samples:
         try:
@@ -190,42 +211,36 @@ def make_crops(samples: list[Sample], out_dir: Path, options: CropOptions,
             digest = content_hash(sample)
         except (CorpusError, OSError) as e:  # this page only: say so, and go on with the others
             report.failed.append(escape_line(str(e) if isinstance(e, CorpusError) else f"{sample.path}: {e}"))
-            if on_page:
-                on_page(sample)
+            done(sample)
             continue
         entry = pages.get(page_key(sample))
         if entry is not None and entry["sha256"] == digest:
             report.unchanged += 1
-            if on_page:
-                on_page(sample)
+            done(sample)
         else:
             todo.append((sample, digest))
+    return todo
 
-    if todo:
-        for sample, digest, result in (render or crops_here)(todo, options):  # as pages finish
-            old = pages.pop(page_key(sample), None)
-            if old is not None:
-                _delete_files(out_dir, old["files"])
-            if isinstance(result, CorpusError):  # this page only: say so, and go on with the others
-                report.failed.append(escape_line(str(result)))
-                if on_page:
-                    on_page(sample)
-                continue
-            images, skipped = result
-            for rel, png in images:
-                atomic_write(out_dir / rel, png)
-            files = [rel for rel, _ in images]
-            pages[page_key(sample)] = {"sha256": digest, "files": files, "skipped": dict(skipped)}
-            _write_manifest(out_dir, manifest)  # after each page: an interrupted run keeps its work
-            report.rendered += 1
-            report.written.update(Path(f).parent.name for f in files)
-            report.skipped.update(skipped)
-            if on_page:
-                on_page(sample)
-    _write_manifest(out_dir, manifest)
-    for entry in pages.values():
-        report.totals.update(Path(f).parent.name for f in entry["files"])
-    return report
+
+def _keep_page(out_dir: Path, manifest: dict[str, Any], sample: Sample, digest: str, result: CropResult,
+               report: CropReport) -> None:
+    """Replace a page's old crops with its new ones (or none, when it could not be cropped)."""
+    pages: dict[str, Any] = manifest["pages"]
+    old = pages.pop(page_key(sample), None)
+    if old is not None:
+        _delete_files(out_dir, old["files"])
+    if isinstance(result, CorpusError):  # this page only: say so, and go on with the others
+        report.failed.append(escape_line(str(result)))
+        return
+    images, skipped = result
+    for rel, png in images:
+        atomic_write(out_dir / rel, png)
+    files = [rel for rel, _ in images]
+    pages[page_key(sample)] = {"sha256": digest, "files": files, "skipped": dict(skipped)}
+    _write_manifest(out_dir, manifest)  # after each page: an interrupted run keeps its work
+    report.rendered += 1
+    report.written.update(Path(f).parent.name for f in files)
+    report.skipped.update(skipped)
 
 
 def crops_here(todo: list[tuple[Sample, str]], options: CropOptions) -> Iterator[tuple[Sample, str, CropResult]]:

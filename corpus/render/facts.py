@@ -10,8 +10,8 @@ except `<html>`, `<head>` and `<body>`, which are paired by name. The vectorizer
 removes the attribute from the lxml tree before rules see it.
 
 All facts of a page come back from one `page.evaluate` call and are cached, gzipped,
-per (page sha256, viewport) under `<root>/.corpus-cache/`, so re-running with an
-edited ruleset never renders again.
+per (page sha256, viewport) in the file cache under `<root>/.corpus-cache/render/`
+(store/filecache.py), so re-running with an edited ruleset never renders again.
 """
 
 from __future__ import annotations
@@ -32,10 +32,9 @@ from corpus.render.browser import (
 )
 from corpus.render.rendered import Box, Rendered
 from corpus.starttags import start_tags
-from corpus.store.atomic import atomic_write
+from corpus.store.filecache import FileCache
 
 MARK = "data-corpus-i"
-CACHE_DIR = ".corpus-cache"
 # Bump when the marking, the script or the property list changes: old cache entries
 # then simply stop matching.
 RENDER_FORMAT = 1
@@ -127,19 +126,15 @@ def facts_from_json(data: dict[str, Any]) -> PageFacts:
     return PageFacts(float(data["width"]), float(data["height"]), elements)
 
 
-def ensure_cache_ignored(cache_root: Path) -> None:
-    """Keep `<cache_root>/.corpus-cache/` out of git with a `.gitignore` of `*` inside it,
-    touching no tracked file of the corpus (a hook must not change tracked files)."""
-    ignore = cache_root / CACHE_DIR / ".gitignore"
-    if not ignore.exists():
-        atomic_write(ignore, b"# Caches of `corpus vectorize` (renders, ruleset bundles); safe to delete.\n*\n")
+def render_cache(cache_root: Path, viewport: Viewport) -> FileCache:
+    """Where pages' rendered facts are kept (gzipped JSON): by the page's sha256, per
+    render format and viewport. Cluster runs ship these files between client and workers."""
+    return FileCache(cache_root, f"render/v{RENDER_FORMAT}-{viewport.width}x{viewport.height}", ".json.gz")
 
 
 def render_cache_path(cache_root: Path, viewport: Viewport, page_hash: str) -> Path:
-    """Where a page's rendered facts are kept (gzipped JSON): by the page's sha256, per
-    render format and viewport. Cluster runs ship these files between client and workers."""
-    folder = cache_root / CACHE_DIR / "render" / f"v{RENDER_FORMAT}-{viewport.width}x{viewport.height}"
-    return folder / page_hash[:2] / f"{page_hash}.json.gz"
+    """The file of one page's rendered facts in `render_cache`."""
+    return render_cache(cache_root, viewport).path(page_hash)
 
 
 class Renderer:
@@ -152,7 +147,7 @@ class Renderer:
         self.viewport = viewport
         self.show = show  # a visible browser window (--show-browser)
         self.delay = delay  # seconds to wait after load before reading facts (fathom's --delay)
-        self.cache_root = cache_root
+        self.cache = None if cache_root is None else render_cache(cache_root, viewport)
         self.renders = 0  # pages actually rendered (not served from the cache)
         self._stack = ExitStack()
         self._browser: SampleBrowser | None = None
@@ -169,17 +164,15 @@ class Renderer:
         self._browser = self._tab = None
 
     def facts(self, page_path: Path, page_hash: str, marked_html: bytes) -> PageFacts:
-        cached = self._cache_path(page_hash)
-        if cached is not None and cached.exists():
+        cached = None if self.cache is None else self.cache.get(page_hash)
+        if cached is not None:
             try:
-                return facts_from_json(json.loads(gzip.decompress(cached.read_bytes())))
+                return facts_from_json(json.loads(gzip.decompress(cached)))
             except (OSError, ValueError, KeyError, TypeError, EOFError):
                 pass  # a damaged cache entry is rendered again
         data = self._render(page_path, marked_html)
-        if cached is not None:
-            assert self.cache_root is not None
-            ensure_cache_ignored(self.cache_root)
-            atomic_write(cached, gzip.compress(json.dumps(data, separators=(",", ":")).encode(), mtime=0))
+        if self.cache is not None:
+            self.cache.put(page_hash, gzip.compress(json.dumps(data, separators=(",", ":")).encode(), mtime=0))
         return facts_from_json(data)
 
     def browser(self) -> SampleBrowser:
@@ -187,9 +180,6 @@ class Renderer:
         if self._browser is None:
             self._browser = self._stack.enter_context(launch(self.viewport, self.show))
         return self._browser
-
-    def _cache_path(self, page_hash: str) -> Path | None:
-        return None if self.cache_root is None else render_cache_path(self.cache_root, self.viewport, page_hash)
 
     def _render(self, page_path: Path, marked_html: bytes) -> dict[str, Any]:
         from playwright.sync_api import Error as PlaywrightError

@@ -10,12 +10,12 @@ current bytes and by the original their extraction manifest remembers.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.samples import journal
+from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
+from corpus.store.digest import sha256_file
 from corpus.tree.sample import SAMPLES_DIR, Sample
 
 RECORD_NAME = "added.sha256"
@@ -23,14 +23,6 @@ RECORD_NAME = "added.sha256"
 
 def record_path(root: Path) -> Path:
     return root / SAMPLES_DIR / RECORD_NAME
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_record(root: Path) -> dict[str, str]:
@@ -60,7 +52,7 @@ def forget_record(root: Path, names: set[str]) -> None:
 def _save(root: Path, record: dict[str, str]) -> None:
     """Replace the record atomically, from a temporary file under `.git/`."""
     text = "".join(f"{digest}  {name}\n" for name, digest in sorted(record.items()))
-    atomic_write(record_path(root), text.encode("utf-8", "surrogateescape"), temp_dir=journal.work_dir(root))
+    atomic_write(record_path(root), text.encode("utf-8", "surrogateescape"), temp_dir=gitcli.work_dir(root))
 
 
 def known_pages(root: Path, samples: Iterable[Sample]) -> dict[str, Sample]:
@@ -74,7 +66,7 @@ def known_pages(root: Path, samples: Iterable[Sample]) -> dict[str, Sample]:
         if digest is not None:
             known[digest] = sample
             continue
-        known.setdefault(file_sha256(sample.path), sample)
+        known.setdefault(sha256_file(sample.path), sample)
         manifest = load_manifest(sample)
         if manifest is not None and manifest.layers:
             known.setdefault(manifest.layers[0].original_sha256, sample)

@@ -20,6 +20,7 @@ from pathlib import Path
 from corpus.errors import BadInput, CorpusError
 from corpus.samples import journal
 from corpus.starttags import StartTag, start_tags
+from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
 from corpus.tree.sample import Sample
 
@@ -172,5 +173,5 @@ def finish_labels(root: Path, entries: list[dict[str, str]]) -> int:
     landed = [e["page"] for e in entries
               if (root / e["page"]).is_file() and hashlib.sha256((root / e["page"]).read_bytes()).hexdigest() == e["sha256"]]
     if landed:
-        journal.run_git(root, "add", "--", *landed)
+        gitcli.run_gated(root, "add", "--", *landed)
     return len(landed)

@@ -22,12 +22,13 @@ from corpus.progress import progress
 from corpus.samples import journal
 from corpus.samples.fathomtree import reinline_page
 from corpus.samples.fingerprints import (
-    file_sha256,
     forget_record,
     record_path,
     write_record,
 )
+from corpus.store import gitcli
 from corpus.store.atomic import fsync_dir
+from corpus.store.digest import sha256_file
 from corpus.tree.sample import RESOURCES_DIR, Sample
 
 KIND = "add"
@@ -75,7 +76,7 @@ def land(root: Path, arrivals: list[Arrival], show_progress: bool = False, label
 def finish_landing(root: Path, arrivals: list[Arrival], show_progress: bool = False,
                    label: str = "adding pages") -> list[str]:
     """Bring in every arrival not yet in its set, then record and stage them all."""
-    stage_root = journal.work_dir(root) / STAGE_NAME
+    stage_root = gitcli.work_dir(root) / STAGE_NAME
     problems: list[str] = []
     landed: list[Arrival] = []
     with progress(label, len(arrivals), show=show_progress) as advance:
@@ -98,7 +99,7 @@ def finish_landing(root: Path, arrivals: list[Arrival], show_progress: bool = Fa
         paths.append(arrival.page)
         if dest.resources_dir.is_dir():
             paths.append(dest.resources_dir.relative_to(root).as_posix())
-    journal.run_git(root, "add", "--pathspec-from-file=-", "--pathspec-file-nul",
+    gitcli.run_gated(root, "add", "--pathspec-from-file=-", "--pathspec-file-nul",
                     stdin="\0".join(paths).encode("utf-8", "surrogateescape"))
     return problems
 
@@ -114,7 +115,7 @@ def _bring_in(arrival: Arrival, dest: Sample, staged: Sample, problems: list[str
         shutil.copyfile(source, staged.path)
     except OSError as e:
         return f"{source}: cannot be read any more ({e.strerror}); not added"
-    if file_sha256(staged.path) != arrival.sha256:
+    if sha256_file(staged.path) != arrival.sha256:
         return f"{source}: changed while it was being added; not added (add it again)"
     _bring_resources(source, staged, arrival.extract)
     if arrival.extract:
@@ -160,5 +161,5 @@ def undo_landing(root: Path, arrivals: list[Arrival]) -> None:
         dest.path.unlink(missing_ok=True)
         paths += [arrival.page, dest.resources_dir.relative_to(root).as_posix()]
     forget_record(root, {arrival.sample(root).name for arrival in arrivals})
-    journal.run_git(root, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--pathspec-from-file=-",
+    gitcli.run_gated(root, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--pathspec-from-file=-",
                     "--pathspec-file-nul", stdin="\0".join(paths).encode("utf-8", "surrogateescape"))

@@ -19,6 +19,7 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.progress import progress
 from corpus.samples import journal
+from corpus.store import gitcli
 from corpus.tree.sample import SAMPLES_DIR, Sample
 
 ZERO_SHA = "0" * 40
@@ -107,7 +108,7 @@ def finish_moves(root: Path, pairs: list[dict[str, str]], before_each: Callable[
 def _move_index_entries(root: Path, pairs: list[dict[str, str]]) -> None:
     """One `update-index --index-info`: entries at or under each source go to its target."""
     prefixes = {p["from"]: p["to"] for p in pairs}
-    listing = journal.run_git(root, "ls-files", "-s", "-z", "--", f"{SAMPLES_DIR}/")
+    listing = gitcli.run_gated(root, "ls-files", "-s", "-z", "--", f"{SAMPLES_DIR}/")
     lines: list[bytes] = []
     for record in listing.split(b"\0"):
         if not record:
@@ -121,7 +122,7 @@ def _move_index_entries(root: Path, pairs: list[dict[str, str]]) -> None:
         lines.append(f"0 {ZERO_SHA}\t".encode() + raw_path)
         lines.append(f"{mode} {sha} {stage}\t".encode() + target.encode("utf-8", "surrogateescape"))
     if lines:
-        journal.run_git(root, "update-index", "-z", "--index-info", stdin=b"\0".join(lines) + b"\0")
+        gitcli.run_gated(root, "update-index", "-z", "--index-info", stdin=b"\0".join(lines) + b"\0")
 
 
 def _target_of(path: str, prefixes: dict[str, str]) -> str | None:

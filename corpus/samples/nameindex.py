@@ -31,7 +31,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.extract.factcache import cache_path, open_cache
+from corpus.store.cachedb import cache_path, open_cache
 from corpus.tree.sample import SAMPLES_DIR, SETS, NamingRule, page_names
 
 # How far (ns) a folder's mtime must lie before the moment it was listed for the

@@ -13,8 +13,8 @@ from contextlib import closing
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.extract.factcache import cache_path, open_cache, rows_by_oid
 from corpus.samples.lfs import content_blobs
+from corpus.store.cachedb import cache_path, open_cache, rows_by_oid
 
 SCHEMA = ("CREATE TABLE IF NOT EXISTS lfs_pointers (oid TEXT PRIMARY KEY, pointer INTEGER)",)
 

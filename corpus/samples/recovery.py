@@ -16,6 +16,7 @@ from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.samples import journal, labeling, landing, moves
+from corpus.store import gitcli
 from corpus.store.lock import CorpusBusy, writer_lock
 
 
@@ -31,7 +32,7 @@ def recover(root: Path) -> str | None:
             plan = journal.read_plan(root)
             if plan is None:
                 return None
-            journal.clear_stale_index_lock(root)
+            gitcli.clear_stale_index_lock(root)
             message = _finish(root, plan)
             journal.close_plan(root)
             return message

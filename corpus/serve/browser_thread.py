@@ -19,16 +19,15 @@ from corpus.render.browser_thread import BrowserThread
 from corpus.render.facts import (
     MARK,
     Renderer,
-    ensure_cache_ignored,
     for_browser,
     mark_elements,
 )
-from corpus.store.atomic import atomic_write
+from corpus.store.filecache import FileCache
 from corpus.tree.sample import Sample
 from corpus.vectors.jsvectorize import JsPageVectorizer, JsRun
 
 T = TypeVar("T")
-CROPS_DIR = Path(".corpus-cache") / "viewer-crops"
+CROPS_KIND = "viewer-crops"  # in the file cache, per viewport
 CROP_PAD = 8  # px of context around the element
 
 
@@ -70,10 +69,11 @@ class ViewerBrowsers:
         """A PNG of one element of the sample as the vectorizer renders it (cached by page hash)."""
         html = sample.path.read_bytes()
         digest = hashlib.sha256(html).hexdigest()
-        size = f"{self.viewport.width}x{self.viewport.height}"
-        cached = self.root / CROPS_DIR / size / digest[:2] / f"{digest}-{element}.png"
-        if cached.is_file():
-            return cached.read_bytes()
+        cache = FileCache(self.root, f"{CROPS_KIND}/{self.viewport.width}x{self.viewport.height}", ".png")
+        key = f"{digest}-{element}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
 
         def take(browsers: Browsers) -> bytes:
             with browsers.renderer.browser().open(sample.path, html=for_browser(mark_elements(html))) as page:
@@ -87,8 +87,7 @@ class ViewerBrowsers:
         def take_and_keep(browsers: Browsers) -> bytes:
             png = take(browsers)
             if png:
-                ensure_cache_ignored(self.root)
-                atomic_write(cached, png)
+                cache.put(key, png)
             return png
 
         return self.run(take_and_keep)

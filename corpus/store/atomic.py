@@ -50,13 +50,3 @@ def atomic_write(path: Path, data: bytes, temp_dir: Path | None = None) -> None:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
-
-
-def create_new(path: Path, data: bytes) -> None:
-    """Create `path` atomically; fail with FileExistsError rather than overwrite."""
-    tmp = write_temp(path.parent, data)
-    try:
-        os.link(tmp, path)  # link(2) refuses an existing target, unlike rename(2)
-    finally:
-        tmp.unlink()
-    fsync_dir(path.parent)

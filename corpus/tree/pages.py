@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -45,10 +44,6 @@ def check_html(path: Path, data: bytes) -> None:
 def label_types(data: bytes) -> list[str]:
     """The `data-fathom` types labeled in a page, in document order."""
     return [m.group(1).decode("utf-8", "replace") for m in LABEL_ATTRIBUTE.finditer(data)]
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def check_page_file(path: Path) -> None:

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import BadInput, CorpusError
-from corpus.store.atomic import atomic_write
+from corpus.store.digest import sha256_file
+from corpus.store.filecache import FileCache
 
 JS_RULESET_NAME = "rulesets.js"
 JS_DIR = Path(__file__).parent / "js"
@@ -70,28 +71,30 @@ def node_path() -> str:
     return node
 
 
-def load_js_ruleset(path: Path, cache_dir: Path | None = None) -> JsRuleset:
+def load_js_ruleset(path: Path, cache_root: Path | None = None) -> JsRuleset:
     """Bundle `path` and read its trainees; CorpusError naming the file on any failure.
 
-    With `cache_dir`, a bundle is kept there and used again while every file that
-    went into it (the ruleset, its imports, fathom-web, the harness) is unchanged.
+    With `cache_root`, the bundle is kept in its file cache (`.corpus-cache/js/`, by the
+    ruleset's absolute path) and used again while every file that went into it (the
+    ruleset, its imports, fathom-web, the harness) is unchanged.
     """
     path = Path(path)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = sha256_file(path)
     except FileNotFoundError:
         raise CorpusError(f"{path}: no ruleset file (`corpus init --js` scaffolds an example {JS_RULESET_NAME})") from None
     except OSError as e:
         raise CorpusError(f"{path}: cannot read the ruleset: {e.strerror}") from None
     if not (JS_DIR / "node_modules" / "fathom-web").is_dir() or not (JS_DIR / "node_modules" / "esbuild").is_dir():
         raise CorpusError(f"fathom-web is not installed for JavaScript rulesets: {SETUP_HINT}")
-    cached = None if cache_dir is None else cache_dir / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]}.json"
-    answer = _from_cache(cached)
+    cache = None if cache_root is None else FileCache(cache_root, "js", ".json")
+    key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+    answer = None if cache is None else _from_cache(cache.get(key))
     if answer is None:
         answer = _bundle(path)
-        if cached is not None:
-            answer["inputHashes"] = {p: _file_hash(Path(p)) for p in answer["inputs"]}
-            atomic_write(cached, json.dumps(answer).encode())
+        if cache is not None:
+            answer["inputHashes"] = {p: _input_hash(Path(p)) for p in answer["inputs"]}
+            cache.put(key, json.dumps(answer).encode())
     trainees = {
         name: JsTrainee(
             name,
@@ -105,20 +108,21 @@ def load_js_ruleset(path: Path, cache_dir: Path | None = None) -> JsRuleset:
     return JsRuleset(path, digest, answer["code"], trainees)
 
 
-def _file_hash(path: Path) -> str | None:
+def _input_hash(path: Path) -> str | None:
+    """The sha256 of a file that went into a bundle; None where it is gone."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256_file(path)
     except OSError:
         return None
 
 
-def _from_cache(cached: Path | None) -> dict[str, Any] | None:
+def _from_cache(cached: bytes | None) -> dict[str, Any] | None:
     """A cached bundle whose every input file still has the bytes it was made from."""
-    if cached is None or not cached.is_file():
+    if cached is None:
         return None
     try:
-        answer = json.loads(cached.read_bytes())
-        fresh = all(_file_hash(Path(p)) == h for p, h in answer["inputHashes"].items())
+        answer = json.loads(cached)
+        fresh = all(_input_hash(Path(p)) == h for p, h in answer["inputHashes"].items())
     except (OSError, ValueError, KeyError, AttributeError):
         return None  # a damaged entry is made again
     return answer if fresh else None

@@ -12,7 +12,6 @@ always write version 2, keyed by path relative to the set folder.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,14 +52,6 @@ class VectorFile:
     # else a JavaScript ruleset's vectors depend on (its imported files, fathom-web,
     # trainee, viewport, emulation), since rulesetHash covers rulesets.js alone.
     inputs_hash: str | None = None
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def load_vectors(path: Path) -> VectorFile:

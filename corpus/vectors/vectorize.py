@@ -26,7 +26,6 @@ from typing import Any
 
 from corpus.errors import BadInput, CorpusError
 from corpus.extract.factcache import page_facts
-from corpus.render.facts import CACHE_DIR, ensure_cache_ignored
 from corpus.tree.rubric import load_rubric
 from corpus.tree.sample import SAMPLES_DIR, SETS, set_samples
 from corpus.vectors.jsruleset import JS_RULESET_NAME, is_js_ruleset, load_js_ruleset
@@ -71,8 +70,7 @@ def prepare_ruleset(
     if not is_js_ruleset(path):
         ruleset = load_ruleset(path)
         return PreparedRuleset(ruleset.hash, ruleset.get(trainee).feature_names, rubric_viewport)
-    ensure_cache_ignored(root)
-    js = load_js_ruleset(path, root / CACHE_DIR / "js")
+    js = load_js_ruleset(path, cache_root=root)
     spec = js.get(trainee)
     viewport = spec.viewport or rubric_viewport
     run = JsRun(js.code, trainee, viewport, firefox, delay)

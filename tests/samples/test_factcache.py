@@ -7,7 +7,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from corpus.extract.factcache import CACHE_NAME, blob_id, compute_facts, page_facts
+from corpus.extract.factcache import blob_id, compute_facts, page_facts
+from corpus.store.cachedb import CACHE_NAME
 
 
 def page(label: str | None, extra: bytes = b"") -> bytes:
@@ -65,6 +66,20 @@ def test_a_damaged_cache_is_rebuilt(corpus_root: Path, commit) -> None:
     assert rows(corpus_root) == 1
 
 
+def test_opening_the_cache_migrates_nothing(corpus_root: Path, commit) -> None:
+    """Opening only creates what is missing: no table of the database is dropped or
+    rewritten on each open (a changed meaning is a new FACTS_VERSION in the rows)."""
+    (corpus_root / "samples" / "training" / "1.html").write_bytes(page("a"))
+    commit(corpus_root, "page")
+    (corpus_root / ".git" / CACHE_NAME).parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(corpus_root / ".git" / CACHE_NAME) as db:
+        db.execute("CREATE TABLE facts (oid TEXT)")  # the first version's table
+    assert_fresh(corpus_root)
+    with sqlite3.connect(corpus_root / ".git" / CACHE_NAME) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"facts", "page_facts"} <= tables
+
+
 def test_a_cache_that_cannot_be_opened_leaves_every_command_working(corpus_root: Path, corpus_cli, commit) -> None:
     # Where the caches can't be files (here: their names are taken by folders; in
     # life: a read-only clone), commands answer from memory instead of failing.
@@ -119,7 +134,7 @@ def test_a_corpus_in_a_subfolder_of_a_repository(tmp_path: Path, git) -> None:
 def test_few_pages_by_id_and_many_by_scan_give_the_same_facts(corpus_root: Path, commit, monkeypatch) -> None:
     """The cache keeps every older version of every page; both ways of reading it pick
     exactly the blobs asked for."""
-    from corpus.extract import factcache
+    from corpus.store import cachedb
 
     training = corpus_root / "samples" / "training"
     for n in range(1, 8):
@@ -129,12 +144,12 @@ def test_few_pages_by_id_and_many_by_scan_give_the_same_facts(corpus_root: Path,
     for n in range(1, 4):  # new versions: the old rows stay in the table
         (training / f"{n}.html").write_bytes(page(f"edited{n}"))
     by_id = page_facts(corpus_root, pages_on_disk(corpus_root))
-    monkeypatch.setattr(factcache, "LOOKUP_MAX", 0)
+    monkeypatch.setattr(cachedb, "LOOKUP_MAX", 0)
     by_scan = page_facts(corpus_root, pages_on_disk(corpus_root))
     assert by_id == by_scan == {p: compute_facts((corpus_root / p).read_bytes()) for p in pages_on_disk(corpus_root)}
     assert rows(corpus_root) == 10
     few = ["samples/training/5.html"]
-    monkeypatch.setattr(factcache, "BATCH", 2)  # lookups in several batches
-    monkeypatch.setattr(factcache, "LOOKUP_MAX", 100)
+    monkeypatch.setattr(cachedb, "BATCH", 2)  # lookups in several batches
+    monkeypatch.setattr(cachedb, "LOOKUP_MAX", 100)
     assert page_facts(corpus_root, pages_on_disk(corpus_root)) == by_id
     assert page_facts(corpus_root, few) == {few[0]: by_id[few[0]]}

@@ -10,6 +10,7 @@ import pytest
 from corpus.errors import CorpusError
 from corpus.samples import journal
 from corpus.samples.moves import Move, path_pairs
+from corpus.store import gitcli
 from corpus.store.lock import writer_lock
 from corpus.tree.sample import Sample, all_samples
 from tests.extract.pages import rich_page
@@ -54,9 +55,9 @@ def test_an_index_lock_of_a_dead_git_of_ours_is_removed_and_no_other(corpus_root
     lock = root / ".git" / "index.lock"
     lock.write_text("")
     with pytest.raises(CorpusError, match="another git process is using this repository"):
-        journal.clear_stale_index_lock(root, wait_seconds=0.2)  # not ours: never touched
+        gitcli.clear_stale_index_lock(root, wait_seconds=0.2)  # not ours: never touched
     assert lock.exists()
-    (root / ".git" / journal.GIT_PID_NAME).write_text(str(dead_pid()))
+    (root / ".git" / gitcli.GIT_PID_NAME).write_text(str(dead_pid()))
     journal.write_plan(root, journal.Plan("move", [], pid=dead_pid()))
     status = corpus_cli("status", cwd=root)
     assert status.returncode == 0, status.stderr

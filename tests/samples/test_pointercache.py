@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from corpus.extract.factcache import CACHE_NAME
 from corpus.samples.lfs import content_blobs, staged_blobs
 from corpus.samples.pointercache import content_blobs_remembered
+from corpus.store.cachedb import CACHE_NAME
 
 RESOURCES = ["samples/training/resources/"]
 

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.ruleset import ruleset_hash
-from corpus.vectors.vectorfile import load_vectors, sha256_file
+from corpus.store.digest import sha256_file
+from corpus.vectors.vectorfile import load_vectors
 from corpus.vectors.vectorize import update_vectors, vectorize_set
 from corpus.vectors.workers import LocalRunner
 
