@@ -21,6 +21,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from corpus.parallel import usable_cpus
+
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -106,7 +108,7 @@ def main() -> None:
         if result.returncode != 0:
             sys.exit(f"corpus check found problems in the generated corpus:\n{result.stdout[:2000]}{result.stderr}")
         print(f"corpus check: {opts.pages} pages of {opts.kb} KB in {seconds:.2f} s = {opts.pages / seconds:.0f} pages/s"
-              f" ({os.cpu_count()} cores)")
+              f" ({usable_cpus()} cores)")
         print(f"anchor (lxml parse of every page, one process): {anchor:.2f} s = {opts.pages / anchor:.0f} pages/s")
         print(f"ratio check / anchor: {seconds / anchor:.2f}")
 

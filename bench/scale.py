@@ -28,7 +28,6 @@ them once and reuses them). Runs with its own HOME and git config.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -39,6 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check import VENV_BIN, isolate, timed, touch_one  # noqa: E402  (bench/check.py)
+
+from corpus.parallel import usable_cpus  # noqa: E402
 
 RULESET = '''
 from corpus.ruleset import Ruleset, linear_scale
@@ -113,7 +114,7 @@ def throughput(tmp: Path, pages: int) -> None:
                       silence_logs=40) as cluster:
         rate(runner=ClusterRunner(cluster.scheduler_address))  # warm up: workers start their browsers
         dask = rate(runner=ClusterRunner(cluster.scheduler_address))
-    print(f"vectorize {pages} rendered pages ({os.cpu_count()} cores): 1 local worker {one:.1f} pages/s (anchor); "
+    print(f"vectorize {pages} rendered pages ({usable_cpus()} cores): 1 local worker {one:.1f} pages/s (anchor); "
           f"2 local workers {two:.1f} pages/s (x{two / one:.2f}); 2-worker LocalCluster {dask:.1f} pages/s "
           f"(x{dask / one:.2f})", flush=True)
 

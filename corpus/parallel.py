@@ -33,10 +33,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
@@ -185,7 +186,8 @@ class _Pool:
                 return
             index = self.retry.popleft()
             worker.running.append(index)
-            worker.tasks.put((index, self.items[index]))
+            with _ctrl_c_held_back():
+                worker.tasks.put((index, self.items[index]))
 
     def _receive(self) -> None:
         """Wait for a result or a worker's death, and file it."""
@@ -223,8 +225,9 @@ class _Pool:
     def close(self, grace: float) -> None:
         """Workers stop taking items, finish the one they are on, and are gone within `grace` seconds."""
         self.stop.set()
-        for worker in self.workers:
-            worker.tasks.put(None)
+        with _ctrl_c_held_back():
+            for worker in self.workers:
+                worker.tasks.put(None)
         deadline = time.monotonic() + grace
         for worker in self.workers:
             worker.process.join(max(0.0, deadline - time.monotonic()))
@@ -236,8 +239,31 @@ class _Pool:
 
 def _discard(worker: _Worker) -> None:
     worker.tasks.cancel_join_thread()  # what a dead worker never read must not hold up our exit
-    worker.tasks.close()
+    with _ctrl_c_held_back():
+        worker.tasks.close()
     worker.results.close()
+
+
+@contextmanager
+def _ctrl_c_held_back() -> Iterator[None]:
+    """Ctrl-C waits until the block is done, then acts as it would have.
+
+    A queue's put and close take a lock that a KeyboardInterrupt raised inside them
+    leaves taken, and the next put (the one that tells the workers to stop) would
+    then wait forever. Signals reach Python's main thread only, so elsewhere there
+    is nothing to hold back.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            signal.raise_signal(signal.SIGINT)
 
 
 def _exit_status(code: int | None) -> str:

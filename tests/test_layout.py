@@ -147,3 +147,43 @@ def test_one_meaning_per_class_name():
                 defined.setdefault(node.name, []).append(name)
     duplicates = {cls: modules for cls, modules in defined.items() if len(modules) > 1}
     assert duplicates == {}
+
+
+# The floors of the house: a module imports only from its own floor and those below.
+# A tie that runs up marks a piece on the wrong floor (see README, Layout).
+FLOORS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (8, ("corpus.cli", "corpus.__main__", "hooks")),
+    (7, ("corpus.serve",)),
+    (6, ("trainer",)),
+    (5, ("corpus.samples", "corpus.check", "corpus.cluster")),
+    (4, ("corpus.vectors", "corpus.ruleset", "corpus.templates")),
+    (3, ("corpus.render",)),
+    (2, ("corpus.extract",)),
+    (1, ("corpus.tree",)),
+    (0, ("corpus.store", "corpus.errors", "corpus.progress", "corpus.textformats", "corpus.findings",
+         "corpus.starttags", "corpus.parallel", "corpus")),
+)
+
+
+def floor_of(module: str) -> int:
+    for floor, prefixes in FLOORS:
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return floor
+    raise AssertionError(f"{module}: on no floor (add its package to FLOORS)")
+
+
+def test_the_floor_finder_sees_a_tie_that_runs_up():
+    assert floor_of("corpus.vectors.vectorize") > floor_of("corpus.tree.sample") > floor_of("corpus.store.atomic")
+    assert floor_of("corpus.cli.train") > floor_of("trainer.train") > floor_of("corpus.cluster.choice")
+
+
+def test_no_module_imports_from_a_floor_above_its_own():
+    modules = project_modules()
+    known = set(modules)
+    upward = sorted(
+        f"{name} ({floor_of(name)}) -> {target} ({floor_of(target)})"
+        for name, path in modules.items()
+        for target in imported_modules(path, name, known)
+        if target != "corpus" and floor_of(target) > floor_of(name)
+    )
+    assert upward == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 
 from corpus.cli.common import SetOrPath, corpus_root, echo_json, reports_errors
 from corpus.errors import BadInput
+from corpus.parallel import usable_cpus
 from corpus.progress import progress
 
 
@@ -20,7 +20,7 @@ from corpus.progress import progress
               help="Outside a corpus: first copy each page into a new `originals` folder in IN_DIRECTORY "
                    "[default: yes, as fathom label]. In a corpus git keeps the originals, so only "
                    "--no-preserve-originals applies there.")
-@click.option("--number-of-workers", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+@click.option("--number-of-workers", type=click.IntRange(min=1), default=usable_cpus(),
               show_default="the number of logical cores", help="Pages rewritten at once.")
 @click.option("--json", "as_json", is_flag=True, help="Print [{page, changed, previous}] as JSON.")
 @reports_errors

@@ -16,9 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.render.browser import Viewport
-from corpus.render.facts import render_cache_path
-from corpus.store.atomic import atomic_write
-from corpus.store.filecache import ensure_cache_ignored
+from corpus.render.facts import render_cache
 from corpus.vectors.workers import RunConfig
 
 
@@ -31,10 +29,7 @@ def read_facts(cache_root: Path | None, config: RunConfig, page_hash: str) -> by
     """The cache entry of a page (gzipped JSON, as the renderer wrote it), if there is one."""
     if cache_root is None or config.js is not None:
         return None
-    try:
-        return render_cache_path(cache_root, Viewport(*config.viewport), page_hash).read_bytes()
-    except OSError:
-        return None
+    return render_cache(cache_root, Viewport(*config.viewport)).get(page_hash)
 
 
 def write_facts(cache_root: Path | None, config: RunConfig, page_hash: str, data: bytes) -> None:
@@ -42,7 +37,6 @@ def write_facts(cache_root: Path | None, config: RunConfig, page_hash: str, data
     again and overwritten by the renderer itself)."""
     if cache_root is None or config.js is not None:
         return
-    path = render_cache_path(cache_root, Viewport(*config.viewport), page_hash)
-    if not path.exists():
-        ensure_cache_ignored(cache_root)
-        atomic_write(path, data)
+    cache = render_cache(cache_root, Viewport(*config.viewport))
+    if not cache.path(page_hash).exists():
+        cache.put(page_hash, data)

@@ -132,11 +132,6 @@ def render_cache(cache_root: Path, viewport: Viewport) -> FileCache:
     return FileCache(cache_root, f"render/v{RENDER_FORMAT}-{viewport.width}x{viewport.height}", ".json.gz")
 
 
-def render_cache_path(cache_root: Path, viewport: Viewport, page_hash: str) -> Path:
-    """The file of one page's rendered facts in `render_cache`."""
-    return render_cache(cache_root, viewport).path(page_hash)
-
-
 class Renderer:
     """Rendered facts for pages: from the cache, else from one lazily started Chromium.
 

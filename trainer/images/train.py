@@ -7,7 +7,6 @@ augmentation; the augmentation does not depend on the number of loader workers).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ import torch
 from torch import nn
 
 from corpus.errors import BadInput
+from corpus.parallel import usable_cpus
 from trainer.images.dataset import EpochShuffle, ImageDataset, Preprocessing
 from trainer.images.metrics import Report, report
 from trainer.images.model import ButtonNet
@@ -30,7 +30,7 @@ from trainer.images.split import (
 
 def default_workers() -> int:
     """Loader processes: leave one core to the model, use at most four."""
-    return min(4, max(1, (os.cpu_count() or 1) - 1))
+    return min(4, max(1, usable_cpus() - 1))
 
 
 def default_device() -> str:
