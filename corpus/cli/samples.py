@@ -216,16 +216,27 @@ def _print_unsaved(unsaved) -> None:
         click.echo(f"LFS objects: all pushed to {unsaved.remote}")
 
 
-def _print_moves(plan, as_json: bool, dry_run: bool) -> None:
+HELD_NOTES = 10  # groups named one per line; --json lists them all
+
+
+def _print_moves(plan, from_set: str, as_json: bool, dry_run: bool) -> None:
     if as_json:
         echo_json({"dry_run": dry_run, "misfits": plan.misfits, "moves": [
-            {"from": m.sample.relpath, "to": m.destination.relpath} for m in plan.moves]})
+            {"from": m.sample.relpath, "to": m.destination.relpath} for m in plan.moves],
+            "held": [{"group": h.group, "pages": h.pages, "sets": list(h.sets)} for h in plan.held]})
         return
     verb = "would move" if dry_run else "moved"
     for m in plan.moves:
         click.echo(f"{verb} {m.sample.relpath} -> {m.destination.relpath}")
     for line in plan.misfits:
         click.echo(f"note: {line}", err=True)
+    for held in plan.held[:HELD_NOTES]:
+        click.echo(f"note: {held.note(from_set)}", err=True)
+    if len(plan.held) > HELD_NOTES:
+        click.echo(f"note: and {len(plan.held) - HELD_NOTES} more groups with pages in other sets (--json lists them)",
+                   err=True)
+    if plan.held:
+        click.echo("note: groups spread over several sets leak between them: `corpus check` reports them", err=True)
     click.echo(f"{len(plan.moves)} samples {verb}", err=True)
 
 
@@ -235,7 +246,7 @@ def move_options(command):
         click.option("--seed", type=int, default=0, show_default=True,
                      help="Seed: the same seed and samples give the same moves."),
         click.option("--stratify-by", multiple=True, metavar="GROUP",
-                     help="A group of the naming rule to keep proportional (repeatable). Default: the rubric's."),
+                     help="A group of the naming rule to keep proportional (repeatable). Default: the rubric's naming.stratify."),
         click.option("--group-by", metavar="GROUP",
                      help="A group of the naming rule whose pages stay in one set. Default: the rubric's naming.group."),
         click.option("--dry-run", is_flag=True, help="Print what would move; move nothing."),
@@ -243,10 +254,6 @@ def move_options(command):
     ]):
         command = option(command)
     return command
-
-
-def _groups(rubric, stratify_by: tuple[str, ...]) -> tuple[str, ...]:
-    return stratify_by or rubric.stratify
 
 
 @click.command()
@@ -260,16 +267,16 @@ def pick(ctx: click.Context, from_set: str, to_set: str, count: int, seed: int, 
          group_by: str | None, dry_run: bool, as_json: bool) -> None:
     """Move N samples from set FROM to set TO (names like `unused` or folders like
     `samples/unused`), at random but reproducibly, keeping the share of negative
-    pages (and of each --stratify-by group) as in FROM and each group whole."""
+    pages (and of each stratum) as in FROM and each group whole. Groups with pages
+    in another of training, validation and testing stay where they are (noted)."""
     from corpus.samples.pick import apply_moves, plan_pick
 
     root = corpus_root(ctx)
-    rubric = load_rubric(root)
     with writer_lock(root):
-        plan = plan_pick(root, rubric, from_set, to_set, count, seed, _groups(rubric, stratify_by), group_by)
+        plan = plan_pick(root, load_rubric(root), from_set, to_set, count, seed, stratify_by or None, group_by)
         if not dry_run:
             apply_moves(root, plan.moves, show_progress=not as_json)
-    _print_moves(plan, as_json, dry_run)
+    _print_moves(plan, from_set, as_json, dry_run)
 
 
 @click.command()
@@ -280,13 +287,13 @@ def pick(ctx: click.Context, from_set: str, to_set: str, count: int, seed: int, 
 def split(ctx: click.Context, ratios: str, seed: int, stratify_by: tuple[str, ...], group_by: str | None,
           dry_run: bool, as_json: bool) -> None:
     """Move every sample of unused into training, validation and testing by --ratios,
-    stratified by positive/negative (and each --stratify-by group), each group whole."""
+    stratified by positive/negative (and each stratum), each group whole. A group
+    with pages in one of those sets already joins them."""
     from corpus.samples.pick import apply_moves, parse_ratios, plan_split
 
     root = corpus_root(ctx)
-    rubric = load_rubric(root)
     with writer_lock(root):
-        plan = plan_split(root, rubric, parse_ratios(ratios), seed, _groups(rubric, stratify_by), group_by)
+        plan = plan_split(root, load_rubric(root), parse_ratios(ratios), seed, stratify_by or None, group_by)
         if not dry_run:
             apply_moves(root, plan.moves, show_progress=not as_json)
-    _print_moves(plan, as_json, dry_run)
+    _print_moves(plan, "unused", as_json, dry_run)
