@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,9 @@ LFS_ATTRIBUTE_LINE = "samples/**/resources/** filter=lfs diff=lfs merge=lfs -tex
 # independent, so git's union merge joins them instead of stopping on a conflict.
 RECORD_ATTRIBUTE_LINE = "samples/added.sha256 merge=union"
 ATTRIBUTE_LINES = (LFS_ATTRIBUTE_LINE, RECORD_ATTRIBUTE_LINE)
+# What corpus writes that is no sample: `train`'s TensorBoard logs (runs/, under the
+# folder it runs in) and the file cache (which also ignores itself from inside).
+IGNORE_LINES = ("runs/", ".corpus-cache/")
 
 # (template name, path in the corpus): written only where the corpus has no such file.
 SCAFFOLD = (
@@ -61,21 +65,32 @@ def init_corpus(directory: Path, js: bool = False) -> InitReport:
             report.created.append(relpath)
     if ensure_attributes(root):
         report.created.append(".gitattributes (LFS rule for resources, union merge for samples/added.sha256)")
+    if ensure_ignores(root):
+        report.created.append(".gitignore (runs/ of train's TensorBoard logs, .corpus-cache/)")
     install_hooks(root)
     if migrate_config(root):
         report.created.append(".pre-commit-config.yaml (hooks now run corpus through the clone's launcher)")
     # Stage the scaffold so the first commit carries it; staging never touches samples.
-    gitcli.run(root, "add", "--", ".gitattributes", *(relpath for _, relpath in scaffold),
+    gitcli.run(root, "add", "--", ".gitattributes", ".gitignore", *(relpath for _, relpath in scaffold),
                 *(f"{SAMPLES_DIR}/{s}/.gitkeep" for s in SETS))
     return report
 
 
 def ensure_attributes(root: Path) -> bool:
     """Add the corpus's lines to .gitattributes where missing, keeping the user's; True if any was added."""
-    path = root / ".gitattributes"
+    return _append_missing(root / ".gitattributes", ATTRIBUTE_LINES, lambda line: tuple(line.split()))
+
+
+def ensure_ignores(root: Path) -> bool:
+    """Add `runs/` and `.corpus-cache/` to .gitignore where missing (`/runs`, `runs` count), keeping the user's."""
+    return _append_missing(root / ".gitignore", IGNORE_LINES, lambda line: line.strip().strip("/"))
+
+
+def _append_missing(path: Path, lines: tuple[str, ...], key: Callable[[str], object]) -> bool:
+    """Append those of `lines` whose key no line of `path` has; True if any was appended."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    present = {tuple(line.split()) for line in text.splitlines()}
-    missing = [line for line in ATTRIBUTE_LINES if tuple(line.split()) not in present]
+    present = {key(line) for line in text.splitlines()}
+    missing = [line for line in lines if key(line) not in present]
     if not missing:
         return False
     if text and not text.endswith("\n"):
