@@ -16,19 +16,21 @@ from corpus.tree.rubric import load_rubric
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--js", is_flag=True,
               help="Scaffold a Fathom rulesets.js (JavaScript, as FathomFox runs it) instead of rulesets.py.")
+@click.option("--types", metavar="A,B", help="Your label types: the rubric and ruleset are scaffolded for these "
+              "(default: one example type, new-password).")
 @click.option("--json", "as_json", is_flag=True, help="Print {root, created} as JSON.")
 @click.pass_context
 @reports_errors
-def init(ctx: click.Context, directory: Path | None, js: bool, as_json: bool) -> None:
+def init(ctx: click.Context, directory: Path | None, js: bool, types: str | None, as_json: bool) -> None:
     """Make DIR (default: here) a corpus repository, or repair one.
 
     Creates the samples/ sets and rubric, an example ruleset, the Git LFS rule for
-    resources, and the hooks (Git LFS's first, then pre-commit's). Never touches a
-    sample.
+    resources, a .gitignore, and the hooks (Git LFS's first, then pre-commit's).
+    Never touches a sample, nor a rubric or ruleset already there.
     """
-    from corpus.samples.init import init_corpus
+    from corpus.samples.init import init_corpus, parse_types
 
-    report = init_corpus(directory or Path.cwd(), js=js)
+    report = init_corpus(directory or Path.cwd(), js=js, types=parse_types(types) if types is not None else ())
     if as_json:
         echo_json({"root": str(report.root), "created": report.created})
         return
@@ -86,10 +88,12 @@ def add(ctx: click.Context, paths: tuple[Path, ...], negative: bool | None, to_s
 @click.option("--to", "to_set", type=SetName(), help="Put every page in this set (a name or its folder). Default: keep each page's set.")
 @click.option("--extract/--no-extract", default=True, show_default=True,
               help="Move inline data: URLs into LFS-tracked resources.")
+@click.option("--adopt-types", is_flag=True, help="While the rubric lists the scaffold's example type: make the "
+              "data-fathom values found in the pages its types.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 @reports_errors
-def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, as_json: bool) -> None:
+def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, adopt_types: bool, as_json: bool) -> None:
     """Bring an existing Fathom corpus in, in one go: SRC is a samples tree
     (unused/ training/ validation/ testing/, any subset) or a folder of pages.
 
@@ -97,12 +101,15 @@ def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, as
     files and end in this corpus's layout; originals/ folders are skipped. Names
     breaking the naming rule are imported and reported (exit 1). Pages already in
     the corpus are skipped, so re-running an interrupted import completes it.
+    While the rubric lists init's example type, the pages' own label types are
+    offered as its types (--adopt-types writes them).
     """
     from corpus.samples.importing import import_corpus
 
     root = corpus_root(ctx)
     with writer_lock(root):
         result = import_corpus(root, load_rubric(root), src, to_set, extract, show_progress=not as_json)
+        _offer_types(root, adopt_types)
     if as_json:
         echo_json({"imported": [a.page for a in result.imported], "per_set": result.per_set(),
                    "skipped": result.skipped, "reported": result.reported, "problems": result.problems})
@@ -113,6 +120,15 @@ def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, as
         click.echo(f"imported {len(result.imported)} pages ({sets})")
     if result.reported or result.problems:
         sys.exit(1)
+
+
+def _offer_types(root: Path, adopt: bool) -> None:
+    """Offer the pages' label values as the rubric's types while it has the scaffold's (notes on stderr)."""
+    from corpus.samples.labeltypes import offer_types
+
+    offer = offer_types(root, load_rubric(root), adopt)
+    for line in offer.lines() if offer else []:
+        click.echo(line, err=True)
 
 
 @click.command(name="list")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import yaml
+
+from corpus.errors import BadInput
 from corpus.samples.hookwiring import install_hooks, migrate_config
 from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
@@ -29,6 +34,12 @@ SCAFFOLD = (
 )
 # `init --js`: a Fathom rulesets.js instead of rulesets.py.
 JS_SCAFFOLD = (*SCAFFOLD[:2], ("rulesets.js", "rulesets.js"))
+# `init --types`: these templates, their list of one example type replaced by the given
+# types (a JSON list of strings is a Python and a JavaScript list alike).
+TYPED_RULESETS = {"rulesets.py": ("rulesets-types.py", "TYPES = {}"),
+                  "rulesets.js": ("rulesets-types.js", "const TYPES = {};")}
+EXAMPLE_TYPES = '["type-a"]'
+TYPE_NAME = re.compile(r"[^\s\"'<>&=,]+")  # a data-fathom value that needs no quoting anywhere
 
 
 @dataclass
@@ -41,8 +52,46 @@ def template_text(name: str) -> str:
     return resources.files("corpus.templates").joinpath(name).read_text(encoding="utf-8")
 
 
-def init_corpus(directory: Path, js: bool = False) -> InitReport:
-    """Make or repair a corpus; `js` scaffolds a JavaScript rulesets.js, not rulesets.py."""
+def parse_types(text: str) -> tuple[str, ...]:
+    """`--types a,b`: label type names, each once."""
+    types = tuple(t.strip() for t in text.split(",") if t.strip())
+    bad = [t for t in types if not TYPE_NAME.fullmatch(t)]
+    if not types or bad or len(set(types)) != len(types):
+        raise BadInput(f"--types {text}: expected distinct type names separated by commas, like login,signup")
+    return types
+
+
+def rubric_with_types(rubric_text: str, types: Sequence[str]) -> str | None:
+    """The scaffold-shaped rubric with `types` instead of its types (None if it has no `types:` block).
+
+    The front matter's block becomes one entry per type, to describe; the prose
+    section of the scaffold's example type, if present, becomes one per type.
+    """
+    entries = {t: {"description": f"What a {t} is, and what looks like one but is not."} for t in types}
+    block = yaml.safe_dump({"types": entries}, sort_keys=False, width=1000)
+    text, found = re.subn(r"^types:\n(?:  .*\n)+", lambda _: block, rubric_text, count=1, flags=re.M)
+    if not found:
+        return None
+    sections = "".join(f"## {t}\n\n- Label each element that is a {t}: say here what counts and what does not.\n\n"
+                       for t in types)
+    return re.sub(r"^## new-password\n.*?(?=^Whenever)", lambda _: sections, text, count=1, flags=re.M | re.S)
+
+
+def _scaffold_text(template: str, types: Sequence[str]) -> str:
+    """A template's text; with `types`, the rubric and ruleset for those types."""
+    if not types:
+        return template_text(template)
+    if template == "rubric.md":
+        return rubric_with_types(template_text(template), types) or template_text(template)
+    if template in TYPED_RULESETS:
+        typed, line = TYPED_RULESETS[template]
+        return template_text(typed).replace(line.format(EXAMPLE_TYPES), line.format(json.dumps(list(types))))
+    return template_text(template)
+
+
+def init_corpus(directory: Path, js: bool = False, types: Sequence[str] = ()) -> InitReport:
+    """Make or repair a corpus; `js` scaffolds a JavaScript rulesets.js, not rulesets.py;
+    `types` makes the scaffolded rubric and ruleset about those label types, not the example."""
     gitcli.require_tools()
     scaffold = JS_SCAFFOLD if js else SCAFFOLD
     directory.mkdir(parents=True, exist_ok=True)
@@ -61,7 +110,7 @@ def init_corpus(directory: Path, js: bool = False) -> InitReport:
     for template, relpath in scaffold:
         target = root / relpath
         if not target.exists():
-            atomic_write(target, template_text(template).encode())
+            atomic_write(target, _scaffold_text(template, types).encode())
             report.created.append(relpath)
     if ensure_attributes(root):
         report.created.append(".gitattributes (LFS rule for resources, union merge for samples/added.sha256)")
