@@ -16,14 +16,19 @@ samples. corpus replaces each of its parts; no browser add-on is needed:
   Label elements            Add data-fathom="TYPE" to the element in the saved page
                             (any editor); `corpus label DIR TYPE` labels whole pages.
                             `corpus check` finds typos and misplaced labels.
-  Look at a sample          `corpus serve -d samples/training`, then open
-                            http://127.0.0.1:8000/<page> in any browser.
+  Look at a sample          `corpus serve` in the corpus, then open the URL it prints:
+                            every sample per set, each as the vectorizer sees it with
+                            its targets and the model's candidates outlined; click an
+                            element to label it.
   Vectorizer                `corpus vectorize SET --trainee TYPE` (headless Chromium,
                             incremental; the vector files FathomFox wrote).
-  Evaluator                 `corpus test SET MODEL -v`: each target and error per page.
+  Evaluator                 `corpus serve` too: each page's mistakes (missed targets,
+                            wrong picks) with the rules behind each score, and a
+                            gallery of them; `corpus test SET MODEL -v` in a terminal.
   Corpus Collector          `corpus add` on a folder of saved pages.
 
 The ruleset that `fathom fox -r` loaded is given to `corpus vectorize --ruleset`.
+(`corpus serve -d DIR` only serves DIR's files, as `fathom serve` did.)
 """
 
 

@@ -16,19 +16,21 @@ from corpus.tree.rubric import load_rubric
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--js", is_flag=True,
               help="Scaffold a Fathom rulesets.js (JavaScript, as FathomFox runs it) instead of rulesets.py.")
+@click.option("--types", metavar="A,B", help="Your label types: the rubric and ruleset are scaffolded for these "
+              "(default: one example type, new-password).")
 @click.option("--json", "as_json", is_flag=True, help="Print {root, created} as JSON.")
 @click.pass_context
 @reports_errors
-def init(ctx: click.Context, directory: Path | None, js: bool, as_json: bool) -> None:
+def init(ctx: click.Context, directory: Path | None, js: bool, types: str | None, as_json: bool) -> None:
     """Make DIR (default: here) a corpus repository, or repair one.
 
     Creates the samples/ sets and rubric, an example ruleset, the Git LFS rule for
-    resources, and the hooks (Git LFS's first, then pre-commit's). Never touches a
-    sample.
+    resources, a .gitignore, and the hooks (Git LFS's first, then pre-commit's).
+    Never touches a sample, nor a rubric or ruleset already there.
     """
-    from corpus.samples.init import init_corpus
+    from corpus.samples.init import init_corpus, parse_types
 
-    report = init_corpus(directory or Path.cwd(), js=js)
+    report = init_corpus(directory or Path.cwd(), js=js, types=parse_types(types) if types is not None else ())
     if as_json:
         echo_json({"root": str(report.root), "created": report.created})
         return
@@ -86,10 +88,12 @@ def add(ctx: click.Context, paths: tuple[Path, ...], negative: bool | None, to_s
 @click.option("--to", "to_set", type=SetName(), help="Put every page in this set (a name or its folder). Default: keep each page's set.")
 @click.option("--extract/--no-extract", default=True, show_default=True,
               help="Move inline data: URLs into LFS-tracked resources.")
+@click.option("--adopt-types", is_flag=True, help="While the rubric lists the scaffold's example type: make the "
+              "data-fathom values found in the pages its types.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 @reports_errors
-def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, as_json: bool) -> None:
+def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, adopt_types: bool, as_json: bool) -> None:
     """Bring an existing Fathom corpus in, in one go: SRC is a samples tree
     (unused/ training/ validation/ testing/, any subset) or a folder of pages.
 
@@ -97,12 +101,15 @@ def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, as
     files and end in this corpus's layout; originals/ folders are skipped. Names
     breaking the naming rule are imported and reported (exit 1). Pages already in
     the corpus are skipped, so re-running an interrupted import completes it.
+    While the rubric lists init's example type, the pages' own label types are
+    offered as its types (--adopt-types writes them).
     """
     from corpus.samples.importing import import_corpus
 
     root = corpus_root(ctx)
     with writer_lock(root):
         result = import_corpus(root, load_rubric(root), src, to_set, extract, show_progress=not as_json)
+        _offer_types(root, adopt_types)
     if as_json:
         echo_json({"imported": [a.page for a in result.imported], "per_set": result.per_set(),
                    "skipped": result.skipped, "reported": result.reported, "problems": result.problems})
@@ -113,6 +120,15 @@ def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, as
         click.echo(f"imported {len(result.imported)} pages ({sets})")
     if result.reported or result.problems:
         sys.exit(1)
+
+
+def _offer_types(root: Path, adopt: bool) -> None:
+    """Offer the pages' label values as the rubric's types while it has the scaffold's (notes on stderr)."""
+    from corpus.samples.labeltypes import offer_types
+
+    offer = offer_types(root, load_rubric(root), adopt)
+    for line in offer.lines() if offer else []:
+        click.echo(line, err=True)
 
 
 @click.command(name="list")
@@ -216,16 +232,27 @@ def _print_unsaved(unsaved) -> None:
         click.echo(f"LFS objects: all pushed to {unsaved.remote}")
 
 
-def _print_moves(plan, as_json: bool, dry_run: bool) -> None:
+HELD_NOTES = 10  # groups named one per line; --json lists them all
+
+
+def _print_moves(plan, from_set: str, as_json: bool, dry_run: bool) -> None:
     if as_json:
         echo_json({"dry_run": dry_run, "misfits": plan.misfits, "moves": [
-            {"from": m.sample.relpath, "to": m.destination.relpath} for m in plan.moves]})
+            {"from": m.sample.relpath, "to": m.destination.relpath} for m in plan.moves],
+            "held": [{"group": h.group, "pages": h.pages, "sets": list(h.sets)} for h in plan.held]})
         return
     verb = "would move" if dry_run else "moved"
     for m in plan.moves:
         click.echo(f"{verb} {m.sample.relpath} -> {m.destination.relpath}")
     for line in plan.misfits:
         click.echo(f"note: {line}", err=True)
+    for held in plan.held[:HELD_NOTES]:
+        click.echo(f"note: {held.note(from_set)}", err=True)
+    if len(plan.held) > HELD_NOTES:
+        click.echo(f"note: and {len(plan.held) - HELD_NOTES} more groups with pages in other sets (--json lists them)",
+                   err=True)
+    if plan.held:
+        click.echo("note: groups spread over several sets leak between them: `corpus check` reports them", err=True)
     click.echo(f"{len(plan.moves)} samples {verb}", err=True)
 
 
@@ -235,7 +262,7 @@ def move_options(command):
         click.option("--seed", type=int, default=0, show_default=True,
                      help="Seed: the same seed and samples give the same moves."),
         click.option("--stratify-by", multiple=True, metavar="GROUP",
-                     help="A group of the naming rule to keep proportional (repeatable). Default: the rubric's."),
+                     help="A group of the naming rule to keep proportional (repeatable). Default: the rubric's naming.stratify."),
         click.option("--group-by", metavar="GROUP",
                      help="A group of the naming rule whose pages stay in one set. Default: the rubric's naming.group."),
         click.option("--dry-run", is_flag=True, help="Print what would move; move nothing."),
@@ -243,10 +270,6 @@ def move_options(command):
     ]):
         command = option(command)
     return command
-
-
-def _groups(rubric, stratify_by: tuple[str, ...]) -> tuple[str, ...]:
-    return stratify_by or rubric.stratify
 
 
 @click.command()
@@ -260,16 +283,16 @@ def pick(ctx: click.Context, from_set: str, to_set: str, count: int, seed: int, 
          group_by: str | None, dry_run: bool, as_json: bool) -> None:
     """Move N samples from set FROM to set TO (names like `unused` or folders like
     `samples/unused`), at random but reproducibly, keeping the share of negative
-    pages (and of each --stratify-by group) as in FROM and each group whole."""
+    pages (and of each stratum) as in FROM and each group whole. Groups with pages
+    in another of training, validation and testing stay where they are (noted)."""
     from corpus.samples.pick import apply_moves, plan_pick
 
     root = corpus_root(ctx)
-    rubric = load_rubric(root)
     with writer_lock(root):
-        plan = plan_pick(root, rubric, from_set, to_set, count, seed, _groups(rubric, stratify_by), group_by)
+        plan = plan_pick(root, load_rubric(root), from_set, to_set, count, seed, stratify_by or None, group_by)
         if not dry_run:
             apply_moves(root, plan.moves, show_progress=not as_json)
-    _print_moves(plan, as_json, dry_run)
+    _print_moves(plan, from_set, as_json, dry_run)
 
 
 @click.command()
@@ -280,13 +303,13 @@ def pick(ctx: click.Context, from_set: str, to_set: str, count: int, seed: int, 
 def split(ctx: click.Context, ratios: str, seed: int, stratify_by: tuple[str, ...], group_by: str | None,
           dry_run: bool, as_json: bool) -> None:
     """Move every sample of unused into training, validation and testing by --ratios,
-    stratified by positive/negative (and each --stratify-by group), each group whole."""
+    stratified by positive/negative (and each stratum), each group whole. A group
+    with pages in one of those sets already joins them."""
     from corpus.samples.pick import apply_moves, parse_ratios, plan_split
 
     root = corpus_root(ctx)
-    rubric = load_rubric(root)
     with writer_lock(root):
-        plan = plan_split(root, rubric, parse_ratios(ratios), seed, _groups(rubric, stratify_by), group_by)
+        plan = plan_split(root, load_rubric(root), parse_ratios(ratios), seed, stratify_by or None, group_by)
         if not dry_run:
             apply_moves(root, plan.moves, show_progress=not as_json)
-    _print_moves(plan, as_json, dry_run)
+    _print_moves(plan, "unused", as_json, dry_run)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import yaml
+
+from corpus.errors import BadInput
 from corpus.samples.hookwiring import install_hooks, migrate_config
 from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
@@ -16,6 +22,9 @@ LFS_ATTRIBUTE_LINE = "samples/**/resources/** filter=lfs diff=lfs merge=lfs -tex
 # independent, so git's union merge joins them instead of stopping on a conflict.
 RECORD_ATTRIBUTE_LINE = "samples/added.sha256 merge=union"
 ATTRIBUTE_LINES = (LFS_ATTRIBUTE_LINE, RECORD_ATTRIBUTE_LINE)
+# What corpus writes that is no sample: `train`'s TensorBoard logs (runs/, under the
+# folder it runs in) and the file cache (which also ignores itself from inside).
+IGNORE_LINES = ("runs/", ".corpus-cache/")
 
 # (template name, path in the corpus): written only where the corpus has no such file.
 SCAFFOLD = (
@@ -25,6 +34,12 @@ SCAFFOLD = (
 )
 # `init --js`: a Fathom rulesets.js instead of rulesets.py.
 JS_SCAFFOLD = (*SCAFFOLD[:2], ("rulesets.js", "rulesets.js"))
+# `init --types`: these templates, their list of one example type replaced by the given
+# types (a JSON list of strings is a Python and a JavaScript list alike).
+TYPED_RULESETS = {"rulesets.py": ("rulesets-types.py", "TYPES = {}"),
+                  "rulesets.js": ("rulesets-types.js", "const TYPES = {};")}
+EXAMPLE_TYPES = '["type-a"]'
+TYPE_NAME = re.compile(r"[^\s\"'<>&=,]+")  # a data-fathom value that needs no quoting anywhere
 
 
 @dataclass
@@ -37,8 +52,46 @@ def template_text(name: str) -> str:
     return resources.files("corpus.templates").joinpath(name).read_text(encoding="utf-8")
 
 
-def init_corpus(directory: Path, js: bool = False) -> InitReport:
-    """Make or repair a corpus; `js` scaffolds a JavaScript rulesets.js, not rulesets.py."""
+def parse_types(text: str) -> tuple[str, ...]:
+    """`--types a,b`: label type names, each once."""
+    types = tuple(t.strip() for t in text.split(",") if t.strip())
+    bad = [t for t in types if not TYPE_NAME.fullmatch(t)]
+    if not types or bad or len(set(types)) != len(types):
+        raise BadInput(f"--types {text}: expected distinct type names separated by commas, like login,signup")
+    return types
+
+
+def rubric_with_types(rubric_text: str, types: Sequence[str]) -> str | None:
+    """The scaffold-shaped rubric with `types` instead of its types (None if it has no `types:` block).
+
+    The front matter's block becomes one entry per type, to describe; the prose
+    section of the scaffold's example type, if present, becomes one per type.
+    """
+    entries = {t: {"description": f"What a {t} is, and what looks like one but is not."} for t in types}
+    block = yaml.safe_dump({"types": entries}, sort_keys=False, width=1000)
+    text, found = re.subn(r"^types:\n(?:  .*\n)+", lambda _: block, rubric_text, count=1, flags=re.M)
+    if not found:
+        return None
+    sections = "".join(f"## {t}\n\n- Label each element that is a {t}: say here what counts and what does not.\n\n"
+                       for t in types)
+    return re.sub(r"^## new-password\n.*?(?=^Whenever)", lambda _: sections, text, count=1, flags=re.M | re.S)
+
+
+def _scaffold_text(template: str, types: Sequence[str]) -> str:
+    """A template's text; with `types`, the rubric and ruleset for those types."""
+    if not types:
+        return template_text(template)
+    if template == "rubric.md":
+        return rubric_with_types(template_text(template), types) or template_text(template)
+    if template in TYPED_RULESETS:
+        typed, line = TYPED_RULESETS[template]
+        return template_text(typed).replace(line.format(EXAMPLE_TYPES), line.format(json.dumps(list(types))))
+    return template_text(template)
+
+
+def init_corpus(directory: Path, js: bool = False, types: Sequence[str] = ()) -> InitReport:
+    """Make or repair a corpus; `js` scaffolds a JavaScript rulesets.js, not rulesets.py;
+    `types` makes the scaffolded rubric and ruleset about those label types, not the example."""
     gitcli.require_tools()
     scaffold = JS_SCAFFOLD if js else SCAFFOLD
     directory.mkdir(parents=True, exist_ok=True)
@@ -57,25 +110,36 @@ def init_corpus(directory: Path, js: bool = False) -> InitReport:
     for template, relpath in scaffold:
         target = root / relpath
         if not target.exists():
-            atomic_write(target, template_text(template).encode())
+            atomic_write(target, _scaffold_text(template, types).encode())
             report.created.append(relpath)
     if ensure_attributes(root):
         report.created.append(".gitattributes (LFS rule for resources, union merge for samples/added.sha256)")
+    if ensure_ignores(root):
+        report.created.append(".gitignore (runs/ of train's TensorBoard logs, .corpus-cache/)")
     install_hooks(root)
     if migrate_config(root):
         report.created.append(".pre-commit-config.yaml (hooks now run corpus through the clone's launcher)")
     # Stage the scaffold so the first commit carries it; staging never touches samples.
-    gitcli.run(root, "add", "--", ".gitattributes", *(relpath for _, relpath in scaffold),
+    gitcli.run(root, "add", "--", ".gitattributes", ".gitignore", *(relpath for _, relpath in scaffold),
                 *(f"{SAMPLES_DIR}/{s}/.gitkeep" for s in SETS))
     return report
 
 
 def ensure_attributes(root: Path) -> bool:
     """Add the corpus's lines to .gitattributes where missing, keeping the user's; True if any was added."""
-    path = root / ".gitattributes"
+    return _append_missing(root / ".gitattributes", ATTRIBUTE_LINES, lambda line: tuple(line.split()))
+
+
+def ensure_ignores(root: Path) -> bool:
+    """Add `runs/` and `.corpus-cache/` to .gitignore where missing (`/runs`, `runs` count), keeping the user's."""
+    return _append_missing(root / ".gitignore", IGNORE_LINES, lambda line: line.strip().strip("/"))
+
+
+def _append_missing(path: Path, lines: tuple[str, ...], key: Callable[[str], object]) -> bool:
+    """Append those of `lines` whose key no line of `path` has; True if any was appended."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    present = {tuple(line.split()) for line in text.splitlines()}
-    missing = [line for line in ATTRIBUTE_LINES if tuple(line.split()) not in present]
+    present = {key(line) for line in text.splitlines()}
+    missing = [line for line in lines if key(line) not in present]
     if not missing:
         return False
     if text and not text.endswith("\n"):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import mmap
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from lxml import html as lxml_html
-
 from corpus.tree.sample import RESOURCES_DIR, is_page_name
+
+# fathom-web's `fathom list -u` (commands/list.py), byte for byte.
+ORIGINAL_LINK = re.compile(rb'<link rel="original" href="([^"]+)">')
 
 
 def list_pages(directory: Path, base: Path | None = None) -> Iterator[Path]:
@@ -21,14 +25,16 @@ def list_pages(directory: Path, base: Path | None = None) -> Iterator[Path]:
 
 
 def original_url(page: Path) -> str | None:
-    """The `<link rel="original" href=...>` a saved page records, if any."""
+    """The `href` of the page's `<link rel="original" href="...">`, as written, if any.
+
+    fathom list finds it with this very regex over the whole file and prints the
+    attribute text untouched (`&amp;` stays `&amp;`), so an HTML parser, which
+    decodes entities, would print other bytes. The file is mapped, not read:
+    a 200 MB page costs no memory.
+    """
     with open(page, "rb") as f:
-        head = f.read(256 * 1024)  # the link sits in <head>; do not parse a 200 MB body
-    try:
-        doc = lxml_html.fromstring(head)
-    except (ValueError, lxml_html.etree.ParserError):
-        return None
-    for link in doc.iter("link"):
-        if "original" in (link.get("rel") or "").lower().split():
-            return link.get("href")
-    return None
+        if os.fstat(f.fileno()).st_size == 0:
+            return None
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            match = ORIGINAL_LINK.search(data)
+            return match.group(1).decode("utf-8", errors="replace") if match else None

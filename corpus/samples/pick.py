@@ -3,8 +3,12 @@
 Planning only: which sample goes to which set. All pages of one group (the
 rubric's `naming.group`, or `--group-by`) land in the same set, so a site's
 pages never leak between training and testing; shares of positive/negative
-pages and of each `--stratify-by` group are kept as closely as whole groups
-allow. moves.py carries the plan out.
+pages and of each stratum (the rubric's `naming.stratify`, or `--stratify-by`)
+are kept as closely as whole groups allow. A group that already has pages in
+training, validation or testing is never sent to another of them: `pick` leaves
+it where it is and says so, `split` moves it to the one set holding it (a group
+spread over several is leakage `check` reports, and stays in unused). moves.py
+carries the plan out.
 """
 
 from __future__ import annotations
@@ -22,14 +26,27 @@ from corpus.tree.pages import check_page_file
 from corpus.tree.rubric import Rubric
 from corpus.tree.sample import SETS, Sample, set_samples
 
-__all__ = ["Move", "MovePlan", "apply_moves", "plan_pick", "plan_split", "parse_ratios"]
+__all__ = ["HeldGroup", "Move", "MovePlan", "apply_moves", "plan_pick", "plan_split", "parse_ratios"]
 SPLIT_SETS = ("training", "validation", "testing")
+
+
+@dataclass(frozen=True)
+class HeldGroup:
+    """A group left out of a plan because its other pages already sit in other sets."""
+
+    group: str
+    pages: int  # its pages in the set being divided
+    sets: tuple[str, ...]  # the evaluation sets that hold its other pages
+
+    def note(self, set_name: str) -> str:
+        return f"group {self.group} ({self.pages} pages) also has pages in {', '.join(self.sets)}: stays in {set_name}"
 
 
 @dataclass
 class MovePlan:
     moves: list[Move]
     misfits: list[str] = field(default_factory=list)  # groups that could not be kept whole in their share
+    held: list[HeldGroup] = field(default_factory=list)  # groups left where they are, to keep them in one set
 
 
 @dataclass(frozen=True)
@@ -50,9 +67,15 @@ class Grouping:
     def group(self, sample: Sample) -> str:
         return self.rubric.naming.group_of(sample.name, self.group_by)
 
+    def shares_a_group(self, sample: Sample) -> bool:
+        """Whether the name holds the group (a page without it is its own group, and cannot leak)."""
+        return bool(self.group_by and (self.rubric.naming.match(sample.name) or {}).get(self.group_by))
 
-def grouping(rubric: Rubric, stratify_by: Sequence[str], group_by: str | None) -> Grouping:
+
+def grouping(rubric: Rubric, stratify_by: Sequence[str] | None, group_by: str | None) -> Grouping:
+    """Strata and groups for a plan; None (or nothing) means the rubric's `naming.stratify` and `naming.group`."""
     names = rubric.naming.groups
+    stratify_by = stratify_by or rubric.stratify
     for group in stratify_by:
         if group not in names:
             raise BadInput(f"--stratify-by {group}: not a group of the naming rule {rubric.naming.pattern}")
@@ -67,6 +90,32 @@ def checked_samples(root: Path, set_name: str) -> list[Sample]:
     for sample in samples:
         check_page_file(sample.path)
     return samples
+
+
+def groups_elsewhere(root: Path, how: Grouping, set_name: str) -> dict[str, tuple[str, ...]]:
+    """Each group with pages in training, validation or testing other than `set_name`: those sets."""
+    sets: dict[str, list[str]] = {}
+    for other in SPLIT_SETS:
+        if other != set_name:
+            for sample in filter(how.shares_a_group, set_samples(root, other)):
+                holders = sets.setdefault(how.group(sample), [])
+                if other not in holders:
+                    holders.append(other)
+    return {group: tuple(holders) for group, holders in sets.items()}
+
+
+def _hold(samples: list[Sample], how: Grouping, elsewhere: dict[str, tuple[str, ...]]
+          ) -> tuple[list[Sample], dict[str, list[Sample]]]:
+    """`samples` split into those whose group is nowhere else, and the others by group."""
+    free: list[Sample] = []
+    held: dict[str, list[Sample]] = {}
+    for sample in samples:
+        group = how.group(sample)
+        if group in elsewhere:
+            held.setdefault(group, []).append(sample)
+        else:
+            free.append(sample)
+    return free, held
 
 
 def _divide(samples: list[Sample], ways: Sequence[Fraction], how: Grouping, seed: int
@@ -92,22 +141,31 @@ def _misfit_lines(misfits: list[Misfit], set_names: Sequence[str]) -> list[str]:
 
 
 def plan_pick(root: Path, rubric: Rubric, from_set: str, to_set: str, count: int, seed: int,
-              stratify_by: Sequence[str], group_by: str | None = None) -> MovePlan:
-    """Choose about `count` samples of `from_set`, stratified, whole groups only."""
+              stratify_by: Sequence[str] | None = None, group_by: str | None = None) -> MovePlan:
+    """Choose about `count` samples of `from_set`, stratified, whole groups only.
+
+    Only groups with no pages in another of training, validation and testing
+    are candidates: moving part of a group away from its other pages would
+    leak it between sets. The others are returned as `held`.
+    """
     for set_name in (from_set, to_set):
         if set_name not in SETS:
             raise BadInput(f"unknown set {set_name!r} (expected one of {', '.join(SETS)})")
     if from_set == to_set:
         raise BadInput("FROM and TO are the same set")
     how = grouping(rubric, stratify_by, group_by)
-    samples = checked_samples(root, from_set)
+    elsewhere = groups_elsewhere(root, how, from_set)
+    samples, held_samples = _hold(checked_samples(root, from_set), how, elsewhere)
+    held = [HeldGroup(g, len(members), elsewhere[g]) for g, members in sorted(held_samples.items())]
     if count < 0 or count > len(samples):
-        raise BadInput(f"cannot pick {count} of the {len(samples)} samples in {from_set}")
+        kept = sum(h.pages for h in held)
+        because = f" ({kept} more belong to groups with pages in other sets)" if kept else ""
+        raise BadInput(f"cannot pick {count} of the {len(samples)} samples in {from_set}{because}")
     if not count:
-        return MovePlan([])
+        return MovePlan([], held=held)
     share = Fraction(count, len(samples))
     (picked, _), misfits = _divide(samples, [share, 1 - share], how, seed)
-    return MovePlan([Move(s, to_set) for s in picked], _misfit_lines(misfits, [to_set, from_set]))
+    return MovePlan([Move(s, to_set) for s in picked], _misfit_lines(misfits, [to_set, from_set]), held)
 
 
 def parse_ratios(text: str) -> list[Fraction]:
@@ -121,10 +179,21 @@ def parse_ratios(text: str) -> list[Fraction]:
 
 
 def plan_split(root: Path, rubric: Rubric, ratios: Sequence[Fraction], seed: int,
-               stratify_by: Sequence[str], group_by: str | None = None) -> MovePlan:
-    """All of `unused` into training, validation and testing, by ratio, whole groups only."""
+               stratify_by: Sequence[str] | None = None, group_by: str | None = None) -> MovePlan:
+    """All of `unused` into training, validation and testing, by ratio, whole groups only.
+
+    A group that already has pages in one of those sets joins them (outside the
+    ratios); one spread over several stays in unused and is returned as `held`.
+    """
     how = grouping(rubric, stratify_by, group_by)
-    samples = checked_samples(root, "unused")
+    elsewhere = groups_elsewhere(root, how, "unused")
+    samples, placed = _hold(checked_samples(root, "unused"), how, elsewhere)
     parts, misfits = _divide(samples, ratios, how, seed)
     moves = [Move(s, to_set) for to_set, part in zip(SPLIT_SETS, parts) for s in part]
-    return MovePlan(moves, _misfit_lines(misfits, SPLIT_SETS))
+    held: list[HeldGroup] = []
+    for group, members in sorted(placed.items()):
+        if len(elsewhere[group]) == 1:
+            moves.extend(Move(s, elsewhere[group][0]) for s in members)
+        else:
+            held.append(HeldGroup(group, len(members), elsewhere[group]))
+    return MovePlan(moves, _misfit_lines(misfits, SPLIT_SETS), held)

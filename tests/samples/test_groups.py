@@ -166,3 +166,54 @@ def test_cli_split_keeps_sites_whole(corpus_root: Path, git, corpus_cli):
     assert git(corpus_root, "diff", "--name-only") == ""  # the index moved with the files
     bad = corpus_cli("pick", "training", "testing", "1", "--group-by", "nope", cwd=corpus_root)
     assert bad.returncode == 2 and "--group-by nope: not a group" in bad.stderr
+
+
+def placed_tree(root: Path) -> None:
+    """Sites across sets, as in a real corpus: EN_1 has pages in training, EN_5 in training and
+    testing (leakage already), EN_7 in validation; each also has pages left in unused."""
+    unused_tree(root, ["EN_1a.html", "EN_1b.html", "EN_1n.html", "EN_5a.html", "EN_5n.html", "EN_7a.html",
+                       "DE_2.html", "DE_2n.html", "FR_3.html", "FR_4.html", "FR_4n.html"])
+    for set_name, names in {"training": ["EN_1.html", "EN_5.html"], "testing": ["EN_5b.html"],
+                            "validation": ["EN_7.html"]}.items():
+        (root / "samples" / set_name).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            (root / "samples" / set_name / name).write_text(f'<html><body><input data-fathom="new-password">{name}')
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pick_takes_only_groups_that_are_nowhere_else(tmp_path: Path, seed: int):
+    placed_tree(tmp_path)
+    plan = plan_pick(tmp_path, RUBRIC, "unused", "validation", 3, seed)  # the rubric's group and strata
+    assert {site(m.sample.name) for m in plan.moves} <= {"DE_2", "FR_3", "FR_4"}
+    assert abs(len(plan.moves) - 3) <= 1  # whole groups of one or two pages
+    assert [(h.group, h.pages, h.sets) for h in plan.held] == [
+        ("site=EN_1", 3, ("training",)), ("site=EN_5", 2, ("training", "testing")), ("site=EN_7", 1, ("validation",))]
+    with pytest.raises(BadInput, match=r"cannot pick 6 of the 5 samples in unused \(6 more belong to groups"):
+        plan_pick(tmp_path, RUBRIC, "unused", "validation", 6, seed)
+
+
+def test_split_sends_a_group_to_the_one_set_holding_it(tmp_path: Path):
+    placed_tree(tmp_path)
+    plan = plan_split(tmp_path, RUBRIC, parse_ratios("60,20,20"), 0)
+    to = {m.sample.name: m.to_set for m in plan.moves}
+    assert {to[n] for n in ("EN_1a.html", "EN_1b.html", "EN_1n.html")} == {"training"}
+    assert to["EN_7a.html"] == "validation"
+    assert "EN_5a.html" not in to and [h.group for h in plan.held] == ["site=EN_5"]
+    assert all(len({to[n] for n in to if site(n) == s}) == 1 for s in ("DE_2", "FR_4"))
+
+
+def test_cli_pick_follows_the_rubric_and_says_what_it_left(corpus_root: Path, git, corpus_cli):
+    import json
+
+    (corpus_root / "samples" / "rubric.md").write_text(REAL_RUBRIC)
+    placed_tree(corpus_root)
+    git(corpus_root, "add", "samples")
+    refused = corpus_cli("pick", "unused", "validation", "6", cwd=corpus_root)
+    assert refused.returncode == 2 and "6 more belong to groups with pages in other sets" in refused.stderr
+    result = corpus_cli("pick", "unused", "validation", "5", cwd=corpus_root)
+    assert result.returncode == 0, result.stderr
+    assert "group site=EN_5 (2 pages) also has pages in training, testing: stays in unused" in result.stderr
+    moved = {line.split(" -> ")[1].split("/")[-1] for line in result.stdout.splitlines()}
+    assert {site(n) for n in moved} == {"DE_2", "FR_3", "FR_4"}
+    result = corpus_cli("pick", "unused", "testing", "0", "--json", cwd=corpus_root)
+    assert {"group": "site=EN_7", "pages": 1, "sets": ["validation"]} in json.loads(result.stdout)["held"]

@@ -56,3 +56,18 @@ def test_init_twice_on_a_wired_corpus_keeps_the_lfs_push_hook(corpus_root: Path)
     hooks = corpus_root / ".git" / "hooks"
     assert "git lfs pre-push" in (hooks / "pre-push.legacy").read_text()
     assert "pre-commit" in (hooks / "pre-push").read_text()
+
+
+def test_init_ignores_train_runs_and_the_cache_and_keeps_the_users_gitignore(tmp_path: Path, git):
+    root = tmp_path / "c"
+    init_corpus(root)
+    assert (root / ".gitignore").read_text() == "runs/\n.corpus-cache/\n"
+    assert ".gitignore" in git(root, "diff", "--cached", "--name-only").split()
+    (root / "runs" / "Dec07").mkdir(parents=True)
+    (root / "runs" / "Dec07" / "events.out").write_text("x")
+    assert "runs" not in git(root, "status", "--porcelain", "--untracked-files=all")
+    (root / ".gitignore").write_text("*.log\n/runs")  # the user's, a variant spelling, no final newline
+    report = init_corpus(root)
+    assert (root / ".gitignore").read_text() == "*.log\n/runs\n.corpus-cache/\n"
+    assert any(".gitignore" in item for item in report.created)
+    assert not any(".gitignore" in item for item in init_corpus(root).created)  # idempotent

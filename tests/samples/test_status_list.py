@@ -47,3 +47,15 @@ def test_list_is_recursive_skips_resources_and_shows_urls(tmp_path: Path, corpus
     assert urls.stdout == "pages/a/76.html https://example.com/76\n"  # fathom list: a space
     corpus_cli("list", str(root), "-o", str(tmp_path / "out.txt"), cwd=tmp_path)
     assert (tmp_path / "out.txt").read_text() == "a/76.html\nb/76.html\n"
+
+
+def test_list_shows_the_url_as_written_like_fathom_list(tmp_path: Path, corpus_cli):
+    """fathom list prints the href's text untouched: entities stay, as on 56 real pages."""
+    href = "https://example.com/a?b=1&amp;c=2&lt;&#38;d=%20&quot;x"
+    (tmp_path / "1.html").write_text(f'<html><head><link rel="original" href="{href}"></head></html>')
+    (tmp_path / "2.html").write_text("<html><head><link href='https://x.org/' rel='original'></head></html>")
+    (tmp_path / "3.html").write_bytes(b"")
+    listed = corpus_cli("list", "-u", str(tmp_path), cwd=tmp_path)
+    assert listed.stdout == f"1.html {href}\n2.html \n3.html \n"  # fathom's regex: only its own form
+    as_json = corpus_cli("list", "-u", "--json", str(tmp_path), cwd=tmp_path)
+    assert '"url": "https://example.com/a?b=1&amp;c=2&lt;&#38;d=%20&quot;x"' in as_json.stdout
