@@ -107,6 +107,9 @@ def sample_page(sample: Sample, trainee: str | None, types: list[str], token: st
   <p>trainee: <b>{escape(trainee or "none")}</b></p>
   <p class="legend"><span class="TP">true positive</span> <span class="FP">false positive</span>
      <span class="FN">false negative</span> <span class="pruned">pruned target</span> <span class="label">label</span></p>
+  <p class="stops"><button id="previous-stop" disabled>◀ previous</button>
+     <span id="stop-at">looking for mistakes…</span>
+     <button id="next-stop" disabled>next ▶</button></p>
   <div id="hover" class="details">Hover an element to see its start tag and the rules behind its score.</div>
   <h3>Label</h3>
   <p id="selected">Click an element on the page to select it.</p>
