@@ -56,7 +56,8 @@ def page_findings(root: Path, rubric: Rubric, samples: list[Sample]) -> PageFind
         wanted = sorted(set(keys.values()))
         known: dict[str, list[str]] = {}
         for batch in cachedb.batches(wanted):
-            rows = db.execute(f"SELECT key, findings FROM page_findings WHERE key IN ({','.join('?' * len(batch))})", batch)
+            marks = ",".join("?" * len(batch))
+            rows = db.execute(f"SELECT key, findings FROM page_findings WHERE key IN ({marks})", batch)
             known.update((key, json.loads(found)) for key, found in rows)
         todo = [s for s in samples if keys.get(s.relpath) not in known]
         fresh = _check(root, todo)

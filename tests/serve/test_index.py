@@ -69,6 +69,13 @@ def test_a_second_load_reads_unchanged_pages_from_the_cache(corpus_root: Path, c
     assert len(changed.by_page["samples/training/2.html"]) == len(first.by_page["samples/training/2.html"]) - 1
     assert not any("missing resource" in f for f in changed.by_page["samples/training/3.html"])
 
+    # A page elsewhere takes the id of 1.html: 1.html is checked again, and says so.
+    (corpus_root / "samples/validation/1.html").write_text("<html><body></body></html>")
+    samples = all_samples(corpus_root)
+    shared = page_findings(corpus_root, rubric, samples)
+    assert sorted(shared.checked) == ["samples/training/1.html", "samples/validation/1.html"]
+    assert any("also used by samples/validation/1.html" in f for f in shared.by_page["samples/training/1.html"])
+
 
 def test_the_index_answers_from_the_cache(corpus_root: Path, commit):
     _many_findings(corpus_root, 3)
