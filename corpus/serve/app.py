@@ -39,12 +39,12 @@ from corpus.serve import pages
 from corpus.serve.browser_thread import ViewerBrowsers
 from corpus.serve.nodes import sample_nodes
 from corpus.serve.results import index_rows, load_trainee_model, trained_types
+from corpus.serve.rulesetchoice import ruleset_for
 from corpus.serve.safety import real_path_inside, request_path, split_target
 from corpus.starttags import start_tags
 from corpus.store.lock import writer_lock
 from corpus.tree.rubric import Rubric, load_rubric
 from corpus.tree.sample import RESOURCES_DIR, SETS, Sample, is_page_name
-from corpus.vectors.vectorize import default_ruleset_path
 
 STATIC_DIR = (Path(__file__).parent / "static").resolve()
 TOKEN_HEADER = "x-corpus-token"
@@ -96,8 +96,9 @@ class Undo:
 class ViewerApp:
     """The viewer of one corpus, for one run of the server."""
 
-    def __init__(self, root: Path, hosts: set[str], token: str | None = None) -> None:
+    def __init__(self, root: Path, hosts: set[str], token: str | None = None, ruleset: Path | None = None) -> None:
         self.root = root.resolve()
+        self.ruleset = ruleset.resolve() if ruleset is not None else None  # None: each trainee's own (rulesetchoice.py)
         self.hosts = hosts  # `Host` header values this server answers to
         self.token = token or secrets.token_urlsafe(24)
         rubric = load_rubric(self.root)
@@ -218,10 +219,12 @@ class ViewerApp:
         findings = [f"{f.line}: {f.message}" for f in check_paths(self.root, [sample.path])]
         nodes: list[dict[str, Any]] = []
         error = None
-        if trainee is not None and default_ruleset_path(self.root).is_file():
+        ruleset = ruleset_for(self.root, trainee, self.ruleset)
+        if trainee is not None and ruleset.is_file():
             try:  # a broken model file: the page and its labels still show, with the error
                 model = load_trainee_model(self.root, trainee)
-                found = self.browser.run(lambda browsers: sample_nodes(self.root, sample, trainee, model, browsers, self.viewport))
+                found = self.browser.run(lambda browsers: sample_nodes(self.root, ruleset, sample, trainee, model,
+                                                                       browsers, self.viewport))
                 nodes = [n.to_json() for n in found]
             except CorpusError as e:
                 error = str(e)
@@ -290,12 +293,14 @@ class ViewerApp:
         if summary.problem is not None:
             return [], summary.problem
         model = load_trainee_model(self.root, trainee)
+        ruleset = ruleset_for(self.root, trainee, self.ruleset)
         found = []
         for row in summary.rows:
             if not row.errors:
                 continue
             sample = Sample(self.root, set_name, row.name)
-            nodes = self.browser.run(lambda browsers, s=sample: sample_nodes(self.root, s, trainee, model, browsers, self.viewport))
+            nodes = self.browser.run(lambda browsers, s=sample: sample_nodes(self.root, ruleset, s, trainee, model,
+                                                                             browsers, self.viewport))
             found += [{"set": set_name, "name": row.name, **n.to_json()} for n in nodes
                       if n.outcome in ("FP", "FN", "pruned") and n.element is not None]
         return found, None

@@ -1,6 +1,6 @@
 """One sample as the model sees it: each candidate element with its score and outcome.
 
-The page is vectorized afresh with the corpus's ruleset, keeping which start tag
+The page is vectorized afresh with the trainee's ruleset, keeping which start tag
 each node came from, so the browser overlay can outline the very element. Python
 rulesets say so directly; a JavaScript ruleset runs (as `vectorize` runs it) on the
 page with every start tag numbered, and each node's markup carries its number
@@ -22,7 +22,7 @@ from corpus.vectors.document import PageDocument, vectorize_elements
 from corpus.vectors.jsruleset import is_js_ruleset
 from corpus.vectors.ruleset import load_ruleset
 from corpus.vectors.vectorfile import NodeVector
-from corpus.vectors.vectorize import default_ruleset_path, prepare_ruleset
+from corpus.vectors.vectorize import prepare_ruleset
 
 if TYPE_CHECKING:
     from trainer.modelfile import ModelFile
@@ -98,10 +98,11 @@ def _javascript_nodes(root: Path, path: Path, sample: Sample, trainee: str, brow
     return prepared.feature_names, nodes
 
 
-def sample_nodes(root: Path, sample: Sample, trainee: str, model: ModelFile | None,
+def sample_nodes(root: Path, ruleset: Path, sample: Sample, trainee: str, model: ModelFile | None,
                  browsers: Browsers, viewport: tuple[int, int]) -> list[ViewNode]:
-    """Every candidate of `trainee` on the page, and its pruned targets, with model results."""
-    path = default_ruleset_path(root)
+    """Every candidate of `trainee` on the page, and its pruned targets, with model
+    results; `ruleset` is the file to run (rulesetchoice.py picks it)."""
+    path = ruleset
     if is_js_ruleset(path):
         names, found = _javascript_nodes(root, path, sample, trainee, browsers, viewport)
     else:

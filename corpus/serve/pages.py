@@ -10,7 +10,7 @@ from urllib.parse import quote
 from corpus.tree.sample import Sample
 
 if TYPE_CHECKING:
-    from corpus.serve.results import SetSummary
+    from corpus.serve.results import SampleRow, SetSummary
 
 OUTCOMES = ("TP", "FP", "FN", "pruned")
 # Inside a script element the HTML parser looks only for `</script` (and `<!--`): JSON
@@ -58,33 +58,43 @@ def _metrics_line(summary: SetSummary) -> str:
 
 
 def index_page(summaries: list[SetSummary], trainee: str | None, trained: list[str], token: str) -> str:
+    """Per set, a row of counts per sample (the findings themselves are on its sample
+    view, one click away): the page stays small however much `check` finds."""
+    parts = [_trainee_choice(trainee, trained)]
+    parts += [_set_section(summary, trainee) for summary in summaries if summary.rows]
+    return _layout("samples", token, "\n".join(parts), {"view": "index"})
+
+
+def _trainee_choice(trainee: str | None, trained: list[str]) -> str:
     choices = " ".join(
         f'<a href="/{_query(t)}"{" class=current" if t == trainee else ""}>{escape(t)}</a>' for t in trained
     ) or "none trained yet"
-    parts = [f"<p>trainee: {choices}</p>"]
-    for summary in summaries:
-        if not summary.rows:
-            continue
-        rows = []
-        for row in summary.rows:
-            link = f"/sample/{quote(row.set_name)}/{quote(row.name)}{_query(trainee)}"
-            labels = ", ".join(f"{escape(k)} ×{n}" for k, n in sorted(row.labels.items())) or "—"
-            outcomes = "".join(f'<td class="n {o}">{row.outcomes.get(o, 0) or ""}</td>' for o in OUTCOMES)
-            worst = f"{row.worst:.3f}" if row.worst is not None else ""
-            findings = "<br>".join(escape(f) for f in row.findings)
-            rows.append(
-                f'<tr data-errors="{row.errors}"><td><a href="{link}">{escape(row.name)}</a></td>'
-                f'<td>{"negative" if row.negative else "positive"}</td><td>{labels}</td>{outcomes}'
-                f'<td class="n">{worst}</td><td class="findings">{findings}</td></tr>'
-            )
-        gallery = f'<a href="/gallery{_query(trainee, set=summary.set_name)}">gallery of mistakes</a>' if trainee else ""
-        head = "".join(f"<th>{h}</th>" for h in ("sample", "kind", "labels", *OUTCOMES, "worst", "check"))
-        parts.append(
-            f'<section class="set"><h2>{escape(summary.set_name)} <small>{len(summary.rows)} samples</small></h2>'
+    return f"<p>trainee: {choices}</p>"
+
+
+INDEX_COLUMNS = ("sample", "kind", "labels", *OUTCOMES, "worst", "check")
+
+
+def _set_section(summary: SetSummary, trainee: str | None) -> str:
+    rows = "".join(_sample_row(row, trainee) for row in summary.rows)
+    gallery = f'<a href="/gallery{_query(trainee, set=summary.set_name)}">gallery of mistakes</a>' if trainee else ""
+    head = "".join(f"<th>{h}</th>" for h in INDEX_COLUMNS)
+    return (f'<section class="set"><h2>{escape(summary.set_name)} <small>{len(summary.rows)} samples</small></h2>'
             f'<p class="summary">{escape(_metrics_line(summary))} {gallery}</p>'
-            f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
-        )
-    return _layout("samples", token, "\n".join(parts), {"view": "index"})
+            f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>')
+
+
+def _sample_row(row: SampleRow, trainee: str | None) -> str:
+    """One sample: counts only, each bounded in size (its findings are a click away)."""
+    link = f"/sample/{quote(row.set_name)}/{quote(row.name)}{_query(trainee)}"
+    labels = ", ".join(f"{escape(k)} ×{n}" for k, n in sorted(row.labels.items())) or "—"
+    outcomes = "".join(f'<td class="n {o}">{row.outcomes.get(o, 0) or ""}</td>' for o in OUTCOMES)
+    worst = f"{row.worst:.3f}" if row.worst is not None else ""
+    count = len(row.findings)
+    findings = f'<a href="{link}#findings">{count}</a>' if count else ""
+    return (f'<tr data-errors="{row.errors}"><td><a href="{link}">{escape(row.name)}</a></td>'
+            f'<td>{"negative" if row.negative else "positive"}</td><td>{labels}</td>{outcomes}'
+            f'<td class="n">{worst}</td><td class="n findings">{findings}</td></tr>')
 
 
 def sample_page(sample: Sample, trainee: str | None, types: list[str], token: str) -> str:
@@ -97,6 +107,9 @@ def sample_page(sample: Sample, trainee: str | None, types: list[str], token: st
   <p>trainee: <b>{escape(trainee or "none")}</b></p>
   <p class="legend"><span class="TP">true positive</span> <span class="FP">false positive</span>
      <span class="FN">false negative</span> <span class="pruned">pruned target</span> <span class="label">label</span></p>
+  <p class="stops"><button id="previous-stop" disabled>◀ previous</button>
+     <span id="stop-at">looking for mistakes…</span>
+     <button id="next-stop" disabled>next ▶</button></p>
   <div id="hover" class="details">Hover an element to see its start tag and the rules behind its score.</div>
   <h3>Label</h3>
   <p id="selected">Click an element on the page to select it.</p>

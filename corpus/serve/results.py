@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corpus.check.check import check_paths
 from corpus.errors import CorpusError
 from corpus.extract.factcache import page_facts
+from corpus.serve.findingcache import page_findings
 from corpus.tree.rubric import Rubric
 from corpus.tree.sample import SETS, Sample, all_samples
 from corpus.vectors.vectorize import default_vectors_path
@@ -96,9 +96,6 @@ def _results(model: ModelFile, vectors: Path, rows: dict[str, SampleRow]) -> Met
 def index_rows(root: Path, rubric: Rubric, trainee: str | None) -> list[SetSummary]:
     """Per set, every sample; with model results when `trainee` has vectors and a model.
     A model or vector file that cannot be read costs only its results, and is named."""
-    findings: dict[str, list[str]] = {}
-    for finding in check_paths(root, []):
-        findings.setdefault(finding.path.as_posix(), []).append(f"{finding.line}: {finding.message}")
     model, model_problem = None, None
     try:
         model = load_trainee_model(root, trainee)
@@ -108,8 +105,10 @@ def index_rows(root: Path, rubric: Rubric, trainee: str | None) -> list[SetSumma
     by_set: dict[str, list[Sample]] = {s: [] for s in SETS}
     for sample in all_samples(root):
         by_set[sample.set_name].append(sample)
-    # Labels from the per-page facts git blob ids key (read again only for changed pages).
-    facts = page_facts(root, [s.relpath for samples in by_set.values() for s in samples])
+    # Labels and findings from per-page caches git blob ids key (read again only for changed pages).
+    everyone = [s for samples in by_set.values() for s in samples]
+    facts = page_facts(root, [s.relpath for s in everyone])
+    findings = page_findings(root, rubric, everyone).by_page
     for set_name in SETS:
         rows = {
             s.name: SampleRow(set_name, s.name, rubric.naming.is_negative(s.name),

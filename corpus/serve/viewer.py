@@ -58,10 +58,11 @@ def make_handler(app: ViewerApp) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve_viewer(root: Path, port: int, ready: Callable[[str, int], None]) -> None:
+def serve_viewer(root: Path, port: int, ready: Callable[[str, int], None], ruleset: Path | None = None) -> None:
     """Serve the viewer of the corpus at `root` on loopback until interrupted;
-    `ready(url, port)` once listening (port 0 picks a free one)."""
-    app = ViewerApp(root, set())
+    `ready(url, port)` once listening (port 0 picks a free one). `ruleset`: the file
+    every trainee runs (None: each trainee's own, see rulesetchoice.py)."""
+    app = ViewerApp(root, set(), ruleset=ruleset)
     try:
         server = ThreadingHTTPServer((LOOPBACK, port), make_handler(app))
     except OSError as e:

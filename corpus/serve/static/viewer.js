@@ -1,6 +1,7 @@
-// The viewer's one script: sortable tables, and on a sample page the overlay,
-// the hover details and labeling with a click. The sample itself runs no script
-// (its frame is sandboxed); this script reaches into it as a same-origin parent.
+// The viewer's one script: sortable tables, and on a sample page the overlay, the
+// hover details, a walk through the model's mistakes and labeling with a click. The
+// sample itself runs no script (its frame is sandboxed); this script reaches into it
+// as a same-origin parent.
 "use strict";
 
 const DATA = JSON.parse(document.getElementById("corpus-data").textContent);
@@ -160,6 +161,36 @@ function samplePage() {
     doc.addEventListener("submit", (event) => event.preventDefault(), true);
   }
 
+  // The stops: the model's mistakes (false positives and negatives, pruned targets) in
+  // page order, else its targets; the view opens at the first, next/previous walk them.
+  let stops = {kind: "target", elements: []};
+  let stopAt = 0;
+
+  function findStops() {
+    const at = (nodes) => [...new Set(nodes.filter((n) => n.element !== null).map((n) => n.element))].sort((a, b) => a - b);
+    const mistakes = at(info.nodes.filter((n) => ["FP", "FN", "pruned"].includes(n.outcome)));
+    const targets = at(info.nodes.filter((n) => n.outcome === "TP"));
+    const labeled = Object.keys(info.labels).map(Number).filter((n) => n !== info.htmlElement).sort((a, b) => a - b);
+    if (mistakes.length) return {kind: "mistake", elements: mistakes};
+    return {kind: "target", elements: targets.length ? targets : labeled};
+  }
+
+  function showStop(index) {
+    const found = stops.elements;
+    const text = document.getElementById("stop-at");
+    stopAt = Math.max(0, Math.min(index, found.length - 1));
+    document.getElementById("previous-stop").disabled = stopAt <= 0;
+    document.getElementById("next-stop").disabled = stopAt >= found.length - 1;
+    if (!found.length) { text.textContent = "no mistakes or targets"; return; }
+    text.textContent = `${stops.kind} ${stopAt + 1} of ${found.length}`;
+    const el = element(frame.contentDocument, found[stopAt]);
+    if (el) el.scrollIntoView({block: "center", inline: "nearest"});
+    describe(found[stopAt]);
+  }
+
+  document.getElementById("previous-stop").addEventListener("click", () => showStop(stopAt - 1));
+  document.getElementById("next-stop").addEventListener("click", () => showStop(stopAt + 1));
+
   function showFindings(findings) {
     const list = document.getElementById("findings");
     list.textContent = "";
@@ -170,22 +201,26 @@ function samplePage() {
     }
   }
 
-  async function load() {
+  async function load(first) {
     const response = await fetch(api);
     info = await response.json();
     if (info.error) { say(info.error, true); return; }
     if (info.nodesError) say(info.nodesError, true);
     document.getElementById("page-type").value = info.labels[info.htmlElement] || "";
     showFindings(info.findings);
-    document.body.dataset.ready = "yes";
     draw();
+    stops = findStops();
+    // Opened: jump to the first stop. After a label, stay where the reader is.
+    if (first) showStop(0);
+    else { const keep = frame.contentWindow.scrollY; showStop(stopAt); frame.contentWindow.scrollTo(0, keep); }
+    document.body.dataset.ready = "yes";
   }
 
   async function refresh() {
     document.body.dataset.ready = "no";
     await new Promise((resolve) => { frame.addEventListener("load", resolve, {once: true}); frame.contentWindow.location.reload(); });
     wire();
-    await load();
+    await load(false);
   }
 
   async function write(body) {
@@ -214,7 +249,7 @@ function samplePage() {
     }
   });
 
-  const start = () => { wire(); load(); };
+  const start = () => { wire(); load(true); };
   // Before the sample loads, the frame holds an empty about:blank document that is also "complete".
   const doc = frame.contentDocument;
   if (doc && doc.URL.includes("/frame/") && doc.readyState === "complete") start();

@@ -1,0 +1,129 @@
+"""Each page's `check` findings for the index, kept in the cache database so that a
+load of the index checks only the pages that changed, not the whole corpus.
+
+A page's findings depend on more than its own bytes, so its key is the sha256 of
+everything `check` reads for it: the page's git blob id, the paths and blob ids of
+its resources (a missing resource is a finding), the rubric's bytes, rulesets.py's
+bytes (its trainees' target labels), and the pages that share its id or its site
+group (a name used twice, a group across sets). Git names every blob of `samples/`
+in one `git ls-files` (extract/factcache.py reads only files that differ from the
+index), so an unchanged corpus is answered from the database without reading a page.
+
+Bump FINDINGS_VERSION when `check` changes what it says of a page: old rows then stop matching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.check.check import check_paths
+from corpus.errors import CorpusError
+from corpus.extract.factcache import worktree_blob_ids
+from corpus.store import cachedb
+from corpus.tree.rubric import Rubric, rubric_path
+from corpus.tree.sample import RESOURCES_DIR, SAMPLES_DIR, Sample
+from corpus.vectors.ruleset import RULESET_NAME
+
+FINDINGS_VERSION = 1
+FINDINGS_SCHEMA = ("CREATE TABLE IF NOT EXISTS page_findings (key TEXT PRIMARY KEY, findings TEXT)",)
+
+
+@dataclass
+class PageFindings:
+    """The findings of each page (`line: message`, by root-relative path), and which
+    pages had to be checked for them (the rest came from the cache)."""
+
+    by_page: dict[str, list[str]]
+    checked: list[str]
+
+
+def page_findings(root: Path, rubric: Rubric, samples: list[Sample]) -> PageFindings:
+    """The `check` findings of each of `samples`, from the cache where nothing they
+    depend on changed; the other pages are checked (together) and remembered."""
+    try:
+        ids = worktree_blob_ids(root, f"{SAMPLES_DIR}/")
+        db_path = cachedb.cache_path(root)
+    except CorpusError:  # not in git: nothing names the pages' bytes, check them all
+        return PageFindings(_check(root, samples), [s.relpath for s in samples])
+    keys = _page_keys(root, rubric, samples, ids)
+    with closing(cachedb.open_cache(db_path, FINDINGS_SCHEMA)) as db:
+        wanted = sorted(set(keys.values()))
+        known: dict[str, list[str]] = {}
+        for batch in cachedb.batches(wanted):
+            marks = ",".join("?" * len(batch))
+            rows = db.execute(f"SELECT key, findings FROM page_findings WHERE key IN ({marks})", batch)
+            known.update((key, json.loads(found)) for key, found in rows)
+        todo = [s for s in samples if keys.get(s.relpath) not in known]
+        fresh = _check(root, todo)
+        with db:
+            db.executemany("INSERT OR REPLACE INTO page_findings VALUES (?, ?)",
+                           [(keys[s.relpath], json.dumps(fresh[s.relpath])) for s in todo if s.relpath in keys])
+    by_page = {s.relpath: fresh[s.relpath] if s.relpath in fresh else known[keys[s.relpath]] for s in samples}
+    return PageFindings(by_page, [s.relpath for s in todo])
+
+
+def _check(root: Path, samples: list[Sample]) -> dict[str, list[str]]:
+    """`check` of these pages (without the Git LFS storage of resources, whose findings
+    name resource files, not pages): each page's own findings."""
+    found: dict[str, list[str]] = {s.relpath: [] for s in samples}
+    if samples:
+        for finding in check_paths(root, [s.path for s in samples], storage=False):
+            page = found.get(finding.path.as_posix())
+            if page is not None:
+                page.append(f"{finding.line}: {finding.message}")
+    return found
+
+
+def _page_keys(root: Path, rubric: Rubric, samples: list[Sample], ids: dict[str, str]) -> dict[str, str]:
+    """Root-relative page path -> the key of what its findings depend on (pages git
+    cannot name have none: they are checked every time)."""
+    shared = _file_digest(rubric_path(root)) + _file_digest(root / RULESET_NAME)
+    resources = _resources_by_page(ids)
+    ties = _ties(rubric, samples)
+    keys = {}
+    for sample in samples:
+        if sample.relpath not in ids:
+            continue
+        parts = [str(FINDINGS_VERSION), shared, ids[sample.relpath], ties[sample.relpath],
+                 *resources.get((sample.set_name, sample.stem), [])]
+        keys[sample.relpath] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return keys
+
+
+def _resources_by_page(ids: dict[str, str]) -> dict[tuple[str, str], list[str]]:
+    """(set, page stem) -> `path blob-id` of each file in the page's resources folder."""
+    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path, oid in ids.items():
+        parts = path.split("/", 4)
+        if len(parts) == 5 and parts[2] == RESOURCES_DIR:
+            found[(parts[1], parts[3])].append(f"{path} {oid}")
+    return found
+
+
+def _ties(rubric: Rubric, samples: Iterable[Sample]) -> dict[str, str]:
+    """Page -> a digest of the pages that share its id and its group (itself included)."""
+    naming = rubric.naming
+    members: dict[str, list[str]] = defaultdict(list)
+    tied: dict[str, tuple[str, str]] = {}
+    for sample in samples:
+        id_key = "id " + naming.identity(sample.name)
+        group_key = "group " + naming.group_of(sample.name) if naming.group else id_key
+        tied[sample.relpath] = (id_key, group_key)
+        members[id_key].append(sample.relpath)
+        if group_key != id_key:
+            members[group_key].append(sample.relpath)
+    digests = {key: hashlib.sha256("\n".join(sorted(pages)).encode()).hexdigest() for key, pages in members.items()}
+    return {page: digests[a] + digests[b] for page, (a, b) in tied.items()}
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "-"

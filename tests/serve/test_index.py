@@ -1,0 +1,93 @@
+"""The index: counts per sample (its findings one click away, on its sample view), and
+each page's findings read from a cache keyed by what they depend on, not `check`ed at every load."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from corpus.serve.app import Request, ViewerApp
+from corpus.serve.findingcache import page_findings
+from corpus.store.cachedb import cache_path
+from corpus.tree.rubric import load_rubric
+from corpus.tree.sample import all_samples
+
+HOST = {"host": "127.0.0.1:8000"}
+# A page with many findings: each missing resource is one, and a label the rubric's selector refuses.
+MANY = "".join(f'<img src="resources/{{stem}}/{i}.png">' for i in range(40))
+
+
+def _many_findings(root: Path, pages: int) -> None:
+    for i in range(1, pages + 1):
+        page = f"<html><body><p data-fathom=new-password>x</p>{MANY.format(stem=i)}</body></html>"
+        (root / f"samples/training/{i}.html").write_text(page)
+
+
+def _get(app: ViewerApp, target: str) -> bytes:
+    answer = app.handle(Request("GET", target, HOST))
+    assert answer.status == 200, answer.body[:300]
+    return answer.body
+
+
+def test_the_index_shows_counts_and_stays_small(corpus_root: Path, commit):
+    _many_findings(corpus_root, 60)
+    commit(corpus_root, "pages with many findings")
+    app = ViewerApp(corpus_root, {HOST["host"]})
+    try:
+        index = _get(app, "/")
+        listed = json.loads(_get(app, "/api/index"))
+        sample = json.loads(_get(app, "/api/sample/training/7.html"))
+    finally:
+        app.close()
+    training = next(s for s in listed if s["set"] == "training")["samples"]
+    assert len(training) == 60 and all(len(s["findings"]) >= 41 for s in training)
+    assert len(index) / 60 < 700  # bytes per sample: the findings (60 x 41 lines) are not in it
+    assert b"missing resource" not in index
+    # Each count links to the sample view, which lists the findings.
+    assert b'<a href="/sample/training/7.html#findings">' in index
+    assert sum("missing resource" in f for f in sample["findings"]) == 40
+
+
+def test_a_second_load_reads_unchanged_pages_from_the_cache(corpus_root: Path, commit):
+    _many_findings(corpus_root, 3)
+    commit(corpus_root, "three pages")
+    samples = all_samples(corpus_root)
+    rubric = load_rubric(corpus_root)
+    first = page_findings(corpus_root, rubric, samples)
+    assert sorted(first.checked) == sorted(s.relpath for s in samples)
+    again = page_findings(corpus_root, rubric, samples)
+    assert again.checked == [] and again.by_page == first.by_page
+
+    # What a page's findings depend on changes: that page alone is checked again.
+    (corpus_root / "samples/training/resources/2").mkdir(parents=True)
+    (corpus_root / "samples/training/resources/2/0.png").write_bytes(b"\x89PNG")
+    (corpus_root / "samples/training/3.html").write_text("<html><body>fixed</body></html>")
+    changed = page_findings(corpus_root, rubric, samples)
+    assert sorted(changed.checked) == ["samples/training/2.html", "samples/training/3.html"]
+    assert len(changed.by_page["samples/training/2.html"]) == len(first.by_page["samples/training/2.html"]) - 1
+    assert not any("missing resource" in f for f in changed.by_page["samples/training/3.html"])
+
+    # A page elsewhere takes the id of 1.html: 1.html is checked again, and says so.
+    (corpus_root / "samples/validation/1.html").write_text("<html><body></body></html>")
+    samples = all_samples(corpus_root)
+    shared = page_findings(corpus_root, rubric, samples)
+    assert sorted(shared.checked) == ["samples/training/1.html", "samples/validation/1.html"]
+    assert any("also used by samples/validation/1.html" in f for f in shared.by_page["samples/training/1.html"])
+
+
+def test_the_index_answers_from_the_cache(corpus_root: Path, commit):
+    _many_findings(corpus_root, 3)
+    commit(corpus_root, "three pages")
+    app = ViewerApp(corpus_root, {HOST["host"]})
+    try:
+        _get(app, "/")
+        # Had the second load checked the pages, it would not say what the cache says.
+        with closing(sqlite3.connect(cache_path(corpus_root))) as db, db:
+            db.execute("UPDATE page_findings SET findings = ?", (json.dumps(["1: from the cache"]),))
+        listed = json.loads(_get(app, "/api/index"))
+    finally:
+        app.close()
+    training = next(s for s in listed if s["set"] == "training")["samples"]
+    assert [s["findings"] for s in training] == [["1: from the cache"]] * 3
