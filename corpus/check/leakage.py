@@ -38,10 +38,10 @@ def leakage_findings(rule: NamingRule, placed: Iterable[tuple[str, str]],
         if len(by_set) < 2 or (wanted is not None and value not in wanted):
             continue
         sets = sorted(by_set, key=SETS.index)
-        where = "; ".join(f"{s} ({_names(sorted(by_set[s]))})" for s in sets)
+        where = [f"{s} ({_names(sorted(by_set[s]))})" for s in sets]
         first = f"{SAMPLES_DIR}/{sets[0]}/{min(by_set[sets[0]])}"
-        findings.append(Finding(Path(first), 1, f"{rule.group} `{value}` spans {', '.join(sets)}: {where}; "
-                                                "keep a group's pages in one set, or its pages leak "
+        findings.append(Finding(Path(first), 1, f"{rule.group} `{value}` spans {', '.join(where[:-1])} and "
+                                                f"{where[-1]}: keep a group's pages in one set, or they leak "
                                                 "between training and evaluation", "leakage"))
     return sorted(findings)
 
