@@ -105,9 +105,11 @@ def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, as
         result = import_corpus(root, load_rubric(root), src, to_set, extract, show_progress=not as_json)
     if as_json:
         echo_json({"imported": [a.page for a in result.imported], "per_set": result.per_set(),
-                   "skipped": result.skipped, "reported": result.reported, "problems": result.problems})
+                   "skipped": result.skipped, "reported": result.reported, "problems": result.problems,
+                   "passed_over": result.passed_over,
+                   "missing_resources": {s: {"pages": p, "files": f} for s, (p, f) in result.missing_resources.items()}})
     else:
-        for note in result.skipped + result.reported + result.problems:
+        for note in result.passed_over + result.skipped + result.reported + result.problems + result.missing_notes():
             click.echo(note, err=True)
         sets = ", ".join(f"{name} {n}" for name, n in result.per_set().items()) or "nothing new"
         click.echo(f"imported {len(result.imported)} pages ({sets})")
