@@ -79,3 +79,13 @@ def test_unknown_kind_in_the_rubric_is_a_rubric_error(corpus_root: Path, corpus_
     result = corpus_cli("check", "--json", cwd=corpus_root)
     found = [f for f in json.loads(result.stdout) if f["kind"] == "rubric-error"]
     assert len(found) == 1 and "unknown finding kind `missing-resources`" in found[0]["message"]
+
+
+def test_every_finding_has_a_documented_kind(corpus_root: Path, corpus_cli):
+    from corpus.findings import KINDS
+
+    real_corpus(corpus_root)
+    found = json.loads(corpus_cli("check", "--json", cwd=corpus_root).stdout)
+    assert found and all(f["kind"] in KINDS for f in found)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "hooks.md").read_text()
+    assert [kind for kind in KINDS if f"| `{kind}` |" not in docs] == []
