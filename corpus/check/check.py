@@ -18,11 +18,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.check import drift
+from corpus.check.leakage import EVALUATED, groups_of, leakage_findings
 from corpus.check.links import page_link_findings, resource_link_findings
+from corpus.check.missing import TrackedResources, reference_findings
 from corpus.check.pagecheck import page_reports
 from corpus.errors import BadInput, CorpusError
-from corpus.extract.references import Reference
-from corpus.findings import Finding
+from corpus.findings import WARNING, Finding
 from corpus.samples import lfs
 from corpus.samples.hookwiring import hooks_installed
 from corpus.samples.nameindex import NameIndex, name_index
@@ -81,17 +82,37 @@ def iter_findings(
     try:
         rubric = with_trainee_targets(load_rubric(root), root)
     except RubricError as e:
-        rubric_findings.append(Finding(_rel(root, e.path), e.line, e.message))
+        rubric_findings.append(Finding(_rel(root, e.path), e.line, e.message, "rubric-error"))
         rubric = None
     present = _staged_resources(root, samples) if staged else None
     pages = _page_findings(root, rubric, samples, present, on_page)
     drifted = sorted(drift_findings(root, samples)) if drift else []
+    leaks = group_findings(root, rubric, scope) if rubric is not None else []
     resources = _resource_findings(root, scope, samples, storage)
     previous = None
-    for finding in heapq.merge(pages, rubric_findings, drifted, resources):
+    for finding in heapq.merge(pages, rubric_findings, drifted, leaks, resources):
         if finding != previous:
-            yield finding
+            yield with_severity(rubric, finding)
         previous = finding
+
+
+def with_severity(rubric: Rubric | None, finding: Finding) -> Finding:
+    """The finding as the rubric's `checks:` rates its kind (an error unless it says `warning`)."""
+    if rubric is not None and rubric.checks.get(finding.kind) == WARNING:
+        return replace(finding, severity=WARNING)
+    return finding
+
+
+def group_findings(root: Path, rubric: Rubric, scope: Scope) -> list[Finding]:
+    """Leakage: naming groups spanning evaluated sets; a partial check asks only about the
+    groups of its pages, but sees every page of the corpus (through the name index)."""
+    if rubric.naming.group is None or (not scope.samples and not scope.sets):
+        return []
+    wanted = None if set(EVALUATED) <= set(scope.sets) else groups_of(rubric.naming, (s.name for s in scope.samples))
+    if wanted is not None and not wanted:
+        return []
+    with name_index(root, rubric.naming) as index:
+        return leakage_findings(rubric.naming, index.placed(EVALUATED), wanted)
 
 
 def _page_findings(root: Path, rubric: Rubric | None, samples: list[Sample], present: set[str] | None,
@@ -99,9 +120,10 @@ def _page_findings(root: Path, rubric: Rubric | None, samples: list[Sample], pre
     """What is wrong with each page itself, page by page in the order given."""
     with ExitStack() as stack:
         index = stack.enter_context(name_index(root, rubric.naming)) if rubric is not None and samples else None
+        tracked = TrackedResources(root)
         for sample, report in page_reports(rubric, samples):
-            found = [Finding(Path(sample.relpath), p.line, p.message) for p in report.problems]
-            found += _reference_findings(sample, report.references, present)
+            found = [Finding(Path(sample.relpath), p.line, p.message, p.kind) for p in report.problems]
+            found += reference_findings(sample, report.references, present, tracked.__contains__)
             found += page_link_findings(sample)
             if index is not None and rubric is not None:
                 found += naming_findings(index, rubric, sample)
@@ -178,32 +200,6 @@ def resolve_scope(root: Path, paths: Iterable[Path], lenient: bool = False) -> S
     return scope
 
 
-def _reference_findings(sample: Sample, references: list[Reference], staged: set[str] | None) -> list[Finding]:
-    findings = []
-    own = f"{RESOURCES_DIR}/{sample.stem}/"
-    for ref in references:
-        where = f"{SAMPLES_DIR}/{sample.set_name}/{ref.target}"
-        if not ref.target.startswith(own):
-            message = (f"refers to `{ref.url}` outside its own resources folder `{own}` "
-                       "(a sample is served only its own resources)")
-        elif staged is not None and where not in staged:
-            message = f"refers to resource `{ref.url}`, which is not staged: `git add {where}`"
-        elif staged is None and not _is_file(sample.set_dir / ref.target):
-            message = f"refers to missing resource `{ref.url}`"
-        else:
-            continue
-        findings.append(Finding(Path(sample.relpath), ref.line, message))
-    return findings
-
-
-def _is_file(path: Path) -> bool:
-    """`path.is_file()`, False for names the OS refuses (a segment over 255 bytes: ENAMETOOLONG)."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
 def _staged_resources(root: Path, samples: list[Sample]) -> set[str]:
     return set(lfs.staged_blobs(root, [_rel(root, s.resources_dir).as_posix() for s in samples]))
 
@@ -212,13 +208,13 @@ def naming_findings(index: NameIndex, rubric: Rubric, sample: Sample) -> list[Fi
     """A name that breaks the rule, or an id another page uses too (ids span all sets)."""
     if rubric.naming.match(sample.name) is None:
         return [Finding(Path(sample.relpath), 1, f"name `{sample.name}` breaks the naming rule "
-                                                 f"`{rubric.naming.pattern}`")]
+                                                 f"`{rubric.naming.pattern}`", "naming-rule")]
     sample_id = rubric.naming.identity(sample.name)  # the `id` group, or the whole name without one
     others = [p for p in index.sharing(sample_id) if p != sample.relpath]
     if not others:
         return []
     return [Finding(Path(sample.relpath), 1, f"id `{sample_id}` is also used by "
-                                             f"{', '.join(others)} (ids are shared across sets)")]
+                                             f"{', '.join(others)} (ids are shared across sets)", "shared-id")]
 
 
 def orphan_findings(root: Path, set_name: str, whole: bool, specs: list[str]) -> list[Finding]:
@@ -238,10 +234,10 @@ def orphan_findings(root: Path, set_name: str, whole: bool, specs: list[str]) ->
         relpath = Path(SAMPLES_DIR, set_name, RESOURCES_DIR, stem)
         if not folder.is_dir():
             findings.append(Finding(relpath, 1, "file directly in resources/: resources belong in "
-                                                "resources/<page stem>/"))
+                                                "resources/<page stem>/", "stray-resource"))
         elif not any(resources.parent.joinpath(stem + suffix).is_file() for suffix in (".html", ".htm")):
             findings.append(Finding(relpath, 1, f"resources folder has no page (no {stem}.html in "
-                                                f"{SAMPLES_DIR}/{set_name}/)"))
+                                                f"{SAMPLES_DIR}/{set_name}/)", "orphan-resources"))
     return findings
 
 
@@ -254,7 +250,7 @@ def drift_findings(root: Path, samples: list[Sample]) -> list[Finding]:
     else:
         why = f"rubric version {bump.version} came in with commit {bump.short}"
     return [Finding(Path(page), 1, f"labeled under an older rubric: unchanged since before {why}; "
-                                   "review its labels against the rubric") for page in pages]
+                                   "review its labels against the rubric", "drift") for page in pages]
 
 
 def _rel(root: Path, path: Path) -> Path:

@@ -27,6 +27,7 @@ class LineProblem:
 
     line: int
     message: str
+    kind: str = ""  # one of corpus.findings.KINDS
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,14 @@ def check_labels(rubric: Rubric, doc: etree._Element, negative: bool | None) -> 
         value = label.value.strip()
         if value.split(None, 1)[:1] == [BAD_PREFIX]:
             problems.append(LineProblem(label.line, f"evaluator leftover `{LABEL_ATTRIBUTE}=\"{value}\"`: "
-                                                "fix or remove the label before committing"))
+                                                "fix or remove the label before committing", "bad-leftover"))
             continue
         targets.append(label)
         value = rubric.target_aliases.get(value, value)  # e.g. "confirm" counts as "new-password"
         label_type = rubric.types.get(value)
         if label_type is None:
-            problems.append(LineProblem(label.line, _unknown_type_message(value, list(rubric.types))))
+            problems.append(LineProblem(label.line, _unknown_type_message(value, list(rubric.types)),
+                                        "unknown-type"))
             unknown += 1
             continue
         counts[value] += 1
@@ -93,14 +95,16 @@ def check_labels(rubric: Rubric, doc: etree._Element, negative: bool | None) -> 
                 matched[value] = set(_selector(label_type.selector)(doc))
             if label.element not in matched[value]:
                 problems.append(LineProblem(label.line, f"<{label.element.tag}> labeled `{value}` does not match "
-                                                    f"the type's selector `{label_type.selector}`"))
+                                                    f"the type's selector `{label_type.selector}`",
+                                                    "selector-mismatch"))
     if negative is True and targets:
         problems.append(LineProblem(targets[0].line, f"negative page (by its name) has {len(targets)} "
-                                                 f"target(s): remove the labels or rename it as a positive page"))
+                                                 f"target(s): remove the labels or rename it as a positive page",
+                                     "negative-with-targets"))
     elif negative is False:
         if not targets:
             problems.append(LineProblem(1, f"positive page has no `{LABEL_ATTRIBUTE}` target: "
-                                       "label it, or rename it as a negative page"))
+                                       "label it, or rename it as a negative page", "positive-without-target"))
         elif not unknown:  # a misspelled label is likely the one a count misses: say it once
             for label_type in rubric.types.values():
                 problems.extend(_count_problem(label_type, counts[label_type.name],
@@ -122,4 +126,5 @@ def _count_problem(label_type: LabelType, count: int, line: int) -> list[LinePro
     if low <= count and (high is None or count <= high):
         return []
     wanted = f"{low}..{high}" if high is not None else f"at least {low}"
-    return [LineProblem(line, f"{count} `{label_type.name}` target(s) on a positive page; the rubric wants {wanted}")]
+    return [LineProblem(line, f"{count} `{label_type.name}` target(s) on a positive page; the rubric wants {wanted}",
+                        "target-count")]

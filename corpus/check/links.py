@@ -32,7 +32,7 @@ def page_link_findings(sample: Sample) -> list[Finding]:
     if not sample.path.is_symlink():
         return []
     return [Finding(Path(sample.relpath), 1, f"page is a symbolic link (to {os.readlink(sample.path)}): "
-                                             "copy the page in instead")]
+                                             "copy the page in instead", "symlink")]
 
 
 def resource_link_findings(root: Path, samples: list[Sample]) -> list[Finding]:
@@ -42,5 +42,6 @@ def resource_link_findings(root: Path, samples: list[Sample]) -> list[Finding]:
                 else _links_under(sample.resources_dir):
             rel = link.relative_to(root)
             findings.append(Finding(rel, 1, f"symbolic link (to {os.readlink(link)}) in the resources: the "
-                                            "renderer refuses to serve through links; replace it with the files"))
+                                            "renderer refuses to serve through links; replace it with the files",
+                                    "symlink"))
     return sorted(set(findings))

@@ -66,22 +66,23 @@ def check_page(rubric: Rubric | None, sample: Sample) -> PageReport:
     try:
         data = sample.path.read_bytes()
     except OSError as e:
-        return PageReport([LineProblem(1, f"cannot read the page: {e.strerror}")], [])
+        return PageReport([LineProblem(1, f"cannot read the page: {e.strerror}", "unreadable-page")], [])
     if not data.strip():
-        return PageReport([LineProblem(1, "empty page")], [])
+        return PageReport([LineProblem(1, "empty page", "empty-page")], [])
     if not looks_like_html(data[:4096]):
-        return PageReport([LineProblem(1, "not an HTML page (no markup at its start): binary or misnamed?")], [])
+        return PageReport([LineProblem(1, "not an HTML page (no markup at its start): binary or misnamed?", "not-html")], [])
     problems = []
     if may_hold_data_urls(data):
         found = survey(data)
         if found.extractable:
             problems.append(LineProblem(1, f"page still holds inline data: URLs (extract not run): "
-                                       f"run `corpus extract {sample.relpath}`"))
+                                       f"run `corpus extract {sample.relpath}`", "inline-data"))
         for offset, message in found.leftovers:  # what extract cannot move out: never silent
-            problems.append(LineProblem(data.count(b"\n", 0, offset) + 1, f"offset {offset}: {message}"))
+            problems.append(LineProblem(data.count(b"\n", 0, offset) + 1, f"offset {offset}: {message}",
+                                        "data-url-left"))
     doc = parse_page(data)
     if doc is None:
-        return PageReport([*problems, LineProblem(1, "does not parse as HTML")], [])
+        return PageReport([*problems, LineProblem(1, "does not parse as HTML", "not-html")], [])
     if rubric is not None:
         parts = rubric.naming.match(sample.name)
         negative = None if parts is None else bool(parts.get("negative"))

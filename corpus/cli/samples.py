@@ -112,9 +112,11 @@ def import_(ctx: click.Context, src: Path, to_set: str | None, extract: bool, ad
         _offer_types(root, adopt_types)
     if as_json:
         echo_json({"imported": [a.page for a in result.imported], "per_set": result.per_set(),
-                   "skipped": result.skipped, "reported": result.reported, "problems": result.problems})
+                   "skipped": result.skipped, "reported": result.reported, "problems": result.problems,
+                   "passed_over": result.passed_over,
+                   "missing_resources": {s: {"pages": p, "files": f} for s, (p, f) in result.missing_resources.items()}})
     else:
-        for note in result.skipped + result.reported + result.problems:
+        for note in result.passed_over + result.skipped + result.reported + result.problems + result.missing_notes():
             click.echo(note, err=True)
         sets = ", ".join(f"{name} {n}" for name, n in result.per_set().items()) or "nothing new"
         click.echo(f"imported {len(result.imported)} pages ({sets})")

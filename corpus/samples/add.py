@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import BadInput
-from corpus.samples.fingerprints import known_pages
+from corpus.samples.fingerprints import holder, known_pages, page_fingerprints
 from corpus.samples.landing import Arrival, land
 from corpus.tree.pages import label_types, read_page
 from corpus.tree.rubric import Rubric
@@ -27,7 +27,8 @@ class Incoming:
     source: Path
     negative: bool
     sample: Sample
-    sha256: str
+    sha256: str  # of the page as given
+    fingerprint: str  # of the page as `inline` would restore it
 
 
 def is_page_file(path: Path, top: Path) -> bool:
@@ -92,9 +93,10 @@ def plan_additions(root: Path, rubric: Rubric, paths: list[Path], negative: bool
     skipped: list[str] = []
     for source in sources:
         data = read_page(source)
-        digest = Arrival.digest(data)
-        if digest in known:
-            skipped.append(f"{source}: already in the corpus as {known[digest].relpath}; skipped")
+        fingerprints = page_fingerprints(source, data)
+        there = holder(root, source, fingerprints, known)
+        if there is not None:
+            skipped.append(f"{source}: already in the corpus as {there.relpath}; skipped")
             continue
         is_negative = polarity(source, data, negative)
         if name is None and rule.can_number():
@@ -107,8 +109,8 @@ def plan_additions(root: Path, rubric: Rubric, paths: list[Path], negative: bool
             raise BadInput(f"{source}: a sample named {new_name} already exists")
         taken.add(new_name)
         identities.add(rule.identity(new_name))
-        known[digest] = Sample(root, to_set, new_name)
-        planned.append(Incoming(source, is_negative, Sample(root, to_set, new_name), digest))
+        known.update(dict.fromkeys(fingerprints, Sample(root, to_set, new_name)))
+        planned.append(Incoming(source, is_negative, Sample(root, to_set, new_name), *fingerprints))
     if not planned and skipped:
         raise BadInput(skipped[0].removesuffix("; skipped") if len(skipped) == 1 else
                        f"all {len(skipped)} pages are already in the corpus")
@@ -129,6 +131,7 @@ def add_pages(root: Path, rubric: Rubric, paths: list[Path], negative: bool | No
               name: str | None, extract: bool = True, show_progress: bool = False) -> AddResult:
     """Validate all inputs, then copy them in, extract their data: URLs, and stage them."""
     planned, skipped = plan_additions(root, rubric, paths, negative, to_set, name)
-    arrivals = [Arrival(str(item.source.resolve()), item.sample.relpath, item.sha256, extract) for item in planned]
+    arrivals = [Arrival(str(item.source.resolve()), item.sample.relpath, item.sha256, extract, item.fingerprint)
+                for item in planned]
     problems = land(root, arrivals, show_progress)
     return AddResult(planned, skipped, problems)

@@ -25,10 +25,7 @@ def reinline_page(page: bytes, stem: str, folder: Path) -> bytes:
 
     References to files that are not there stay as they are (check reports them).
     """
-    spellings = {stem, quote(stem, safe=""), quote(stem)}
-    prefixes = b"|".join(re.escape(f"{RESOURCES_DIR}/{s}/".encode("utf-8", "surrogateescape"))
-                         for s in sorted(spellings))
-    pattern = re.compile(rb"(?:\./)?(?:" + prefixes + rb")" + _FILE)
+    pattern = _references(stem)
     cache: dict[bytes, bytes | None] = {}
 
     def data_url(match: re.Match[bytes]) -> bytes:
@@ -38,6 +35,20 @@ def reinline_page(page: bytes, stem: str, folder: Path) -> bytes:
         return cache[name] or match.group(0)
 
     return pattern.sub(data_url, page)
+
+
+def absent_files(page: bytes, stem: str, folder: Path) -> list[str]:
+    """The files of `resources/<stem>/` the page refers to that `folder` lacks (sorted, once each)."""
+    names = {unquote(m.group(1).decode("utf-8", "surrogateescape")) for m in _references(stem).finditer(page)}
+    return sorted(name for name in names if ".." in Path(name).parts or not (folder / name).is_file())
+
+
+def _references(stem: str) -> re.Pattern[bytes]:
+    """`resources/<stem>/<file>` however the stem is spelled (as is, or percent-encoded)."""
+    spellings = {stem, quote(stem, safe=""), quote(stem)}
+    prefixes = b"|".join(re.escape(f"{RESOURCES_DIR}/{s}/".encode("utf-8", "surrogateescape"))
+                         for s in sorted(spellings))
+    return re.compile(rb"(?:\./)?(?:" + prefixes + rb")" + _FILE)
 
 
 def _data_url(folder: Path, name: str) -> bytes | None:

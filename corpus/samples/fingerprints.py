@@ -6,17 +6,26 @@ incoming copy of the original is already in. `add` and `import` therefore record
 tracked file that travels with the corpus; names are unique across sets, so a
 move never changes it. Pages added before the record existed are known by their
 current bytes and by the original their extraction manifest remembers.
+
+A page is the same page extracted or not: an incoming page is fingerprinted both as
+given and as `inline` would restore it (its own extraction manifest's original, or a
+fathom-extract page with its `resources/<stem>/` files put back), and the record
+keeps the restored one. A page of this corpus's own sets is in it, whatever it holds.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from corpus.errors import BadInput
+from corpus.samples.fathomtree import reinline_page
 from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
 from corpus.store.digest import sha256_file
-from corpus.tree.sample import SAMPLES_DIR, Sample
+from corpus.textformats import json_value
+from corpus.tree.sample import RESOURCES_DIR, SAMPLES_DIR, Sample, sample_at
 
 RECORD_NAME = "added.sha256"
 
@@ -71,3 +80,35 @@ def known_pages(root: Path, samples: Iterable[Sample]) -> dict[str, Sample]:
         if manifest is not None and manifest.layers:
             known.setdefault(manifest.layers[0].original_sha256, sample)
     return known
+
+
+def page_fingerprints(path: Path, data: bytes) -> tuple[str, str]:
+    """The sha256 of a page as given, and as `inline` would restore it (the same when it
+    holds no extracted resources): the second is what the record keeps."""
+    given = hashlib.sha256(data).hexdigest()
+    return given, _restored_sha256(path, data, given) or given
+
+
+def _restored_sha256(path: Path, data: bytes, given: str) -> str | None:
+    folder = path.parent / RESOURCES_DIR / path.stem
+    manifest = folder / "manifest.json"  # ours: the original's hash, if the page is as extracted
+    if manifest.is_file():
+        try:
+            layers = json_value(manifest.read_bytes())["layers"]
+            unchanged = layers[-1]["extracted_sha256"] == given
+            return str(layers[0]["original_sha256"]) if unchanged else None
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+    if folder.is_dir():  # fathom-extract's: its files put back inline, as landing does
+        return hashlib.sha256(reinline_page(data, path.stem, folder)).hexdigest()
+    return None
+
+
+def holder(root: Path, source: Path, fingerprints: Iterable[str], known: dict[str, Sample]) -> Sample | None:
+    """The sample already holding this page: the page itself when it is one of this
+    corpus's samples (extracted, maybe relabeled since), else one with a fingerprint in common."""
+    try:
+        return sample_at(root, source)
+    except BadInput:
+        pass
+    return next((known[f] for f in fingerprints if f in known), None)

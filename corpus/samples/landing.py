@@ -43,6 +43,7 @@ class Arrival:
     page: str  # its path in the corpus, relative to the root (`samples/unused/7.html`)
     sha256: str  # of the page as given
     extract: bool = True
+    fingerprint: str = ""  # sha256 of the page as `inline` would restore it (fingerprints.py); "" for sha256
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -92,7 +93,7 @@ def finish_landing(root: Path, arrivals: list[Arrival], show_progress: bool = Fa
             advance(1)
     for set_dir in {arrival.sample(root).set_dir for arrival in landed}:
         fsync_dir(set_dir)
-    write_record(root, {arrival.sample(root).name: arrival.sha256 for arrival in landed})
+    write_record(root, {arrival.sample(root).name: arrival.fingerprint or arrival.sha256 for arrival in landed})
     paths = [record_path(root).relative_to(root).as_posix()]
     for arrival in landed:
         dest = arrival.sample(root)

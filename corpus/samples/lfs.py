@@ -122,11 +122,11 @@ def check_staged_resources(root: Path, paths: list[str]) -> list[Finding]:
     blobs = staged_blobs(root, paths)
     filtered = lfs_filtered(root, sorted(blobs), cached=True)
     for path in content_blobs(root, blobs):
-        findings.append(Finding(Path(path), 1, _content_message(path, blobs[path], "staged")))
+        findings.append(Finding(Path(path), 1, _content_message(path, blobs[path], "staged"), "resource-content"))
     for path, covered in sorted(filtered.items()):
         if not covered:
             findings.append(Finding(Path(path), 1, "resource not covered by the Git LFS rule in .gitattributes "
-                                    "(`samples/**/resources/** filter=lfs diff=lfs merge=lfs -text`)"))
+                                    "(`samples/**/resources/** filter=lfs diff=lfs merge=lfs -text`)", "resource-not-lfs"))
     return findings
 
 
@@ -149,14 +149,15 @@ def check_resources(root: Path, pathspecs: list[str]) -> list[Finding]:
         return []
     blobs = staged_blobs(root, pathspecs)
     findings = [
-        Finding(Path(path), 1, _content_message(path, blobs[path], "committed or staged"))
+        Finding(Path(path), 1, _content_message(path, blobs[path], "committed or staged"),
+                "resource-content")
         for path in content_blobs(root, blobs)
     ]
     files = sorted(set(working_files(root, pathspecs)) | set(blobs))
     uncovered = [path for path, covered in lfs_filtered(root, files).items() if not covered]
     findings += [
         Finding(Path(path), 1, "resource not covered by the Git LFS rule in .gitattributes: it would be "
-                "committed as content (`samples/**/resources/** filter=lfs diff=lfs merge=lfs -text`)")
+                "committed as content (`samples/**/resources/** filter=lfs diff=lfs merge=lfs -text`)", "resource-not-lfs")
         for path in uncovered
     ]
     if not lfs_filter_configured(root):
@@ -164,5 +165,6 @@ def check_resources(root: Path, pathspecs: list[str]) -> list[Finding]:
         if pending:
             more = f" (and {len(pending) - 1} more)" if len(pending) > 1 else ""
             findings.append(Finding(Path(pending[0]), 1, f"Git LFS is not set up in this clone, so this resource{more} "
-                                    "would be committed as content: run `corpus hooks install`"))
+                                    "would be committed as content: run `corpus hooks install`",
+                                    "lfs-not-set-up"))
     return findings

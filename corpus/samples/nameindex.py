@@ -89,6 +89,11 @@ class NameIndex:
         return [f"{SAMPLES_DIR}/{set_name}/{name}" for set_name, name in
                 sorted(rows, key=lambda row: (SETS.index(row[0]), row[1]))]
 
+    def placed(self, sets: tuple[str, ...] = SETS) -> list[tuple[str, str]]:
+        """(set, name) of every page in `sets`."""
+        marks = ", ".join("?" * len(sets))
+        return list(self.db.execute(f"SELECT set_name, name FROM sample_names WHERE set_name IN ({marks})", sets))
+
     def _relist_if_changed(self, set_name: str) -> bool:
         folder = self.root / SAMPLES_DIR / set_name
         listed_ns = time.time_ns()  # before the stat: a change after it leaves a later mtime

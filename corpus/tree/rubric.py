@@ -9,6 +9,7 @@
       stratify: []
       group: id          # optional: pages sharing it stay in one set
     viewport: {width: 1366, height: 768}
+    checks: {missing-resource: warning}   # optional: finding kinds that only warn
     types:
       new-password:
         description: The field where a user picks a new password.
@@ -28,6 +29,7 @@ from typing import Any
 import yaml
 
 from corpus.errors import CorpusError
+from corpus.findings import KINDS, SEVERITIES
 from corpus.textformats import yaml_node, yaml_value
 from corpus.tree.sample import SAMPLES_DIR, NamingRule
 
@@ -64,6 +66,8 @@ class Rubric:
     path: Path | None = None
     # Label values a trainee counts as targets of a type (filled in by `corpus check`).
     target_aliases: dict[str, str] = field(default_factory=dict)
+    # Finding kind -> severity (`warning` or `error`); kinds not named are errors.
+    checks: dict[str, str] = field(default_factory=dict)
 
 
 def rubric_path(root: Path) -> Path:
@@ -147,7 +151,7 @@ class _Reader:
 
     def rubric(self, data: Any) -> Rubric:
         data = self.mapping(data, ())
-        self.known_keys(data, {"version", "naming", "viewport", "types"}, ())
+        self.known_keys(data, {"version", "naming", "viewport", "types", "checks"}, ())
         version = self.integer(data.get("version", 1), ("version",), minimum=1)
         naming, stratify = self.naming(data.get("naming", {}))
         return Rubric(
@@ -157,7 +161,19 @@ class _Reader:
             viewport=self.viewport(data.get("viewport")),
             types=self.types(data.get("types", {})),
             path=self.path,
+            checks=self.checks(data.get("checks")),
         )
+
+    def checks(self, value: Any) -> dict[str, str]:
+        """`checks: {missing-resource: warning}`: the severity of finding kinds."""
+        data = self.mapping(value or {}, ("checks",))
+        for kind, severity in data.items():
+            if kind not in KINDS:
+                raise self.fail(("checks", str(kind)), f"unknown finding kind `{kind}` (expected one of: "
+                                                      f"{', '.join(sorted(KINDS))})")
+            if severity not in SEVERITIES:
+                raise self.fail(("checks", str(kind)), f"`checks.{kind}` must be one of: {', '.join(SEVERITIES)}")
+        return dict(data)
 
     def naming(self, value: Any) -> tuple[NamingRule, tuple[str, ...]]:
         data = self.mapping(value or {}, ("naming",))

@@ -119,8 +119,10 @@ def test_resource_folders_and_references(root: Path):
     resource(root, "training/resources/9/orphan.png")
     found = messages(root)
     assert found == [
-        "samples/training/1.html:5: refers to missing resource `resources/1/gone%20too.png`",
-        "samples/training/1.html:6: refers to missing resource `resources/1/gone.png`",
+        # One finding per page for all its absent files, with the remedy (issue 23).
+        "samples/training/1.html:5: refers to missing resources: 2 files (`gone too.png`, `gone.png`), never "
+        "committed (neither in git nor on disk): bring the page's resources in from where it came from, or "
+        "make this kind a warning in the rubric (`checks: {missing-resource: warning}`)",
         "samples/training/1.html:7: refers to `resources/7/other.png` outside its own resources folder "
         "`resources/1/` (a sample is served only its own resources)",
         "samples/training/resources/9:1: resources folder has no page (no 9.html in samples/training/)",
@@ -178,6 +180,7 @@ def test_cli_json_exit_codes_and_paths(root: Path, corpus_cli):
     assert json.loads(result.stdout) == [{
         "path": "samples/training/1.html", "line": 4,
         "message": "label type `nwe-password` is not declared in the rubric; closest declared type: `new-password`",
+        "kind": "unknown-type", "severity": "error",  # issue 23: kinds a rubric can make warnings
     }]
     # Only the paths given are checked, relative to where the user stands.
     assert corpus_cli("check", "2.html", cwd=root / "samples/testing").returncode == 0
