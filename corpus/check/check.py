@@ -18,7 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.check import drift
-from corpus.check.links import page_link_findings, resource_link_findings, set_link_findings
+from corpus.check.links import (
+    page_link_findings,
+    resource_link_findings,
+    set_link_findings,
+)
 from corpus.check.pagecheck import page_reports
 from corpus.errors import BadInput, CorpusError
 from corpus.extract.references import Reference

@@ -117,36 +117,29 @@ def is_page_name(name: str) -> bool:
 
 def page_names(set_dir: Path) -> set[str]:
     """The names of the pages in a set folder (none when it is missing)."""
-    return {name for name, _link in _page_entries(set_dir)}
-
-
-def _page_entries(folder: Path) -> list[tuple[str, bool]]:
-    """(name, is a symbolic link) of the pages in a folder."""
     try:
         # scandir's entries know their type without a stat per page (100,000 pages: ~1 s less)
-        with os.scandir(folder) as entries:
-            return [(e.name, e.is_symlink()) for e in entries if is_page_name(e.name) and e.is_file()]
+        with os.scandir(set_dir) as entries:
+            return {e.name for e in entries if is_page_name(e.name) and e.is_file()}
     except (FileNotFoundError, NotADirectoryError):
-        return []
+        return set()
 
 
 def set_samples(root: Path, set_name: str, *, links: bool = False) -> list[Sample]:
     """The pages of one set, sorted by name.
 
-    A symbolic link where a set folder, a `resources/` folder, a page or a page's resources
-    folder belongs is refused (BadInput naming it), before any command reads or changes
-    the set: following it would read or move files outside the corpus. `links=True` (for
-    `check`, which reports them) lists the set anyway, but never through a linked set folder.
+    A symbolic link where a set folder or a set's `resources/` folder belongs is refused
+    (BadInput naming it) before any command reads or changes a set: following it would
+    read or move files outside the corpus. (A linked page or page resources folder is
+    refused page by page where it is used: extract, pick's page checks, the viewer.)
+    `links=True` (for `check`, which reports them all) lists the set anyway, but never
+    through a linked set folder.
     """
     set_dir = root / SAMPLES_DIR / set_name
     if links:
         return [] if set_dir.is_symlink() else [Sample(root, set_name, n) for n in sorted(page_names(set_dir))]
     refuse_linked_sets(root)
-    entries = _page_entries(set_dir)
-    linked = [set_dir / name for name, link in entries if link] + _linked_resources(set_dir / RESOURCES_DIR)
-    if linked:
-        raise _linked(root, min(linked))
-    return [Sample(root, set_name, name) for name, _link in sorted(entries)]
+    return [Sample(root, set_name, name) for name in sorted(page_names(set_dir))]
 
 
 def all_samples(root: Path, sets: Iterable[str] = SETS, *, links: bool = False) -> list[Sample]:
@@ -170,14 +163,6 @@ def refuse_linked_sample(sample: Sample) -> None:
     for path in (sample.path, sample.resources_dir):
         if path.is_symlink():
             raise _linked(sample.root, path)
-
-
-def _linked_resources(resources: Path) -> list[Path]:
-    try:
-        with os.scandir(resources) as entries:
-            return [resources / e.name for e in entries if e.is_symlink()]
-    except (FileNotFoundError, NotADirectoryError):
-        return []
 
 
 def _linked(root: Path, path: Path) -> BadInput:
