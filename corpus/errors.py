@@ -13,6 +13,12 @@ class BadInput(CorpusError):
     exit_code = 2
 
 
+class BadInputFile(BadInput):
+    """A file the user gave or keeps that cannot be read or does not parse: the rubric, a
+    ruleset, a model file, a vector file. The one rule for all of them, whichever command
+    reads one: its reader raises this, naming the file (and line, where known), exit 2."""
+
+
 def escape_line(message: str) -> str:
     """`message` on one line: control characters (a newline from an attribute value, say)
     written as escapes, so reports stay one line per finding for grep and editors."""

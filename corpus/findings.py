@@ -33,7 +33,7 @@ KINDS: dict[str, str] = {
     "resource-outside": "a reference to another page's resources",
     "unstaged-resource": "a referenced resource on disk but not staged (commit hook)",
     "missing-resource": "referenced resource files that are absent (one finding per page)",
-    "symlink": "a page or resource that is a symbolic link",
+    "symlink": "a set folder, page or resource that is a symbolic link",
     "naming-rule": "a name that breaks the rubric's naming rule",
     "shared-id": "an id (or, without one, a name) used by more than one page",
     "leakage": "a naming group whose pages sit in more than one of training, validation, testing",

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from corpus.errors import BadInput
+from corpus.tree.sample import SETS
 from trainer.guard import Verdict, judge
 from trainer.hyperparameters import Hyperparameters
 from trainer.modelfile import model_path, model_to_json, save_model
@@ -92,6 +94,8 @@ def train_command(options: TrainOptions, on_iteration: IterationHook | None = No
     TensorBoard log when tensorboard is installed."""
     from trainer.tensorboard import tensorboard_log
 
+    for argument in (options.training, options.validation):
+        refuse_other_trainee(argument, options.trainee)
     training_file = _vectors(options, options.training, options.vectorizing.training_cache)
     validation_file = (_vectors(options, options.validation, options.vectorizing.validation_cache)
                        if options.validation is not None else None)
@@ -109,6 +113,18 @@ def train_command(options: TrainOptions, on_iteration: IterationHook | None = No
     if options.plot is not None:
         _plot(trained, options.plot)
     return outcome
+
+
+def refuse_other_trainee(argument: Path | None, trainee: str | None) -> None:
+    """BadInput when a vector file's name says it holds another trainee's vectors: vectorize
+    names them `<set>_<trainee>.json`, and a model trained on one type's vectors under
+    another's name would label the wrong elements. Files named otherwise are taken as given."""
+    if argument is None or trainee is None or not argument.is_file():
+        return
+    stem, _, made_for = argument.stem.partition("_")
+    if stem in SETS and made_for and made_for != trainee and argument.suffix == ".json":
+        raise BadInput(f"{argument}: vectors of the trainee `{made_for}` (as its name says), not `{trainee}`: "
+                       f"give --trainee {made_for}, or vectorize the set for {trainee}")
 
 
 def _vectors(options: TrainOptions, argument: Path, cache: Path | None) -> Path:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from corpus.errors import BadInput, CorpusError
+from corpus.errors import BadInput, BadInputFile
 from corpus.vectors.vectorfile import VectorFile, header_feature_names, vectors_to_json
 from trainer.reading import map_parts, parse_json, part_count, read_bytes, split_pages
 
@@ -132,7 +132,7 @@ def dataset_from_json(
         table, rows = _node_table(data["pages"], len(names))
         ruleset_hash = data["header"].get("rulesetHash")
     except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise CorpusError(f"{source}: not a Fathom vector file: {e}") from None
+        raise BadInputFile(f"{source}: not a Fathom vector file: {e}") from None
     full = _float_matrix(rows, len(names), table, names, source)
     _refuse_non_finite(full, rows, table, names, source)
     return _dataset(names, table, full, ruleset_hash, source, exclude, features)
@@ -252,7 +252,7 @@ def _float_matrix(rows: list[list[Any]], width: int, table: NodeTable, names: li
                 _refuse(source, table, row, names[column], value, 1)
             except (TypeError, ValueError):
                 page = table.filenames[table.page_of(_node_of_row(table, row))]
-                raise CorpusError(
+                raise BadInputFile(
                     f"{source}: not a Fathom vector file: page {page}: rule {names[column]}: "
                     f"{value!r} is not a number"
                 ) from None
@@ -275,7 +275,7 @@ def _refuse_non_finite(x: np.ndarray, rows: list[list[Any]], table: NodeTable, n
 def _refuse(source: str, table: NodeTable, row: int, rule: str, value: Any, count: int) -> None:
     page = table.filenames[table.page_of(_node_of_row(table, row))]
     if value is None:  # numpy reads null as NaN; the old reader refused it as no number at all
-        raise CorpusError(f"{source}: not a Fathom vector file: page {page}: rule {rule}: None is not a number")
+        raise BadInputFile(f"{source}: not a Fathom vector file: page {page}: rule {rule}: None is not a number")
     raise BadInput(
         f"{source}: page {page}: rule {rule}: {value!r} is not a finite number "
         f"(rules must score in [0, 1]; {count} such value(s) in the file)"

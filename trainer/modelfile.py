@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.errors import BadInput, CorpusError
+from corpus.errors import BadInput, BadInputFile, CorpusError
 from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
 from corpus.store.digest import sha256_file
@@ -124,11 +124,11 @@ def load_model(path: Path) -> ModelFile:
     try:
         data = strict_json(Path(path).read_bytes())
     except (OSError, ValueError) as e:
-        raise CorpusError(f"{path}: not a readable model file: {e}") from None
+        raise BadInputFile(f"{path}: not a readable model file: {e}") from None
     try:
         return model_from_json(data)
     except (KeyError, TypeError, ValueError) as e:
-        raise CorpusError(f"{path}: not a model file: {e}") from None
+        raise BadInputFile(f"{path}: not a model file: {e}") from None
 
 
 def model_from_json(data: Any) -> ModelFile:

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import orjson
 
-from corpus.errors import CorpusError
+from corpus.errors import BadInputFile
 from corpus.parallel import Died, ordered_map, usable_cpus
 from corpus.textformats import json_value
 
@@ -45,11 +45,11 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as e:
-        raise CorpusError(f"{path}: not a readable vector file: {e}") from None
+        raise BadInputFile(f"{path}: not a readable vector file: {e}") from None
 
 
 def parse_json(raw: bytes, path: Path) -> Any:
-    """The parsed file; CorpusError naming it when it is not JSON."""
+    """The parsed file; BadInputFile naming it when it is not JSON."""
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -57,7 +57,7 @@ def parse_json(raw: bytes, path: Path) -> Any:
     try:
         return json_value(raw)
     except ValueError as e:
-        raise CorpusError(f"{path}: not a readable vector file: {e}") from None
+        raise BadInputFile(f"{path}: not a readable vector file: {e}") from None
 
 
 @dataclass

@@ -19,7 +19,11 @@ from pathlib import Path
 
 from corpus.check import drift
 from corpus.check.leakage import EVALUATED, groups_of, leakage_findings
-from corpus.check.links import page_link_findings, resource_link_findings
+from corpus.check.links import (
+    page_link_findings,
+    resource_link_findings,
+    set_link_findings,
+)
 from corpus.check.missing import TrackedResources, reference_findings
 from corpus.check.pagecheck import page_reports
 from corpus.errors import BadInput, CorpusError
@@ -144,7 +148,7 @@ def _resource_findings(root: Path, scope: Scope, samples: list[Sample], storage:
     for set_name in sorted(set(by_set) | set(named) | set(scope.sets)):
         whole = set_name in scope.sets
         found = orphan_findings(root, set_name, whole, named[set_name])
-        found += resource_link_findings(root, by_set[set_name])
+        found += resource_link_findings(root, by_set[set_name]) + set_link_findings(root, set_name)
         if storage:
             if whole:  # one folder holds every page's resources: git lists it, not 33,000 paths
                 specs = [f"{SAMPLES_DIR}/{set_name}/{RESOURCES_DIR}"]
@@ -171,7 +175,7 @@ def with_trainee_targets(rubric: Rubric, root: Path) -> Rubric:
 def resolve_scope(root: Path, paths: Iterable[Path], lenient: bool = False) -> Scope:
     paths = list(paths)
     if not paths:
-        return Scope(all_samples(root), sets=list(SETS))
+        return Scope(all_samples(root, links=True), sets=list(SETS))
     scope = Scope()
     samples_root = root / SAMPLES_DIR
     seen: set[Path] = set()
@@ -190,7 +194,7 @@ def resolve_scope(root: Path, paths: Iterable[Path], lenient: bool = False) -> S
             continue
         if lenient and not (len(parts) == 2 and parts[0] in SETS and is_page_name(parts[1]) and resolved.is_file()):
             continue  # a hook is handed every staged file; only pages concern it
-        for sample in resolve_samples(root, [path]):
+        for sample in resolve_samples(root, [path], links=True):
             if sample.path not in seen:
                 seen.add(sample.path)
                 scope.samples.append(sample)

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from corpus.findings import Finding
-from corpus.tree.sample import Sample
+from corpus.tree.sample import SAMPLES_DIR, Sample
 
 
 def _links_under(folder: Path) -> list[Path]:
@@ -45,3 +45,12 @@ def resource_link_findings(root: Path, samples: list[Sample]) -> list[Finding]:
                                             "renderer refuses to serve through links; replace it with the files",
                                     "symlink"))
     return sorted(set(findings))
+
+
+def set_link_findings(root: Path, set_name: str) -> list[Finding]:
+    """A set folder that is a link: every command refuses the corpus until it is a real folder."""
+    folder = root / SAMPLES_DIR / set_name
+    if not folder.is_symlink():
+        return []
+    return [Finding(folder.relative_to(root), 1, f"set folder is a symbolic link (to {os.readlink(folder)}): "
+                                                 "commands refuse it; move the folder itself here", "symlink")]

@@ -40,7 +40,13 @@ from corpus.extract.manifest import (
     text,
 )
 from corpus.extract.mime import extension, media_type
-from corpus.extract.pagefile import open_page, remove_stages, stage, write_pieces
+from corpus.extract.pagefile import (
+    open_page,
+    remove_stages,
+    stage,
+    stage_folder,
+    write_pieces,
+)
 from corpus.extract.payload import Malformed, decode_base64, decode_plain
 from corpus.extract.staged import (
     ExtractResult,
@@ -271,7 +277,7 @@ def stage_sample(sample: Sample, checkpoint: Checkpoint | None = None) -> Staged
     refuse_unsafe_resources(sample)
     manifest = load_manifest(sample) or Manifest(page=sample.name)
     remove_stale_temps(sample.resources_dir)
-    remove_stages(page)
+    remove_stages(page, stage_folder(sample.root))
     with open_page(page) as buf:
         return _stage_mapped(sample, buf, manifest, checkpoint)
 
@@ -307,8 +313,9 @@ def _stage_mapped(sample: Sample, buf, manifest: Manifest, checkpoint: Checkpoin
             edits=edits,
         ))
         run.store.make_directory()  # the manifest's folder, even when only the CSP changed
-        staged.append(stage(manifest_path(sample), [manifest_bytes(manifest)]))
-        staged.append(stage(page, pieces, mode))
+        folder = stage_folder(sample.root)
+        staged.append(stage(manifest_path(sample), [manifest_bytes(manifest)], folder=folder))
+        staged.append(stage(page, pieces, mode, folder))
     except BaseException:  # nothing visible changed yet: remove what was written
         for path in staged:
             path.unlink(missing_ok=True)

@@ -3,6 +3,7 @@ and new content staged beside a file under a temporary name, to replace it later
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import mmap
 import os
@@ -11,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from corpus.errors import CorpusError
+from corpus.store.gitcli import work_dir
+from corpus.tree.sample import SAMPLES_DIR
 
 STAGE_PREFIX = ".corpus-"
 
@@ -34,20 +37,36 @@ def open_page(path: Path) -> Iterator[mmap.mmap | bytes]:
                 pass
 
 
-def staged_name(path: Path) -> Path:
-    """Where new content for `path` is staged: named after it, hashed (any name fits, and the
-    pages of one folder extracted side by side never touch each other's), and fixed, so that
-    finding a killed run's leftover costs one unlink, not a listing of the folder."""
-    return path.parent / f"{STAGE_PREFIX}{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}.tmp"
+def staged_name(path: Path, folder: Path | None = None) -> Path:
+    """Where new content for `path` is staged: in `folder` (default beside it), named after
+    its path, hashed (any name fits, and pages extracted side by side never touch each
+    other's), and fixed, so that finding a killed run's leftover costs one unlink, not a
+    listing of the folder."""
+    key = os.fsencode(path if folder is not None else path.name)
+    return (folder or path.parent) / f"{STAGE_PREFIX}{hashlib.sha256(key).hexdigest()[:16]}.tmp"
 
 
-def stage(path: Path, pieces: Iterable, mode: int | None = None) -> Path:
-    """Write the pieces (streamed, never joined) to `staged_name(path)`; not synced.
+@functools.lru_cache(maxsize=8)
+def stage_folder(root: Path) -> Path | None:
+    """`.git/corpus-work/extract/` of the corpus at `root`, where pages and manifests are
+    staged: a kill leaves nothing in the working tree for `git add -A` to pick up. None
+    outside a corpus, or where `.git/` is on another file system (a rename cannot cross)."""
+    if not ((root / ".git").exists() and (root / SAMPLES_DIR).is_dir()):
+        return None
+    folder = work_dir(root) / "extract"
+    folder.mkdir(exist_ok=True)
+    return folder if folder.stat().st_dev == (root / SAMPLES_DIR).stat().st_dev else None
+
+
+def stage(path: Path, pieces: Iterable, mode: int | None = None, folder: Path | None = None) -> Path:
+    """Write the pieces (streamed, never joined) to `staged_name(path, folder)`; not synced.
 
     `mode` is the new file's permissions (default: what open() gives under the umask).
     One process stages a given path at a time (callers hold the writer lock).
     """
-    tmp = staged_name(path)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)  # a journaled command since may have removed it
+    tmp = staged_name(path, folder)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
     try:
         fd = os.open(tmp, flags, 0o666 if mode is None else 0o600)
@@ -66,9 +85,11 @@ def stage(path: Path, pieces: Iterable, mode: int | None = None) -> Path:
     return tmp
 
 
-def remove_stages(path: Path) -> None:
-    """What a killed run staged for `path`."""
+def remove_stages(path: Path, folder: Path | None = None) -> None:
+    """What a killed run staged for `path` (beside it, as older runs did, and in `folder`)."""
     staged_name(path).unlink(missing_ok=True)
+    if folder is not None:
+        staged_name(path, folder).unlink(missing_ok=True)
 
 
 def write_pieces(path: Path, pieces: Iterable, mode: int) -> None:

@@ -22,7 +22,7 @@ from corpus.samples import journal
 from corpus.starttags import StartTag, start_tags
 from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
-from corpus.tree.sample import Sample
+from corpus.tree.sample import Sample, refuse_linked_sample
 
 LABEL = "data-fathom"
 
@@ -159,6 +159,7 @@ def write_label(root: Path, sample: Sample, edit: LabelEdit) -> None:
     at any moment leaves either the old page (the plan rolls back: nothing to do) or
     the new one, which recovery stages (`finish_labels`).
     """
+    refuse_linked_sample(sample)  # before the journal: a write through a link would leave the tree
     if sample.path.read_bytes() != edit.before:
         raise CorpusError(f"{sample.relpath}: changed on disk since it was read; reload it")
     entry = {"page": sample.relpath, "sha256": hashlib.sha256(edit.after).hexdigest()}

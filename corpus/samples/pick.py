@@ -14,6 +14,7 @@ carries the plan out.
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -173,7 +174,8 @@ def parse_ratios(text: str) -> list[Fraction]:
         parts = [Fraction(p.strip()) for p in text.split(",")]
     except (ValueError, ZeroDivisionError):
         raise BadInput(f"--ratios {text}: expected three numbers like 60,20,20") from None
-    if len(parts) != 3 or any(p < 0 for p in parts) or sum(parts) == 0:
+    # 1e400 parses (Fraction is exact) but is no float: it would send every page to one set
+    if len(parts) != 3 or any(p < 0 or p > sys.float_info.max for p in parts) or sum(parts) == 0:
         raise BadInput(f"--ratios {text}: expected three non-negative numbers like 60,20,20")
     return [p / sum(parts) for p in parts]
 

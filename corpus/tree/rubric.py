@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from corpus.errors import CorpusError
+from corpus.errors import BadInputFile
 from corpus.findings import KINDS, SEVERITIES
 from corpus.textformats import yaml_node, yaml_value
 from corpus.tree.sample import SAMPLES_DIR, NamingRule
@@ -37,7 +37,7 @@ RUBRIC_NAME = "rubric.md"
 DEFAULT_VIEWPORT = (1366, 768)
 
 
-class RubricError(CorpusError):
+class RubricError(BadInputFile):
     """A schema error in the rubric itself, reported as `path:line: message`."""
 
     def __init__(self, path: Path, line: int, message: str) -> None:

@@ -125,13 +125,53 @@ def page_names(set_dir: Path) -> set[str]:
         return set()
 
 
-def set_samples(root: Path, set_name: str) -> list[Sample]:
-    """The pages of one set, sorted by name."""
-    return [Sample(root, set_name, name) for name in sorted(page_names(root / SAMPLES_DIR / set_name))]
+def set_samples(root: Path, set_name: str, *, links: bool = False) -> list[Sample]:
+    """The pages of one set, sorted by name.
+
+    A symbolic link where a set folder or a set's `resources/` folder belongs is refused
+    (BadInput naming it) before any command reads or changes a set: following it would
+    read or move files outside the corpus. (A linked page or page resources folder is
+    refused page by page where it is used: extract, pick's page checks, the viewer.)
+    `links=True` (for `check`, which reports them all) lists the set anyway, but never
+    through a linked set folder.
+    """
+    set_dir = root / SAMPLES_DIR / set_name
+    if links:
+        return [] if set_dir.is_symlink() else [Sample(root, set_name, n) for n in sorted(page_names(set_dir))]
+    refuse_linked_sets(root)
+    return [Sample(root, set_name, name) for name in sorted(page_names(set_dir))]
 
 
-def all_samples(root: Path, sets: Iterable[str] = SETS) -> list[Sample]:
-    return [s for set_name in sets for s in set_samples(root, set_name)]
+def all_samples(root: Path, sets: Iterable[str] = SETS, *, links: bool = False) -> list[Sample]:
+    return [s for set_name in sets for s in set_samples(root, set_name, links=links)]
+
+
+def refuse_linked_sets(root: Path) -> None:
+    """BadInput when a set folder, or a set's `resources/` folder, is a symbolic link."""
+    for set_name in SETS:
+        for folder in (root / SAMPLES_DIR / set_name, root / SAMPLES_DIR / set_name / RESOURCES_DIR):
+            if folder.is_symlink():
+                raise _linked(root, folder)
+            if not folder.is_dir():
+                break
+
+
+def refuse_linked_sample(sample: Sample) -> None:
+    """BadInput when the sample's set folder, page or resources folders is a symbolic link:
+    what a command that writes one page (a label from the viewer) checks before writing."""
+    refuse_linked_sets(sample.root)
+    for path in (sample.path, sample.resources_dir):
+        if path.is_symlink():
+            raise _linked(sample.root, path)
+
+
+def _linked(root: Path, path: Path) -> BadInput:
+    try:
+        shown: Path | str = path.relative_to(root)
+    except ValueError:
+        shown = path
+    return BadInput(f"{shown}: is a symbolic link (to {os.readlink(path)}); the corpus never follows links "
+                    "out of its sets: replace it with the folder or file itself")
 
 
 def sample_at(root: Path, path: Path) -> Sample:
@@ -147,14 +187,15 @@ def sample_at(root: Path, path: Path) -> Sample:
     return Sample(root, rel.parts[0], rel.parts[1])
 
 
-def resolve_samples(root: Path, paths: Iterable[Path]) -> list[Sample]:
+def resolve_samples(root: Path, paths: Iterable[Path], *, links: bool = False) -> list[Sample]:
     """Expand paths (pages, set folders, `samples/`, the corpus root) into samples.
 
-    No paths means the whole corpus. Paths outside the corpus are refused.
+    No paths means the whole corpus. Paths outside the corpus are refused, and so are
+    symbolic links in the sets (see `set_samples`; `links` as there).
     """
     paths = list(paths)
     if not paths:
-        return all_samples(root)
+        return all_samples(root, links=links)
     found: dict[Path, Sample] = {}
     samples_root = (root / SAMPLES_DIR).resolve()
     for path in paths:
@@ -163,6 +204,10 @@ def resolve_samples(root: Path, paths: Iterable[Path]) -> list[Sample]:
             raise BadInput(f"{path}: no such file or folder")
         if resolved.is_file():
             sample = sample_at(root, path)
+            if not links:
+                if path.is_symlink():
+                    raise _linked(root, path.absolute())
+                refuse_linked_sample(sample)
             found[sample.path] = sample
             continue
         if resolved in (root.resolve(), samples_root):
@@ -175,7 +220,7 @@ def resolve_samples(root: Path, paths: Iterable[Path]) -> list[Sample]:
             if len(rel.parts) != 1 or rel.parts[0] not in SETS:
                 raise BadInput(f"{path}: not a set folder (expected samples/<set>)")
             sets = [rel.parts[0]]
-        for sample in all_samples(root, sets):
+        for sample in all_samples(root, sets, links=links):
             found[sample.path] = sample
     return sorted(found.values(), key=lambda s: (SETS.index(s.set_name), s.name))
 
@@ -186,13 +231,16 @@ def set_named(root: Path, text: str | Path, base: Path | None = None) -> str:
     anything else.
 
     Every command that takes a set resolves it here (the CLI through its SetName type).
+    A set whose folder is a symbolic link is refused (see `set_samples`).
     """
     if str(text) in SETS:
+        refuse_linked_sets(root)
         return str(text)
     folder = ((base or Path.cwd()) / text).resolve()
     sets_root = (root / SAMPLES_DIR).resolve()
     for name in SETS:
-        if folder == (sets_root / name).resolve():  # resolved: a linked set folder is its set too
+        if folder == (sets_root / name).resolve():  # resolved: a path through a linked folder names its set too
+            refuse_linked_sets(root)
             return name
     raise BadInput(f"{text}: not a set (expected one of {', '.join(SETS)} or its folder under {sets_root})")
 

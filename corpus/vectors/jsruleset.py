@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.errors import BadInput, CorpusError
+from corpus.errors import BadInput, BadInputFile, CorpusError
 from corpus.store.digest import sha256_file
 from corpus.store.filecache import FileCache
 
@@ -82,9 +82,9 @@ def load_js_ruleset(path: Path, cache_root: Path | None = None) -> JsRuleset:
     try:
         digest = sha256_file(path)
     except FileNotFoundError:
-        raise CorpusError(f"{path}: no ruleset file (`corpus init --js` scaffolds an example {JS_RULESET_NAME})") from None
+        raise BadInputFile(f"{path}: no ruleset file (`corpus init --js` scaffolds an example {JS_RULESET_NAME})") from None
     except OSError as e:
-        raise CorpusError(f"{path}: cannot read the ruleset: {e.strerror}") from None
+        raise BadInputFile(f"{path}: cannot read the ruleset: {e.strerror}") from None
     if not (JS_DIR / "node_modules" / "fathom-web").is_dir() or not (JS_DIR / "node_modules" / "esbuild").is_dir():
         raise CorpusError(f"fathom-web is not installed for JavaScript rulesets: {SETUP_HINT}")
     cache = None if cache_root is None else FileCache(cache_root, "js", ".json")
@@ -139,12 +139,12 @@ def _bundle(path: Path) -> dict[str, Any]:
         answer = json.loads(result.stdout)
     except ValueError:
         detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise CorpusError(f"{path}: bundling the ruleset failed: {detail}") from None
+        raise BadInputFile(f"{path}: bundling the ruleset failed: {detail}") from None
     if "error" in answer:
         first_line = str(answer["error"]).splitlines()[0] if answer["error"] else "unknown error"
         if answer.get("file"):
             where = f"{path.parent / answer['file']}:{answer['line']}:{answer['column']}"
         else:
             where = str(path)
-        raise CorpusError(f"{where}: {first_line}")
+        raise BadInputFile(f"{where}: {first_line}")
     return answer

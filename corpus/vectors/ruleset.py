@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.errors import BadInput, CorpusError
+from corpus.errors import BadInput, BadInputFile
 from corpus.render.rendered import Box, Rendered
 
 RULESET_NAME = "rulesets.py"
@@ -158,15 +158,15 @@ def load_ruleset(path: Path) -> Ruleset:
     """Run a ruleset file and return the one `Ruleset` it builds.
 
     Any failure (missing file, syntax error, exception at import, no or several
-    rulesets) is a CorpusError naming the file and, where known, the line.
+    rulesets) is a BadInputFile naming the file and, where known, the line.
     """
     path = Path(path)
     try:
         source = path.read_bytes()
     except FileNotFoundError:
-        raise CorpusError(f"{path}: no ruleset file (`corpus init` scaffolds an example {RULESET_NAME})") from None
+        raise BadInputFile(f"{path}: no ruleset file (`corpus init` scaffolds an example {RULESET_NAME})") from None
     except OSError as e:
-        raise CorpusError(f"{path}: cannot read the ruleset: {e.strerror}") from None
+        raise BadInputFile(f"{path}: cannot read the ruleset: {e.strerror}") from None
     digest = hashlib.sha256(source).hexdigest()
     module_name = f"_corpus_ruleset_{digest[:16]}"
     spec = importlib.util.spec_from_file_location(module_name, path)
@@ -177,13 +177,13 @@ def load_ruleset(path: Path) -> Ruleset:
         spec.loader.exec_module(module)
     except SyntaxError as e:
         sys.modules.pop(module_name, None)
-        raise CorpusError(f"{path}:{e.lineno}: syntax error in the ruleset: {e.msg}") from None
+        raise BadInputFile(f"{path}:{e.lineno}: syntax error in the ruleset: {e.msg}") from None
     except Exception as e:
         sys.modules.pop(module_name, None)
-        raise CorpusError(f"{path}:{_line_in(path, e)}: the ruleset failed to load: {_describe(e)}") from None
+        raise BadInputFile(f"{path}:{_line_in(path, e)}: the ruleset failed to load: {_describe(e)}") from None
     found = [v for v in vars(module).values() if isinstance(v, Ruleset)]
     if len({id(r) for r in found}) != 1:
-        raise CorpusError(f"{path}: a ruleset file must build exactly one Ruleset() (found {len(found)})")
+        raise BadInputFile(f"{path}: a ruleset file must build exactly one Ruleset() (found {len(found)})")
     ruleset = found[0]
     ruleset.path = path
     ruleset.hash = digest

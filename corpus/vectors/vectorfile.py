@@ -13,11 +13,12 @@ always write version 2, keyed by path relative to the set folder.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.errors import CorpusError
+from corpus.errors import BadInput, BadInputFile
 from corpus.store.atomic import atomic_write
 from corpus.textformats import json_value
 
@@ -55,15 +56,15 @@ class VectorFile:
 
 
 def load_vectors(path: Path) -> VectorFile:
-    """Read a version 1 or 2 file; CorpusError naming the file for anything else."""
+    """Read a version 1 or 2 file; BadInputFile naming the file for anything else."""
     try:
         data = json_value(Path(path).read_bytes())
     except (OSError, ValueError) as e:
-        raise CorpusError(f"{path}: not a readable vector file: {e}") from None
+        raise BadInputFile(f"{path}: not a readable vector file: {e}") from None
     try:
         return parse_vectors(data)
     except (KeyError, TypeError, ValueError) as e:
-        raise CorpusError(f"{path}: not a Fathom vector file: {e}") from None
+        raise BadInputFile(f"{path}: not a Fathom vector file: {e}") from None
 
 
 def header_feature_names(header: dict[str, Any]) -> tuple[int, list[str]]:
@@ -128,6 +129,21 @@ def vectors_to_json(vectors: VectorFile) -> dict[str, Any]:
 
 
 def dump_vectors(vectors: VectorFile, path: Path) -> None:
-    """Write atomically: a failed run never leaves half a file."""
-    text = json.dumps(vectors_to_json(vectors), separators=(",", ":"), sort_keys=False)
+    """Write atomically: a failed run never leaves half a file. A value that is not a finite
+    number (a NaN from a rule, or kept from an old file) is refused: `train` would refuse it."""
+    try:
+        text = json.dumps(vectors_to_json(vectors), separators=(",", ":"), sort_keys=False, allow_nan=False)
+    except ValueError:
+        raise BadInput(f"{path}: not written: {_first_non_finite(vectors)} is not a finite number "
+                       "(rules must score in [0, 1]; delete the file to vectorize every page afresh)") from None
     atomic_write(Path(path), (text + "\n").encode())
+
+
+def _first_non_finite(vectors: VectorFile) -> str:
+    """Where the first NaN or infinity is: `page P: rule R: nan`."""
+    for page in vectors.pages:
+        for node in page.nodes:
+            for name, value in zip(vectors.feature_names, node.features):
+                if not math.isfinite(value):
+                    return f"page {page.filename}: rule {name}: {value!r}"
+    return "a value"

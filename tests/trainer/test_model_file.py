@@ -97,13 +97,13 @@ def test_bad_model_files_are_refused_with_their_name(tmp_path: Path, corpus_cli)
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "corpus-model", "version": 9, "coeffs": [], "bias": 0}')
     result = corpus_cli("test", str(vectors), str(bad), cwd=tmp_path)
-    assert result.returncode == 1 and "bad.json" in result.stderr and "version 9" in result.stderr
+    assert result.returncode == 2 and "bad.json" in result.stderr and "version 9" in result.stderr
     missing = corpus_cli("test", str(vectors), '{"coeffs": [["nope", 1.0]], "bias": 0}', cwd=tmp_path)
     assert missing.returncode == 2 and "'nope'" in missing.stderr
     deep = tmp_path / "deep.json"  # json's parser recurses: this was a RecursionError traceback
     deep.write_text("[" * 100_000)
     result = corpus_cli("test", str(vectors), str(deep), cwd=tmp_path)
-    assert result.returncode == 1 and result.stderr.strip().splitlines() == [
+    assert result.returncode == 2 and result.stderr.strip().splitlines() == [
         line for line in result.stderr.strip().splitlines() if "deep.json" in line]
     for weights in ("{" + "[" * 100_000, "{[1]: 2}", "{{[1]}}"):  # read as Python literals, which raise these too
         result = corpus_cli("test", str(vectors), weights, cwd=tmp_path)
