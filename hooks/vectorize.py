@@ -4,6 +4,10 @@ For every tracked `vectors/<set>_<type>.json` it re-vectorizes, incrementally, t
 set's pages as git's index holds them (so added, edited, renamed and deleted pages
 all count, and untracked pages do not). A vector file that changes makes the hook
 fail, as pre-commit's fixers do: add the file and commit again.
+
+Pages run where `corpus vectorize` runs them: on the Dask cluster that
+CORPUS_SCHEDULER or training.yaml's `scheduler:` names, else in one worker process
+per usable CPU; progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -11,10 +15,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from corpus.cluster.address import scheduler_for
+from corpus.cluster.choice import vectorize_runner
 from corpus.errors import CorpusError
+from corpus.parallel import usable_cpus
 from corpus.store import gitcli
 from corpus.tree.sample import SAMPLES_DIR, SETS, is_page_name
 from corpus.vectors.vectorize import VECTORS_DIR, update_vectors
+from corpus.vectors.workers import Runner
 
 VECTOR_FILE = re.compile(rf"^{VECTORS_DIR}/({'|'.join(SETS)})_(.+)\.json$")
 
@@ -35,15 +43,23 @@ def staged_pages(root: Path, set_name: str) -> list[str]:
     return [n for n in names if "/" not in n and is_page_name(n)]
 
 
+def hook_runner(root: Path) -> Runner:
+    """Where the hook's pages run: the configured cluster (as `corpus vectorize` finds it),
+    else a worker process per usable CPU (a worker starts only for a page to do)."""
+    return vectorize_runner(usable_cpus(), scheduler_for(root, None))
+
+
 def main(root: Path, files: list[Path]) -> int:
     del files  # every set with a vector file is checked: deletions never reach a hook's file list
     updated = []
     failed = []
     try:
+        runner = hook_runner(root)
         for set_name, trainee in tracked_vector_files(root):
             # progress=True: pre-commit has no terminal, so this prints plain
             # `vectorizing ...: n/N` lines (corpus/progress.py) and a long commit is not silent.
-            report = update_vectors(root, set_name, trainee, pages=staged_pages(root, set_name), progress=True)
+            report = update_vectors(root, set_name, trainee, runner=runner, pages=staged_pages(root, set_name),
+                                    progress=True)
             failed += report.failed
             if report.changed:
                 updated.append((report, f"{VECTORS_DIR}/{set_name}_{trainee}.json"))

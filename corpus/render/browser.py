@@ -4,7 +4,9 @@ Playwright for Python drives Debian's Chromium (`/usr/bin/chromium`; set
 `CORPUS_CHROMIUM` to use another build): Playwright never downloads a browser.
 A sample is served from a made-up origin; every request is answered from the
 sample's own page and resources folder, and anything else is refused, so no
-request leaves the machine.
+request leaves the machine. Answering a request never raises (a raise inside a
+Playwright route callback fails the whole page load, or the run): whatever goes
+wrong answers that one request 404 and is named on stderr once per page.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +146,7 @@ class SampleBrowser:
         self._browser = browser
         self.viewport = viewport
         self.refused: list[str] = []  # URLs the sandbox refused, for diagnostics
+        self._warned: set[Path] = set()  # pages whose failed request was already named on stderr
 
     def _new_context(self, javascript: bool, viewport: Viewport | None = None):
         viewport = viewport or self.viewport
@@ -167,7 +171,7 @@ class SampleBrowser:
         page_path = page_path.resolve()
         context = self._new_context(javascript)
         try:
-            context.route("**/*", lambda route: self._answer(route, page_path, html))
+            self.route(context, lambda route: self._answer(route, page_path, html), lambda: page_path)
             if timeout_ms is not None:
                 context.set_default_timeout(timeout_ms)
             page = context.new_page()
@@ -199,9 +203,34 @@ class SampleBrowser:
         with self._context(True, viewport, timeout_ms) as context:
             yield SetTab(self, context)
 
+    def route(self, context, answer: Callable[[object], None], page: Callable[[], Path | None]) -> None:
+        """Send every request of `context` to `answer(route)`, guarded: if it raises, the
+        request is answered 404 (and the page shown now, `page()`, named on stderr once)."""
+
+        def guarded(route) -> None:
+            try:
+                answer(route)
+            except Exception as e:  # never out of a route callback: see the module docstring
+                self._request_failed(route, page(), e)
+
+        context.route("**/*", guarded)
+
+    def _request_failed(self, route, page: Path | None, error: Exception) -> None:
+        url = route.request.url
+        self.refused.append(url)
+        if page not in self._warned:
+            self._warned.add(page)
+            shown = url if len(url) <= 100 else url[:100] + "..."
+            reason = " ".join(str(error).split())[:200]
+            print(f"corpus: warning: {page}: answered 404 to {shown} ({type(error).__name__}: {reason})",
+                  file=sys.stderr, flush=True)
+        try:
+            route.fulfill(status=404, body=b"")
+        except Exception:  # already answered, or the page is gone: nothing is waiting for it
+            pass
+
     def _answer(self, route, page_path: Path, html: bytes | None = None) -> None:
-        """Answer one request from the sample, or refuse it; never raises (a raise would
-        stall the page's load until its timeout)."""
+        """Answer one request from the sample, or refuse it."""
         url = route.request.url
         served = _served_file(page_path, url)
         body = None
@@ -232,7 +261,7 @@ class SampleTab:
     def __init__(self, browser: SampleBrowser, context) -> None:  # context: playwright BrowserContext
         self._browser = browser
         self._current: tuple[Path, bytes | None] | None = None
-        context.route("**/*", self._answer)
+        browser.route(context, self._answer, lambda: None if self._current is None else self._current[0])
         self._page = context.new_page()
 
     def show(self, page_path: Path, html: bytes | None = None) -> object:
@@ -261,7 +290,7 @@ class SetTab:
         self._current: tuple[Path, Path] | None = None  # (set folder, page)
         self._html: bytes | None = None  # bytes shown in place of the page's own
         self._shown = False  # the top document of the current page has been answered
-        context.route("**/*", self._answer)
+        browser.route(context, self._answer, lambda: None if self._current is None else self._current[1])
         self.page = context.new_page()
 
     def show(self, set_dir: Path, page_path: Path, html: bytes | None = None) -> object:
@@ -296,16 +325,23 @@ class SetTab:
 
 
 def _served_from_set(set_dir: Path, page_path: Path, url: str) -> Path | None:
-    """The page itself, or a file in its own resources folder; None for anything else."""
-    parts = urlsplit(url)
-    if f"{parts.scheme}://{parts.netloc}" != LOCAL_ORIGIN:
-        return None
-    candidate = (set_dir / unquote(parts.path).lstrip("/")).resolve()
-    if candidate == page_path:
-        return page_path
-    allowed = (page_path.parent / RESOURCES_DIR / page_path.stem).resolve()
-    if candidate.is_file() and candidate.is_relative_to(allowed):
-        return candidate
+    """The page itself, or a file in its own resources folder; None for anything else.
+
+    Never raises: a name the OS refuses (a path segment over 255 bytes, as a data URL
+    left in a `srcset` becomes when read as a relative URL: ENAMETOOLONG) is refused.
+    """
+    try:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != LOCAL_ORIGIN:
+            return None
+        candidate = (set_dir / unquote(parts.path).lstrip("/")).resolve()
+        if candidate == page_path:
+            return page_path
+        allowed = (page_path.parent / RESOURCES_DIR / page_path.stem).resolve()
+        if candidate.is_file() and candidate.is_relative_to(allowed):
+            return candidate
+    except (OSError, ValueError):
+        pass
     return None
 
 

@@ -12,7 +12,8 @@ differs run to run, and a tracked vector file must not change when nothing did.
 A ruleset is Python (`rulesets.py`, corpus/vectors/ruleset.py) or a Fathom
 JavaScript file (`rulesets.js`, corpus/vectors/jsruleset.py), told apart by suffix.
 A page that fails is named in one line and left out (so the next run tries it
-again); the others are still written.
+again); the others are still written. Finished pages are checkpointed into the
+file as the run goes (vectors/checkpoint.py), so a killed run keeps them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from corpus.errors import BadInput, CorpusError
 from corpus.extract.factcache import page_facts
 from corpus.tree.rubric import load_rubric
 from corpus.tree.sample import SAMPLES_DIR, SETS, set_samples
+from corpus.vectors.checkpoint import Checkpoint
 from corpus.vectors.jsruleset import JS_RULESET_NAME, is_js_ruleset, load_js_ruleset
 from corpus.vectors.jsvectorize import VECTORIZER_VERSION, JsRun
 from corpus.vectors.planner import old_vectors, plan_pages
@@ -142,9 +144,12 @@ def update_vectors(
     )
     tasks = [PageTask(name, paths[name], current[name], f"{SAMPLES_DIR}/{set_name}/{name}") for name in todo]
     vector_file = _vector_file_of(ruleset, keep, current, timings)
-    results, report.rendered = (runner or LocalRunner()).run(
-        config, tasks, f"vectorizing {set_name} for {trainee}", progress, partial_file=vector_file, out=out)
-    _write_results(report, results, vector_file)
+    before = out.read_bytes() if out.exists() else None  # checkpoints rewrite it meanwhile
+    # Finished pages are written as the run goes, so a killed run keeps them.
+    with Checkpoint(vector_file, out, len(tasks)) as checkpoint:
+        results, report.rendered = (runner or LocalRunner()).run(
+            config, tasks, f"vectorizing {set_name} for {trainee}", progress, checkpoint.add)
+    _write_results(report, results, vector_file, before)
     return report
 
 
@@ -166,15 +171,16 @@ def _vector_file_of(ruleset: PreparedRuleset, keep: dict[str, PageVectors], curr
 
 
 def _write_results(report: VectorizeReport, results: list[PageVectors | PageFailed],
-                   vector_file: Callable[[list[PageVectors]], VectorFile]) -> None:
-    """Record the run's outcomes in the report and write the file (if its bytes change).
+                   vector_file: Callable[[list[PageVectors]], VectorFile], before: bytes | None) -> None:
+    """Record the run's outcomes in the report and write the file (if its bytes differ from
+    what is there now); `changed` compares with `before`, the file as the run found it.
     A failed page is left out of pageHashes, so the next run tries it again."""
     done = [r for r in results if not isinstance(r, PageFailed)]
     report.failed = sorted((r for r in results if isinstance(r, PageFailed)), key=lambda f: f.filename)
     report.vectorized = sorted(p.filename for p in done)
     vectors = vector_file(done)
-    before = report.out.read_bytes() if report.out.exists() else None
-    dump_if_changed(vectors, report.out, before)
+    now = report.out.read_bytes() if report.out.exists() else None
+    dump_if_changed(vectors, report.out, now)
     report.changed = before != report.out.read_bytes()
 
 

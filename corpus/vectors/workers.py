@@ -26,7 +26,7 @@ from corpus.render.facts import PageFacts, Renderer
 from corpus.vectors.document import PageDocument, RuleError, vectorize_document
 from corpus.vectors.jsvectorize import JsPageVectorizer, JsRun, PageFailure
 from corpus.vectors.ruleset import load_ruleset
-from corpus.vectors.vectorfile import PageVectors, VectorFile
+from corpus.vectors.vectorfile import PageVectors
 
 # Errors that concern one page only: it is left out of the file and the run goes on.
 PAGE_ERRORS = (RuleError, RenderError, PageFailure)
@@ -88,6 +88,10 @@ class PageVectorizer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Shut the browser down, if one was started; the next render starts another."""
         self.renderer.close()
 
     @property
@@ -126,10 +130,16 @@ def open_vectorizer(config: RunConfig) -> PageVectorizer | JsTaskVectorizer:
 
 
 def run_one(vectorizer: PageVectorizer | JsTaskVectorizer, task: PageTask) -> PageVectors | PageFailed:
+    """The page's vectors, or why it failed: no exception of one page ends the run."""
     try:
         return vectorizer.run(task)
     except PAGE_ERRORS as e:
         return PageFailed(task.filename, str(e))
+    except Exception as e:  # not foreseen: still this page's alone, as on a cluster worker
+        # The browser may be what broke: the next page starts a fresh one.
+        vectorizer.close()
+        detail = (str(e).strip().splitlines() or [""])[0]
+        return PageFailed(task.filename, f"{task.where}: unexpected {type(e).__name__}: {detail}")
 
 
 @contextmanager
@@ -149,39 +159,51 @@ def _run_counted(run: Callable[[PageTask], tuple[PageVectors | PageFailed, int]]
     return run(task)
 
 
+Outcome = PageVectors | PageFailed
+OnResult = Callable[[Outcome], None]  # called with each page's outcome as it arrives
+
+
 def run_tasks(
-    config: RunConfig, tasks: list[PageTask], jobs: int, advance: Callable[[int], None]
-) -> tuple[list[PageVectors | PageFailed], int]:
+    config: RunConfig, tasks: list[PageTask], jobs: int, advance: Callable[[int], None],
+    on_result: OnResult = lambda outcome: None,
+) -> tuple[list[Outcome], int]:
     """Vectorize `tasks` in this process (jobs=1) or in `jobs` worker processes.
 
-    Returns each page's vectors or failure, and how many pages were rendered (not from cache).
+    Returns each page's vectors or failure, and how many pages were rendered (not from cache);
+    `on_result` sees each outcome, in order, before `advance` counts it.
     A worker that dies takes only the page it was on with it: that page is a failure.
     """
-    out: list[PageVectors | PageFailed] = []
+    out: list[Outcome] = []
     renders = 0
     # spawn, not fork: workers start Playwright threads and must not inherit a
     # half-copied parent (the ruleset module is loaded afresh in each).
-    for result in ordered_map(_run_counted, tasks, workers=min(jobs, len(tasks)),
+    for result in ordered_map(_run_counted, tasks, workers=worker_count(jobs, tasks),
                               state=partial(counting_vectorizer, config), start="spawn",
                               name=lambda task: task.where):
         if isinstance(result, Died):
-            out.append(PageFailed(result.item.filename, f"{result.message} (out of memory? killed?); "
-                                                        "run again with --jobs 1 to see why"))
+            outcome: Outcome = PageFailed(result.item.filename, f"{result.message} (out of memory? killed?); "
+                                                                "run again with --jobs 1 to see why")
         else:
-            out.append(result[0])
-            renders += result[1]
+            outcome, rendered = result
+            renders += rendered
+        out.append(outcome)
+        on_result(outcome)
         advance(1)
     return out, renders
+
+
+def worker_count(jobs: int, tasks: list[PageTask]) -> int:
+    return max(1, min(jobs, len(tasks)))
 
 
 class Runner(Protocol):
     """Where a vectorize run's pages run: `LocalRunner` here, or a cluster (corpus/cluster/)."""
 
     def run(self, config: RunConfig, tasks: list[PageTask], label: str, progress: bool,
-            partial_file: Callable[[list[PageVectors]], VectorFile], out: Path,
-            ) -> tuple[list[PageVectors | PageFailed], int]:
-        """Each task's vectors or failure, in order, and how many pages were rendered. A runner
-        that keeps finished work may write `partial_file(done so far)` to `out` as it goes."""
+            on_result: OnResult) -> tuple[list[Outcome], int]:
+        """Each task's vectors or failure, in order, and how many pages were rendered; each
+        outcome is also handed to `on_result` as soon as it is known (the caller checkpoints
+        with it, vectors/checkpoint.py)."""
         ...
 
 
@@ -192,7 +214,8 @@ class LocalRunner:
     jobs: int = 1
 
     def run(self, config: RunConfig, tasks: list[PageTask], label: str, progress: bool,
-            partial_file: Callable[[list[PageVectors]], VectorFile], out: Path,
-            ) -> tuple[list[PageVectors | PageFailed], int]:
-        with show_progress(label, len(tasks), progress) as advance:
-            return run_tasks(config, tasks, self.jobs, advance)
+            on_result: OnResult) -> tuple[list[Outcome], int]:
+        workers = worker_count(self.jobs, tasks)
+        shown = f"{label} on {workers} workers" if workers > 1 else label
+        with show_progress(shown, len(tasks), progress) as advance:
+            return run_tasks(config, tasks, self.jobs, advance, on_result)

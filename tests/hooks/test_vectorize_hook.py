@@ -6,6 +6,11 @@ import json
 import subprocess
 from pathlib import Path
 
+from corpus.cluster.checkpoint import ClusterRunner
+from corpus.parallel import usable_cpus
+from corpus.vectors.workers import LocalRunner
+from hooks.vectorize import hook_runner
+
 RULESET = '''
 from corpus.ruleset import Ruleset
 ruleset = Ruleset()
@@ -67,3 +72,42 @@ def test_hook_updates_tracked_vectors_and_asks_for_them_to_be_added(corpus_root:
     assert commit_with_hooks(root, "drop a page").returncode == 0
     assert filenames(root) == ["1.html"]
     assert git(root, "status", "--porcelain").split() == ["??", "samples/training/9.html"]
+
+
+RENDERED_RULESET = RULESET + '''
+from corpus.ruleset import linear_scale
+
+@pw.feature
+def wide(node):
+    return linear_scale(node.box.width, 0, 1000)
+'''
+
+
+def test_hook_runs_pages_where_vectorize_does(corpus_root: Path, monkeypatch) -> None:
+    root = corpus_root
+    assert hook_runner(root) == LocalRunner(usable_cpus())  # a worker per usable CPU, not one
+    (root / "training.yaml").write_text("scheduler: tcp://127.0.0.1:8786\n")
+    assert hook_runner(root) == ClusterRunner("tcp://127.0.0.1:8786")
+    monkeypatch.setenv("CORPUS_SCHEDULER", "local")
+    assert hook_runner(root) == LocalRunner(usable_cpus())
+
+
+def test_hook_vectorizes_on_the_workers_and_shows_progress(corpus_root: Path, git, corpus_cli) -> None:
+    root = corpus_root
+    (root / "rulesets.py").write_text(RENDERED_RULESET)
+    training = root / "samples" / "training"
+    (training / "1.html").write_text(page(True))
+    assert corpus_cli("vectorize", "training", "-t", "new-password", cwd=root).returncode == 0
+    git(root, "add", "-A")
+    assert commit_with_hooks(root, "first").returncode == 0
+
+    for i in range(2, 6):
+        (training / f"{i}.html").write_text(page(True, extra=f"<input name=n{i}>"))
+    git(root, "add", "samples")
+    failed = commit_with_hooks(root, "four pages")
+    assert failed.returncode != 0 and "(4 pages vectorized" in failed.stdout
+    workers = min(usable_cpus(), 4)
+    shown = f"vectorizing training for new-password on {workers} workers" if workers > 1 else \
+        "vectorizing training for new-password"
+    assert f"{shown}: 4/4 (100%)" in failed.stdout, failed.stdout
+    assert filenames(root) == [f"{i}.html" for i in range(1, 6)]

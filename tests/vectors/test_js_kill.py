@@ -1,5 +1,6 @@
-"""SIGKILL in the middle of a JavaScript-ruleset run loses nothing: the old vector file
-stays whole, no temporary file is left, and the next run finishes the work."""
+"""SIGKILL in the middle of a JavaScript-ruleset run loses nothing: the vector file stays
+whole (a checkpoint of the pages finished so far), no temporary file is left, and the next
+run renders only the pages the checkpoint lacks."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ export default trainees;
 '''
 
 
-def test_sigkill_mid_run_keeps_the_old_file_and_a_rerun_completes(corpus_root: Path, corpus_cli) -> None:
+def test_sigkill_mid_run_keeps_a_whole_checkpoint_and_a_rerun_does_only_the_rest(corpus_root: Path,
+                                                                                    corpus_cli) -> None:
     root = corpus_root
     (root / "rulesets.py").unlink()
     (root / "rulesets.js").write_text(RULESET.replace("MARK", "1"))
@@ -45,16 +47,23 @@ def test_sigkill_mid_run_keeps_the_old_file_and_a_rerun_completes(corpus_root: P
                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     assert run.stderr is not None
     for line in run.stderr:  # progress off a terminal: a line per finished page here
-        if "vectorizing training for new-password: 1/6" in line:
+        if "vectorizing training for new-password: 3/6" in line:
             break
     os.killpg(run.pid, signal.SIGKILL)
     run.wait()
     run.stderr.close()
-    assert out.read_bytes() == before
+    assert out.read_bytes() != before  # a checkpoint replaced the old file...
+    checkpoint = load_vectors(out)  # ...whole, written atomically
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+    finished = set(checkpoint.page_hashes)
+    assert 3 <= len(finished) < 6 and {p.filename for p in checkpoint.pages} == finished
+    assert all(p.nodes[0].features == [0.5] for p in checkpoint.pages)
 
-    result = corpus_cli("vectorize", "training", cwd=root)
+    result = corpus_cli("vectorize", "training", "--json", cwd=root)
     assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)[0]
+    rest = sorted({f"{i}.html" for i in range(1, 7)} - finished)
+    assert (report["vectorized"], report["kept"], report["rendered"]) == (rest, len(finished), len(rest))
     pages = load_vectors(out).pages
     assert len(pages) == 6 and all(p.nodes[0].features == [0.5] for p in pages)
     assert json.loads(out.read_text())["header"]["pageHashes"].keys() == {f"{i}.html" for i in range(1, 7)}

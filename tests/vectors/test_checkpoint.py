@@ -1,0 +1,84 @@
+"""The one checkpointing writer: when it rewrites the vector file, and what it holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.vectors.checkpoint import CHECKPOINT_SECONDS, Checkpoint
+from corpus.vectors.vectorfile import NodeVector, PageVectors, VectorFile, load_vectors
+from corpus.vectors.vectorize import update_vectors
+from corpus.vectors.workers import PageFailed
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def page(n: int) -> PageVectors:
+    return PageVectors(f"{n}.html", [NodeVector(True, [0.5])], 0)
+
+
+def partial_file(done: list[PageVectors]) -> VectorFile:
+    return VectorFile(["f"], list(done), {p.filename: "0" * 64 for p in done}, "r" * 64)
+
+
+def saved(out: Path) -> list[str]:
+    return sorted(load_vectors(out).page_hashes) if out.exists() else []
+
+
+def test_the_file_is_rewritten_every_tenth_of_the_pages_or_every_5_seconds(tmp_path: Path) -> None:
+    out, clock = tmp_path / "v.json", Clock()
+    checkpoint = Checkpoint(partial_file, out, total=30, clock=clock)
+    checkpoint.add(page(1))
+    checkpoint.add(PageFailed("x.html", "failed"))  # a failure is never written
+    checkpoint.add(page(2))
+    assert saved(out) == []
+    checkpoint.add(page(3))  # a tenth of 30
+    assert saved(out) == ["1.html", "2.html", "3.html"]
+    checkpoint.add(page(4))
+    assert saved(out) == ["1.html", "2.html", "3.html"]
+    clock.now = CHECKPOINT_SECONDS
+    checkpoint.add(page(5))
+    assert saved(out) == ["1.html", "2.html", "3.html", "4.html", "5.html"]
+
+
+def test_leaving_by_an_exception_writes_what_is_finished(tmp_path: Path) -> None:
+    out = tmp_path / "v.json"
+    with pytest.raises(KeyboardInterrupt), Checkpoint(partial_file, out, total=100, clock=Clock()) as checkpoint:
+        checkpoint.add(page(1))
+        raise KeyboardInterrupt
+    assert saved(out) == ["1.html"]
+
+
+RULESET = '''
+from corpus.ruleset import Ruleset
+ruleset = Ruleset()
+pw = ruleset.trainee("new-password", dom="input")
+
+@pw.feature
+def is_password(node):
+    if node.id == "boom":
+        raise ValueError("always fails")
+    return node.attrs.get("type") == "password"
+'''
+
+
+def test_changed_compares_with_the_file_as_the_run_found_it(corpus_root: Path) -> None:
+    """The last page fails, so the final file is the last checkpoint's bytes: the hook
+    must still hear that the file changed."""
+    root = corpus_root
+    (root / "rulesets.py").write_text(RULESET)
+    training = root / "samples" / "training"
+    (training / "1.html").write_text("<input type=password>")
+    assert update_vectors(root, "training", "new-password").changed
+    (training / "2.html").write_text("<input type=password name=b>")
+    (training / "3.html").write_text("<input id=boom>")
+    report = update_vectors(root, "training", "new-password")
+    assert report.vectorized == ["2.html"] and [f.filename for f in report.failed] == ["3.html"]
+    assert report.changed
