@@ -140,3 +140,17 @@ def test_a_mismatch_from_the_command_line_is_one_line_and_exit_2(corpus: Path, c
     assert result.returncode == 2 and "in the file, not the model: tiny" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert (corpus / "rulesets.js").read_bytes() == before
+
+
+def test_retrain_ships_when_training_yaml_says_so(corpus: Path, corpus_cli) -> None:
+    (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 31\n    ruleset: rulesets.js\n"
+                                          "    ship: true\n")
+    try:
+        assert corpus_cli("retrain", cwd=corpus).returncode == 0
+        from corpus.store.digest import sha256_file
+        from corpus.vectors.ship import shipped_model
+
+        assert shipped_model(corpus / "rulesets.js", "new") == sha256_file(corpus / "models" / "new.json")
+        assert not [s.to_json() for s in corpus_staleness(corpus) if s.stale]
+    finally:
+        (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
