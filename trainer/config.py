@@ -15,6 +15,7 @@
         cutoff: null        # null: the best-MCC cutoff on validation
         validation: true    # also vectorize samples/validation and measure on it
         ruleset: rulesets.py
+        ship: false         # true: write each model retrain keeps into the ruleset (corpus ship)
 
 Reading it never imports torch.
 """
@@ -32,7 +33,7 @@ from corpus.textformats import yaml_value
 from trainer.hyperparameters import Hyperparameters
 
 CONFIG_NAME = "training.yaml"
-EXTRA_KEYS = ("cutoff", "validation", "ruleset")
+EXTRA_KEYS = ("cutoff", "validation", "ruleset", "ship")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class TraineeConfig:
     cutoff: float | None = None  # None: chosen on validation
     validation: bool = True
     ruleset: Path | None = None  # None: the vectorizer's default (rulesets.py at the root)
+    ship: bool = False  # retrain writes a model it keeps into the ruleset
 
     def recorded(self) -> dict[str, Any]:
         """The hyperparameters as a model file records them."""
@@ -76,4 +78,5 @@ def _trainee_config(root: Path, name: str, settings: dict[str, Any]) -> TraineeC
         cutoff=None if settings.get("cutoff") is None else float(settings["cutoff"]),
         validation=bool(settings.get("validation", True)),
         ruleset=root / ruleset if ruleset else None,
+        ship=bool(settings.get("ship", False)),
     )

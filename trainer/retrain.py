@@ -107,9 +107,21 @@ def _retrain_one(root: Path, config: TraineeConfig, force: bool, progress: bool,
     verdict = judge(trained.model, out, overwrite=force)
     if verdict.keep_existing is None:
         save_model(trained.model, out)
+        if config.ship:
+            _ship(root, config, out, trained.model)
     return RetrainResult(
         config.trainee, out, verdict.keep_existing is None, reasons, trained.model, verdict.warnings,
         verdict.keep_existing,
     )
 
 
+
+
+def _ship(root: Path, config: TraineeConfig, out: Path, model: ModelFile) -> None:
+    """training.yaml's `ship: true`: the model just kept goes into its ruleset (corpus ship,
+    without the browser check, which `corpus ship` runs)."""
+    from corpus.vectors.ship import ship
+    from trainer.shipping import weights_of
+    from trainer.staleness import trainee_ruleset
+
+    ship(trainee_ruleset(root, config), weights_of(model, out, config.trainee))

@@ -2,8 +2,12 @@
 
 A vector file records each page's sha256 and the ruleset's; a model file records
 its vector files' sha256, the ruleset's and its hyperparameters. Comparing those
-with the corpus as it is now says, for each, `stale` and why. Nothing here
-vectorizes, trains or imports torch: `corpus status` runs it often.
+with the corpus as it is now says, for each, `stale` and why. The ruleset is
+compared by its rules hash (its content with the weights masked) where the vector
+file records one, so neither a rename nor `corpus ship` makes anything stale. A
+ruleset whose `corpus ship:` marker names another model than the trainee's model
+file is behind it. Nothing here vectorizes, trains or imports torch: `corpus
+status` runs it often.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from corpus.errors import CorpusError
 from corpus.store.digest import sha256_file
 from corpus.textformats import json_value
 from corpus.tree.sample import SETS, set_samples
+from corpus.vectors.jsruleset import JS_RULESET_NAME
 from corpus.vectors.ruleset import RULESET_NAME, ruleset_hash
+from corpus.vectors.weights import rules_hash
 from trainer.config import TraineeConfig, load_training_config
 from trainer.modelfile import MODELS_DIR, load_model
 
@@ -29,7 +35,7 @@ VECTOR_FILE = re.compile(rf"^({'|'.join(SETS)})_(.+)\.json$")
 @dataclass
 class Staleness:
     path: str  # relative to the corpus root
-    kind: str  # "vectors" or "model"
+    kind: str  # "vectors", "model" or "ruleset"
     reasons: list[str] = field(default_factory=list)  # empty: up to date
 
     @property
@@ -86,12 +92,25 @@ def read_header(path: Path) -> dict[str, Any]:
     return header
 
 
-def _ruleset_for(root: Path, config: TraineeConfig | None) -> Path:
-    return config.ruleset if config is not None and config.ruleset is not None else root / RULESET_NAME
+def trainee_ruleset(root: Path, config: TraineeConfig | None) -> Path:
+    """The trainee's ruleset: training.yaml's `ruleset:`, else rulesets.py (rulesets.js if it is the only one)."""
+    if config is not None and config.ruleset is not None:
+        return config.ruleset
+    python, javascript = root / RULESET_NAME, root / JS_RULESET_NAME
+    return javascript if javascript.exists() and not python.exists() else python
 
 
-def _current_ruleset_hash(path: Path) -> str | None:
-    return ruleset_hash(path) if path.is_file() else None
+def ruleset_matches(root: Path, path: Path, header: dict[str, Any]) -> bool:
+    """Whether the ruleset at `path` has the rules a vector file's header records: by rules
+    hash where it has one, else by bytes. A missing ruleset matches (nothing to compare)."""
+    if not path.is_file():
+        return True
+    recorded_rules = header.get("rulesHash")
+    if recorded_rules is not None:
+        now = rules_hash(path, cache_root=root)
+        if now is not None:
+            return now == recorded_rules
+    return header.get("rulesetHash") in (None, ruleset_hash(path))
 
 
 def vector_staleness(root: Path, configs: dict[str, TraineeConfig]) -> list[Staleness]:
@@ -121,8 +140,7 @@ def vector_staleness(root: Path, configs: dict[str, TraineeConfig]) -> list[Stal
         for count, what in ((len(added), "added"), (len(changed), "changed"), (len(removed), "removed")):
             if count:
                 entry.reasons.append(f"{count} page{'s' if count > 1 else ''} {what} in samples/{set_name}")
-        now = _current_ruleset_hash(_ruleset_for(root, configs.get(trainee)))
-        if now is not None and header.get("rulesetHash") not in (None, now):
+        if not ruleset_matches(root, trainee_ruleset(root, configs.get(trainee)), header):
             entry.reasons.append("ruleset changed")
     return out
 
@@ -144,9 +162,7 @@ def model_staleness(root: Path, configs: dict[str, TraineeConfig], vectors: list
         config = configs.get(trainee)
         recorded = model.provenance.get("vectors") or {}
         files = {name: root / rec["file"] for name, rec in recorded.items() if (root / rec.get("file", "")).is_file()}
-        ruleset_now = _current_ruleset_hash(_ruleset_for(root, config))
-        if model.provenance.get("rulesetHash") is None:
-            ruleset_now = None  # trained on vector files made elsewhere: nothing to compare
+        ruleset_now = _model_ruleset_now(root, trainee_ruleset(root, config), model.provenance, files)
         hyperparameters = config.recorded() if config is not None else None
         entry.reasons += [r for r in model_changes(path, files, ruleset_now, hyperparameters) if r != "no model file yet"]
         for set_name, rec in sorted(recorded.items()):
@@ -156,8 +172,55 @@ def model_staleness(root: Path, configs: dict[str, TraineeConfig], vectors: list
     return out
 
 
+def _model_ruleset_now(root: Path, ruleset: Path, provenance: dict[str, Any], files: dict[str, Path]) -> str | None:
+    """The ruleset hash to compare a model's recorded one with: the recorded one itself when
+    the ruleset still has the rules its training vectors record (a ship changed only weights)."""
+    recorded = provenance.get("rulesetHash")
+    if recorded is None or not ruleset.is_file():
+        return None  # trained on vector files made elsewhere: nothing to compare
+    header: dict[str, Any] = {"rulesetHash": recorded}
+    if "training" in files:
+        try:
+            training = read_header(files["training"])
+            if training.get("rulesetHash") == recorded:
+                header["rulesHash"] = training.get("rulesHash")
+        except (OSError, ValueError, KeyError):
+            pass
+    return recorded if ruleset_matches(root, ruleset, header) else ruleset_hash(ruleset)
+
+
+def shipped_staleness(root: Path, configs: dict[str, TraineeConfig]) -> list[Staleness]:
+    """Each ruleset that records a shipped model (`corpus ship`) against the trainee's model file now."""
+    from corpus.vectors.ship import shipped_model
+
+    out = []
+    folder = root / MODELS_DIR
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        ruleset = trainee_ruleset(root, configs.get(path.stem))
+        try:
+            shipped = shipped_model(ruleset, path.stem) if ruleset.is_file() else None
+        except CorpusError:
+            continue  # a ruleset that does not parse is reported by vectorize
+        if shipped is None:
+            continue  # never shipped into: nothing to be behind
+        entry = Staleness(_relative(root, ruleset), "ruleset")
+        if shipped != sha256_file(path):
+            entry.reasons.append(f"holds the weights of another model than {MODELS_DIR}/{path.name} "
+                                 f"(run corpus ship --trainee {path.stem})")
+        out.append(entry)
+    return out
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def corpus_staleness(root: Path) -> list[Staleness]:
-    """Vector files, then models; a model is stale too when the vectors it was trained on are."""
+    """Vector files, then models, then shipped rulesets; a model is stale too when the
+    vectors it was trained on are."""
     configs = load_training_config(root)
     vectors = vector_staleness(root, configs)
-    return vectors + model_staleness(root, configs, vectors)
+    return vectors + model_staleness(root, configs, vectors) + shipped_staleness(root, configs)

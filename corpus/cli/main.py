@@ -23,6 +23,7 @@ from corpus.cli.measure import histogram, test
 from corpus.cli.models import metrics_, retrain
 from corpus.cli.samples import add, import_, init, list_, pick, split, status
 from corpus.cli.serve import serve
+from corpus.cli.ship import ship
 from corpus.cli.train import train
 from corpus.cli.vectorize import vectorize
 
@@ -49,7 +50,7 @@ def main(directory: Path | None) -> None:
 
 for command in (
     init, add, import_, list_, status, pick, split, check, hooks, extract, inline, vectorize,
-    train, test, histogram, retrain, metrics_, crops, train_images, predict_images, test_images,
+    train, test, histogram, retrain, metrics_, ship, crops, train_images, predict_images, test_images,
     label, serve, fox, completion,
 ):
     main.add_command(command)

@@ -46,6 +46,18 @@ class JsRuleset:
     hash: str  # sha256 of the rulesets.js bytes, as FathomFox's header.rulesetHash
     code: str  # the bundle: fathom-web, the user's modules and the harness in one script
     trainees: dict[str, JsTrainee] = field(default_factory=dict)
+    inputs: list[Path] = field(default_factory=list)  # every file that went into the bundle
+
+    def imported_hashes(self) -> list[str | None]:
+        """The sha256 of each bundled file but the ruleset (its imports, fathom-web, the
+        harness), sorted: by content, so neither a rename nor where the corpus lives counts."""
+        me = self.path.resolve()
+        return sorted((_input_hash(p) or "") for p in self.inputs if p.resolve() != me)
+
+    @staticmethod
+    def bundler_version() -> str:
+        """The installed esbuild's package.json, which fixes how the bundle is written."""
+        return _input_hash(JS_DIR / "node_modules" / "esbuild" / "package.json") or ""
 
     def get(self, name: str) -> JsTrainee:
         try:
@@ -105,7 +117,7 @@ def load_js_ruleset(path: Path, cache_root: Path | None = None) -> JsRuleset:
         )
         for name, info in answer["trainees"].items()
     }
-    return JsRuleset(path, digest, answer["code"], trainees)
+    return JsRuleset(path, digest, answer["code"], trainees, [Path(p) for p in answer["inputs"]])
 
 
 def _input_hash(path: Path) -> str | None:

@@ -1,7 +1,10 @@
 """The incremental plan: which pages keep their old vectors and which are redone.
 
 A page is kept when its name and sha256 match the old file (or, after a rename,
-its sha256 alone), and the ruleset and feature names are unchanged.
+its sha256 alone), and the ruleset and feature names are unchanged. The ruleset is
+compared by its rules hash (its content with the weights masked, see
+corpus/vectors/weights.py) where the old file records one: neither renaming the
+ruleset nor shipping new weights into it redoes any page.
 """
 
 from __future__ import annotations
@@ -22,18 +25,34 @@ def old_vectors(out: Path, full: bool) -> VectorFile | None:
         raise CorpusError(f"{e} (run with --full to rebuild it)") from None
 
 
+def same_ruleset(old: VectorFile, ruleset_hash: str, rules_hash: str | None) -> bool:
+    """Whether `old` was made with these rules: by rules hash where both have one, else by bytes."""
+    if old.rules_hash is not None and rules_hash is not None:
+        return old.rules_hash == rules_hash
+    return old.ruleset_hash == ruleset_hash
+
+
+def recorded_ruleset_hash(old: VectorFile | None, kept: bool, ruleset_hash: str, rules_hash: str | None) -> str:
+    """The rulesetHash a rewritten file records: the old one while its pages are kept under
+    the same rules (a ship changed only weights, so its bytes need not change), else the current."""
+    if old is not None and kept and old.ruleset_hash and old.rules_hash is not None and old.rules_hash == rules_hash:
+        return old.ruleset_hash
+    return ruleset_hash
+
+
 def plan_pages(
     current: dict[str, str],
     old: VectorFile | None,
     ruleset_hash: str,
     feature_names: list[str],
     inputs_hash: str | None = None,
+    rules_hash: str | None = None,
 ) -> tuple[dict[str, PageVectors], list[str]]:
     """Which pages can be kept from `old` (by name, or by hash after a rename) and which to do."""
     usable = (
         old is not None
         and old.version == 2
-        and old.ruleset_hash == ruleset_hash
+        and same_ruleset(old, ruleset_hash, rules_hash)
         and old.inputs_hash == inputs_hash
         and old.feature_names == feature_names
     )

@@ -53,6 +53,9 @@ class VectorFile:
     # else a JavaScript ruleset's vectors depend on (its imported files, fathom-web,
     # trainee, viewport, emulation), since rulesetHash covers rulesets.js alone.
     inputs_hash: str | None = None
+    # Also ours: the ruleset's sha256 with its weights masked (corpus/vectors/weights.py),
+    # which a ship of new weights leaves as it was, so vectors stay fresh.
+    rules_hash: str | None = None
 
 
 def load_vectors(path: Path) -> VectorFile:
@@ -97,6 +100,7 @@ def parse_vectors(data: dict[str, Any]) -> VectorFile:
         ruleset_hash=header.get("rulesetHash"),
         version=version,
         inputs_hash=header.get("inputsHash"),
+        rules_hash=header.get("rulesHash"),
     )
 
 
@@ -125,6 +129,8 @@ def vectors_to_json(vectors: VectorFile) -> dict[str, Any]:
         header["rulesetHash"] = vectors.ruleset_hash
     if vectors.inputs_hash is not None:
         header["inputsHash"] = vectors.inputs_hash
+    if vectors.rules_hash is not None:
+        header["rulesHash"] = vectors.rules_hash
     return {"header": header, "pages": pages}
 
 

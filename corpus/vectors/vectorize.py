@@ -32,7 +32,7 @@ from corpus.tree.sample import SAMPLES_DIR, SETS, set_samples
 from corpus.vectors.checkpoint import Checkpoint
 from corpus.vectors.jsruleset import JS_RULESET_NAME, is_js_ruleset, load_js_ruleset
 from corpus.vectors.jsvectorize import VECTORIZER_VERSION, JsRun
-from corpus.vectors.planner import old_vectors, plan_pages
+from corpus.vectors.planner import old_vectors, plan_pages, recorded_ruleset_hash
 from corpus.vectors.ruleset import RULESET_NAME, load_ruleset
 from corpus.vectors.vectorfile import (
     PageVectors,
@@ -40,6 +40,7 @@ from corpus.vectors.vectorfile import (
     dump_vectors,
     vectors_to_json,
 )
+from corpus.vectors.weights import rules_hash
 from corpus.vectors.workers import LocalRunner, PageFailed, PageTask, RunConfig, Runner
 
 VECTORS_DIR = "vectors"
@@ -64,20 +65,24 @@ class PreparedRuleset:
     viewport: tuple[int, int]
     js: JsRun | None = None
     inputs_hash: str | None = None  # JavaScript only: see VectorFile.inputs_hash
+    rules_hash: str | None = None  # the file with its weights masked: see VectorFile.rules_hash
 
 
 def prepare_ruleset(
     root: Path, path: Path, trainee: str, rubric_viewport: tuple[int, int], *, firefox: bool, delay: float
 ) -> PreparedRuleset:
+    rules = rules_hash(path, cache_root=root)
     if not is_js_ruleset(path):
         ruleset = load_ruleset(path)
-        return PreparedRuleset(ruleset.hash, ruleset.get(trainee).feature_names, rubric_viewport)
+        return PreparedRuleset(ruleset.hash, ruleset.get(trainee).feature_names, rubric_viewport, rules_hash=rules)
     js = load_js_ruleset(path, cache_root=root)
     spec = js.get(trainee)
     viewport = spec.viewport or rubric_viewport
     run = JsRun(js.code, trainee, viewport, firefox, delay)
-    inputs = json.dumps([VECTORIZER_VERSION, js.bundle_hash, trainee, list(viewport), firefox]).encode()
-    return PreparedRuleset(js.hash, spec.feature_names, viewport, run, hashlib.sha256(inputs).hexdigest())
+    # The bundle's content, not its text: esbuild's text names the ruleset's file and holds its weights.
+    identity = [rules, *js.imported_hashes(), js.bundler_version()]
+    inputs = json.dumps([VECTORIZER_VERSION, identity, trainee, list(viewport), firefox]).encode()
+    return PreparedRuleset(js.hash, spec.feature_names, viewport, run, hashlib.sha256(inputs).hexdigest(), rules)
 
 
 @dataclass
@@ -133,7 +138,7 @@ def update_vectors(
     ruleset = prepare_ruleset(root, ruleset_path, trainee, load_rubric(root).viewport, firefox=firefox, delay=delay)
     current, paths = _page_hashes(root, set_name, pages)
     old = old_vectors(out, full)
-    keep, todo = plan_pages(current, old, ruleset.hash, ruleset.feature_names, ruleset.inputs_hash)
+    keep, todo = plan_pages(current, old, ruleset.hash, ruleset.feature_names, ruleset.inputs_hash, ruleset.rules_hash)
     report = VectorizeReport(out, set_name, trainee, kept=sorted(keep), full=not keep and bool(todo))
     if old is not None:
         report.removed = sorted(set(old.page_hashes) - set(current))
@@ -143,7 +148,8 @@ def update_vectors(
         delay=delay, set_dir=(root / SAMPLES_DIR / set_name).resolve(), js=ruleset.js, show_browser=show_browser,
     )
     tasks = [PageTask(name, paths[name], current[name], f"{SAMPLES_DIR}/{set_name}/{name}") for name in todo]
-    vector_file = _vector_file_of(ruleset, keep, current, timings)
+    recorded = replace(ruleset, hash=recorded_ruleset_hash(old, bool(keep), ruleset.hash, ruleset.rules_hash))
+    vector_file = _vector_file_of(recorded, keep, current, timings)
     before = out.read_bytes() if out.exists() else None  # checkpoints rewrite it meanwhile
     # Finished pages are written as the run goes, so a killed run keeps them.
     with Checkpoint(vector_file, out, len(tasks)) as checkpoint:
@@ -190,7 +196,8 @@ def _vector_file(ruleset: PreparedRuleset, keep: dict[str, PageVectors], done: l
     a page missing from it (failed, or not finished yet) is done by the next run."""
     pages = [p if timings else replace(p, time=0) for p in [*keep.values(), *done]]
     hashes = {p.filename: current[p.filename] for p in pages}
-    return VectorFile(ruleset.feature_names, pages, hashes, ruleset.hash, inputs_hash=ruleset.inputs_hash)
+    return VectorFile(ruleset.feature_names, pages, hashes, ruleset.hash, inputs_hash=ruleset.inputs_hash,
+                      rules_hash=ruleset.rules_hash)
 
 
 def dump_if_changed(vectors: VectorFile, out: Path, before: bytes | None) -> None:

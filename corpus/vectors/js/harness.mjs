@@ -60,13 +60,25 @@ function* documents(doc) {
     }
 }
 
-function vectorizeDocument(doc, id, trainee, vectorType, featureNames, firefox) {
+// fathom-web's own score for a candidate (sigmoid of the weighted rules plus the bias), as
+// the application computes it: the ruleset's coefficients, or the trainee's coeffs where
+// rulesetMaker() passes none (as FathomFox scored them).
+function scoring(facts, trainee) {
+    if (facts._coeffs.size === 0) {
+        facts.setCoeffsAndBiases(trainee.coeffs, facts.biases);
+    }
+}
+
+function vectorizeDocument(doc, id, trainee, vectorType, featureNames, firefox, scores = false) {
     const restoreForms = firefox ? unshadowForms(doc) : () => {};
     const found = [];
     let time;
     try {
         const started = performance.now();
         const facts = trainee.rulesetMaker().against(doc);
+        if (scores) {
+            scoring(facts, trainee);
+        }
         const fnodes = facts.get(type(vectorType));
         time = Math.round(performance.now() - started);
         for (const fnode of fnodes) {
@@ -81,13 +93,13 @@ function vectorizeDocument(doc, id, trainee, vectorType, featureNames, firefox) 
                 return value;
             });
             const isTarget = trainee.isTarget ? Boolean(trainee.isTarget(fnode)) : element.dataset.fathom === id;
-            found.push({element, isTarget, features});
+            found.push({element, isTarget, features, score: scores ? fnode.scoreFor(vectorType) : undefined});
         }
     } finally {
         restoreForms();  // markup shows the page as it was
     }
     const candidates = new Set(found.map(f => f.element));
-    const nodes = found.map(({element, isTarget, features}) => ({isTarget, features, markup: startTag(element)}));
+    const nodes = found.map(({element, isTarget, features, score}) => ({isTarget, features, markup: startTag(element), score}));
     for (const element of doc.querySelectorAll('[data-fathom]')) {
         if (element.dataset.fathom === vectorType && !candidates.has(element)) {
             nodes.push({isTarget: true, pruned: true, features: [], markup: startTag(element)});
@@ -146,7 +158,7 @@ globalThis.__corpusVectorize = function (id, options) {
     let time = 0;
     try {
         for (const doc of docs) {
-            const result = vectorizeDocument(doc, id, trainee, vectorType, featureNames, options.firefox);
+            const result = vectorizeDocument(doc, id, trainee, vectorType, featureNames, options.firefox, options.scores);
             nodes.push(...result.nodes);
             time += result.time;
         }

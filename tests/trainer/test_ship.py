@@ -1,0 +1,156 @@
+"""`corpus ship`: a model's weights written into real-shaped rulesets in place, and checked
+in Chromium with fathom-web's own scoring; vectors stay fresh after a ship or a rename."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus.errors import BadInput
+from corpus.samples.init import init_corpus
+from corpus.vectors.jsruleset import load_js_ruleset
+from corpus.vectors.ship import Weights, ship
+from corpus.vectors.vectorize import update_vectors
+from trainer.staleness import corpus_staleness
+
+SHIPPED = Path(__file__).parent.parent / "vectors" / "js" / "ship"
+SHA = "ab" * 32
+WEIGHTS = Weights("new", [("isPassword", 3.5), ("namedNew", -1.5e-09), ("tiny", 2.0)], -0.75, SHA, 0.5)
+MARKER = f"corpus ship: trainee=new model=sha256:{SHA} cutoff=0.5"
+
+
+def shipped_copy(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / "rulesets.js"
+    shutil.copy(SHIPPED / name, path)
+    return path
+
+
+def test_firefox_layout_only_the_numbers_change(tmp_path: Path) -> None:
+    path = shipped_copy(tmp_path, "firefox.js")
+    before = path.read_text()
+    ship(path, WEIGHTS)
+    expected = (before.replace("2.4876835346221924", "3.5").replace("-0.5231", "-1.5e-09")
+                .replace('["tiny", 1e-7]', '["tiny", 2.0]').replace('["new", 0.1826]', '["new", -0.75]')
+                .replace("const coefficients", f"// {MARKER}\nconst coefficients"))
+    assert path.read_text() == expected
+    ship(path, Weights("new", WEIGHTS.coeffs, -0.75, "cd" * 32, 0.75))  # the marker is updated, not added
+    assert path.read_text() == expected.replace(MARKER, MARKER.replace(SHA, "cd" * 32).replace("0.5", "0.75"))
+    assert set(load_js_ruleset(path).trainees) == {"new"}  # still bundles
+
+
+def test_map_layout_with_comments_exponents_and_unicode(tmp_path: Path) -> None:
+    path = shipped_copy(tmp_path, "map.js")
+    before = path.read_text()
+    ship(path, WEIGHTS)
+    expected = (before.replace("['isPassword', 1]", "['isPassword', 3.5]").replace("-1E+2", "-1.5e-09")
+                .replace("0.5e-3", "2.0").replace("[['new', -3]]", "[['new', -0.75]]")
+                .replace("trainees.set(", f"// {MARKER}\ntrainees.set("))
+    assert path.read_text() == expected
+    assert load_js_ruleset(path).trainees["new"].feature_names == ["isPassword", "namedNew", "tiny"]
+
+
+def test_python_layout_through_ast(tmp_path: Path) -> None:
+    path = tmp_path / "rulesets.py"
+    source = ('coefficients = {\n    "new": [("isPassword", 1),  # a comment\n            ("namedNew", -2e3),'
+              ' ("tiny", .5)],\n}\nbiases = {"new": 0}\n')
+    path.write_text(source)
+    ship(path, WEIGHTS)
+    assert path.read_text() == (f"# {MARKER}\n" + source.replace('("isPassword", 1)', '("isPassword", 3.5)')
+                                .replace("-2e3", "-1.5e-09").replace(".5)]", "2.0)]").replace(": 0}", ": -0.75}"))
+
+
+@pytest.mark.parametrize("coeffs, message", [
+    ([("isPassword", 1.0), ("namedNew", 1.0)], "in the file, not the model: tiny"),
+    ([("isPassword", 1.0), ("namedNew", 1.0), ("tiny", 1.0), ("extra", 1.0)], "in the model, not the file: extra"),
+])
+def test_a_mismatch_of_rules_is_refused_and_nothing_written(tmp_path: Path, coeffs, message) -> None:
+    path = shipped_copy(tmp_path, "firefox.js")
+    before = path.read_bytes()
+    with pytest.raises(BadInput, match=message):
+        ship(path, Weights("new", coeffs, 0.0, SHA, 0.5))
+    assert path.read_bytes() == before
+
+
+# --- in a corpus, with Chromium ------------------------------------------------------------
+
+PAGE = """<!DOCTYPE html><html><body><form>
+<input id="a" name="new-pw" type="password" data-fathom="new"><input name="user">
+<input name="newish" type="password"><input id="b" name="x" type="password" data-fathom="new">
+</form></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ship") / "corpus"
+    init_corpus(root)
+    for set_name in ("training", "validation"):
+        for i in range(3):
+            (root / "samples" / set_name / f"{set_name[0]}{i}.html").write_text(PAGE.replace("x", f"x{i}"))
+    shutil.copy(SHIPPED / "firefox.js", root / "rulesets.js")
+    (root / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
+    return root
+
+
+def test_ship_verifies_in_the_browser_and_vectors_stay_fresh(corpus: Path, corpus_cli) -> None:
+    assert corpus_cli("retrain", "--json", cwd=corpus).returncode == 0
+    vectors = corpus / "vectors" / "training_new.json"
+    before = vectors.read_bytes()
+    result = corpus_cli("ship", "--json", cwd=corpus)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["verifiedOn"] == "validation" and answer["candidates"] == 12
+    assert answer["max_score_difference"] < 1e-4
+    assert "corpus ship: trainee=new" in (corpus / "rulesets.js").read_text()
+    assert not [s.to_json() for s in corpus_staleness(corpus) if s.stale]
+    report = update_vectors(corpus, "training", "new", corpus / "rulesets.js")
+    assert report.vectorized == [] and vectors.read_bytes() == before
+    retrained = json.loads(corpus_cli("retrain", "--json", cwd=corpus).stdout)
+    assert retrained[0]["retrained"] is False
+
+
+def test_status_says_the_ruleset_is_behind_a_new_model(corpus: Path, corpus_cli) -> None:
+    assert corpus_cli("retrain", "--force", cwd=corpus).returncode == 0
+    model = corpus / "models" / "new.json"
+    model.write_text(model.read_text().replace('"cutoff": ', '"cutoff": 0.25, "x": ', 1))
+    status = corpus_cli("status", cwd=corpus).stdout
+    assert "rulesets.js: stale: holds the weights of another model than models/new.json" in status
+
+
+def test_renaming_the_ruleset_redoes_nothing(corpus: Path) -> None:
+    (corpus / "rulesets.js").rename(corpus / "team.js")
+    (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: team.js\n")
+    try:
+        assert not [s.to_json() for s in corpus_staleness(corpus) if s.stale and s.kind != "ruleset"]
+        report = update_vectors(corpus, "training", "new", corpus / "team.js")
+        assert report.vectorized == [] and not report.changed
+    finally:
+        (corpus / "team.js").rename(corpus / "rulesets.js")
+        (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
+
+
+def test_a_mismatch_from_the_command_line_is_one_line_and_exit_2(corpus: Path, corpus_cli, tmp_path: Path) -> None:
+    model = json.loads((corpus / "models" / "new.json").read_text())
+    model["coeffs"] = model["coeffs"][:2]
+    (tmp_path / "m.json").write_text(json.dumps(model))
+    before = (corpus / "rulesets.js").read_bytes()
+    result = corpus_cli("ship", "--model", str(tmp_path / "m.json"), cwd=corpus)
+    assert result.returncode == 2 and "in the file, not the model: tiny" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (corpus / "rulesets.js").read_bytes() == before
+
+
+def test_retrain_ships_when_training_yaml_says_so(corpus: Path, corpus_cli) -> None:
+    (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 31\n    ruleset: rulesets.js\n"
+                                          "    ship: true\n")
+    try:
+        assert corpus_cli("retrain", cwd=corpus).returncode == 0
+        from corpus.store.digest import sha256_file
+        from corpus.vectors.ship import shipped_model
+
+        assert shipped_model(corpus / "rulesets.js", "new") == sha256_file(corpus / "models" / "new.json")
+        assert not [s.to_json() for s in corpus_staleness(corpus) if s.stale]
+    finally:
+        (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")

@@ -1,0 +1,96 @@
+"""`corpus ship`: a model's weights written into its ruleset, then checked in the browser.
+
+corpus/vectors/ship.py rewrites the numbers; this module picks the model and the
+ruleset, and compares fathom-web's scores of the shipped file in Chromium with the
+model's own scores of the same candidates (corpus/vectors/shipcheck.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.errors import BadInput
+from corpus.store.digest import sha256_file
+from corpus.store.lock import writer_lock
+from corpus.tree.sample import set_samples
+from corpus.vectors.jsruleset import is_js_ruleset
+from corpus.vectors.ship import ShipReport, Weights, ship
+from trainer.config import load_training_config
+from trainer.modelfile import MODELS_DIR, ModelFile, load_model, model_path
+from trainer.staleness import trainee_ruleset
+
+TOLERANCE = 1e-4  # the largest score difference a verified ship allows
+
+
+@dataclass
+class ShipOutcome:
+    report: ShipReport
+    verified_on: str | None = None  # the set the browser scored; None: not checked
+    candidates: int = 0
+    max_score_difference: float | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.max_score_difference is None or self.max_score_difference <= TOLERANCE
+
+
+def weights_of(model: ModelFile, model_file: Path, trainee: str) -> Weights:
+    if not model.network.is_linear:
+        raise BadInput(f"{model_file}: a model with hidden layers has no per-rule weights to ship")
+    return Weights(trainee, model.network.coeffs(), model.network.bias, sha256_file(model_file), model.cutoff)
+
+
+def verify_set(root: Path, asked: str | None) -> str | None:
+    """`--verify SET`, else validation, else testing: the first that holds pages."""
+    if asked is not None:
+        return asked
+    return next((name for name in ("validation", "testing") if set_samples(root, name)), None)
+
+
+def ship_inputs(root: Path, trainee: str | None, model_file: Path | None,
+                ruleset: Path | None) -> tuple[str, Path, Path]:
+    """The trainee (else the only one with a model file), its model file (else models/TYPE.json)
+    and its ruleset (else training.yaml's `ruleset:`, else the vectorizer's default)."""
+    if trainee is None:
+        models = sorted((root / MODELS_DIR).glob("*.json")) if model_file is None else [model_file]
+        if len(models) != 1:
+            raise BadInput("say which type to ship with --trainee (models/ holds "
+                           f"{len(models)} model files)")
+        trainee = load_model(models[0]).trainee or models[0].stem
+    model_file = model_file if model_file is not None else model_path(root, trainee)
+    if not model_file.is_file():
+        raise BadInput(f"{model_file}: no such model file (train one with corpus retrain or corpus train)")
+    if ruleset is None:
+        ruleset = trainee_ruleset(root, load_training_config(root).get(trainee))
+    return trainee, model_file, ruleset
+
+
+def ship_model(root: Path, trainee: str, model_file: Path, ruleset: Path, verify: str | None) -> ShipOutcome:
+    """Write the model into `ruleset`; then, for a JavaScript ruleset, score `verify` in the browser."""
+    model = load_model(model_file)
+    with writer_lock(root):
+        outcome = ShipOutcome(ship(ruleset, weights_of(model, model_file, trainee)))
+    set_name = verify_set(root, verify)
+    if set_name is None or not is_js_ruleset(ruleset):
+        return outcome
+    outcome.verified_on = set_name
+    outcome.candidates, outcome.max_score_difference = score_difference(root, ruleset, trainee, set_name, model)
+    return outcome
+
+
+def score_difference(root: Path, ruleset: Path, trainee: str, set_name: str, model: ModelFile) -> tuple[int, float]:
+    """How many candidates the browser scored, and the largest |browser - model| score."""
+    from corpus.vectors.shipcheck import browser_scores
+
+    names, candidates = browser_scores(root, ruleset, trainee, set_name)
+    columns = [names.index(name) for name in model.network.feature_names]
+    count, largest = 0, 0.0
+    for candidate in candidates:
+        features = np.array([[candidate.features[i] for i in columns]])
+        expected = float(model.network.scores(features)[0])
+        largest = max(largest, abs(expected - candidate.score))
+        count += 1
+    return count, largest
