@@ -22,6 +22,13 @@ def list_pages(directory: Path, base: Path | None = None) -> Iterator[Path]:
 
 def original_url(page: Path) -> str | None:
     """The `<link rel="original" href=...>` a saved page records, if any."""
+    link = original_link(page)
+    return None if link is None else link.get("href")
+
+
+def original_link(page: Path) -> dict[str, str] | None:
+    """The attributes of a saved page's `<link rel="original">` (`href`, and `collect`'s
+    `data-corpus-requested` after a redirect), or None."""
     with open(page, "rb") as f:
         head = f.read(256 * 1024)  # the link sits in <head>; do not parse a 200 MB body
     try:
@@ -30,5 +37,5 @@ def original_url(page: Path) -> str | None:
         return None
     for link in doc.iter("link"):
         if "original" in (link.get("rel") or "").lower().split():
-            return link.get("href")
+            return dict(link.attrib)
     return None
