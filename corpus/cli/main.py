@@ -13,6 +13,7 @@ import click
 
 from corpus import __version__
 from corpus.cli.check import check
+from corpus.cli.collect import collect
 from corpus.cli.completion import completion
 from corpus.cli.extract import extract, inline
 from corpus.cli.fox import fox
@@ -49,7 +50,7 @@ def main(directory: Path | None) -> None:
 
 
 for command in (
-    init, add, import_, list_, status, pick, split, check, hooks, extract, inline, vectorize,
+    init, add, collect, import_, list_, status, pick, split, check, hooks, extract, inline, vectorize,
     train, test, histogram, retrain, metrics_, ship, crops, train_images, predict_images, test_images,
     label, serve, fox, completion,
 ):

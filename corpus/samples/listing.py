@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from lxml import html as lxml_html
+
 from corpus.tree.sample import RESOURCES_DIR, is_page_name
 
 # fathom-web's `fathom list -u` (commands/list.py), byte for byte.
@@ -38,3 +40,18 @@ def original_url(page: Path) -> str | None:
         with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
             match = ORIGINAL_LINK.search(data)
             return match.group(1).decode("utf-8", errors="replace") if match else None
+
+
+def original_link(page: Path) -> dict[str, str] | None:
+    """The attributes of a saved page's `<link rel="original">` (`href`, and `collect`'s
+    `data-corpus-requested` after a redirect), or None."""
+    with open(page, "rb") as f:
+        head = f.read(256 * 1024)  # the link sits in <head>; do not parse a 200 MB body
+    try:
+        doc = lxml_html.fromstring(head)
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
+    for link in doc.iter("link"):
+        if "original" in (link.get("rel") or "").lower().split():
+            return dict(link.attrib)
+    return None

@@ -66,7 +66,7 @@ def test_every_command_has_help_and_a_bad_option_is_a_usage_error(command: tuple
 def test_the_table_of_corpus_commands_is_complete():
     leaves = {c for c in all_commands() if not isinstance(main.commands.get(c[0]), click.Group) or len(c) > 1}
     standalone = {("init",), ("list",), ("train",), ("test",), ("histogram",), ("train-images",), ("test-images",),
-                  ("predict-images",), ("serve",), ("fox",), ("completion",), ("label",)}
+                  ("predict-images",), ("serve",), ("fox",), ("completion",), ("label",), ("collect",)}
     assert leaves == set(NEEDS_A_CORPUS) | standalone, "new command: say whether it needs a corpus"
 
 

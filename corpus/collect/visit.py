@@ -1,0 +1,174 @@
+"""Loading one page in Chromium and freezing it with freeze-dry, as FathomFox's collector did.
+
+Each page gets its own browser context (no cookies or cache shared between
+pages). Every request passes the address guard; once the page has loaded, the
+top frame may not navigate any more (a 204 keeps it where it is), dialogs are
+dismissed and popups closed, so what is frozen is the page that was asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from corpus.collect.freezer import FREEZE_CALL, mark_requested
+from corpus.collect.safety import AddressGuard
+from corpus.errors import CorpusError
+from corpus.render.browser import Viewport
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+SCROLL_STEPS = 10  # an endless page grows forever: scroll at most this many times
+SCROLL_PAUSE_MS = 300
+FREEZE_GRACE_S = 10.0  # beyond freeze-dry's own fetch timeout, for inlining and serializing
+SCROLL_TO_BOTTOM = """() => {
+    const height = document.documentElement.scrollHeight;
+    window.scrollTo(0, height);
+    return height;
+}"""
+
+
+class CollectFailure(CorpusError):
+    """One URL could not be collected (the others go on)."""
+
+
+@dataclass(frozen=True)
+class CollectOptions:
+    wait_s: float = 0.0  # after loading (and scrolling), before freezing
+    timeout_s: float = 30.0  # for loading; freeze-dry gets as long again to fetch subresources
+    scroll: bool = False
+    viewport: Viewport = Viewport()
+    jobs: int = 1
+    allow_local: bool = False
+    max_bytes: int = 64 * 2**20  # a frozen page over this is refused
+
+
+@dataclass
+class Frozen:
+    html: str
+    original: str  # where the page ended up (freeze-dry's `<link rel="original">`)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Pin:
+    """The context's request router: the guard for every request, and no top-level
+    navigation once the page is loaded."""
+
+    def __init__(self, guard: AddressGuard) -> None:
+        self.guard = guard
+        self.loaded = False
+        self.redirected = False  # the document came from another URL than the one asked for
+        self.refused: list[str] = []
+
+    async def answer(self, route) -> None:  # route: playwright Route
+        request = route.request
+        if self.loaded and request.is_navigation_request() and request.frame.parent_frame is None:
+            await route.fulfill(status=204, body=b"")
+            return
+        refusal = await self.guard.refusal(request.url)
+        if refusal is not None:
+            self.refused.append(refusal)
+            await route.abort("blockedbyclient")
+            return
+        await route.continue_()
+
+
+async def visit(browser, url: str, options: CollectOptions, script: str, guard: AddressGuard) -> Frozen:
+    """Load `url`, let it settle, freeze it; CollectFailure with the reason when it cannot be."""
+    if (refusal := await guard.refusal(url)) is not None:
+        raise CollectFailure(refusal)
+    context = await browser.new_context(
+        viewport={"width": options.viewport.width, "height": options.viewport.height},
+        device_scale_factor=1, service_workers="block", accept_downloads=False, bypass_csp=True)
+    try:
+        pin = _Pin(guard)
+        await context.route("**/*", pin.answer)
+        page = await context.new_page()
+        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
+        page.on("popup", lambda popup: asyncio.ensure_future(popup.close()))
+        notes = await _load(page, url, options, pin)
+        pin.loaded = True
+        await _settle(page, options)
+        frozen = await _freeze(page, url if pin.redirected else None, options, script)
+        frozen.notes[:0] = notes
+        return frozen
+    finally:
+        await context.close()
+
+
+async def _load(page, url: str, options: CollectOptions, pin: _Pin) -> list[str]:
+    """Open the page: its document must arrive (HTML, not an error); a load that never
+    finishes (a hanging image, a stalled ad) is waited out to the timeout, then frozen as it is."""
+    from playwright.async_api import Error, TimeoutError
+
+    timeout_ms = options.timeout_s * 1000
+    try:
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    except TimeoutError:
+        raise CollectFailure(f"the document did not arrive within {options.timeout_s:g}s") from None
+    except Error as e:
+        raise CollectFailure(_load_error(e, pin)) from None
+    if response is None:
+        raise CollectFailure("no response")
+    await _check_response(response, pin.guard)
+    pin.redirected = response.request.redirected_from is not None
+    try:
+        await page.wait_for_load_state("load", timeout=timeout_ms)
+    except TimeoutError:
+        return [f"still loading after {options.timeout_s:g}s; frozen as it was"]
+    return []
+
+
+def _load_error(error: Exception, pin: _Pin) -> str:
+    message = str(error).splitlines()[0].removeprefix("Page.goto: ")
+    if "ERR_BLOCKED_BY_CLIENT" in message and pin.refused:
+        return pin.refused[-1]
+    if "Download is starting" in message or "ERR_ABORTED" in message:
+        return f"not a page to show (a download?): {message}"
+    return message
+
+
+async def _check_response(response, guard: AddressGuard) -> None:
+    """An HTML document, not an HTTP error, reached without passing through a refused address."""
+    if response.status >= 400:
+        raise CollectFailure(f"HTTP {response.status} {response.status_text}".rstrip())
+    media = (await response.header_value("content-type") or "").split(";")[0].strip().lower()
+    if media not in HTML_TYPES:
+        raise CollectFailure(f"not an HTML page ({media or 'no content type'})")
+    request = response.request
+    while request is not None:  # the browser follows redirects before the router sees them
+        if (refusal := await guard.refusal(request.url)) is not None:
+            raise CollectFailure(f"redirected: {refusal}")
+        request = request.redirected_from
+async def _settle(page, options: CollectOptions) -> None:
+    """Scroll to the bottom (at most SCROLL_STEPS times, while the page grows), then wait."""
+    if options.scroll:
+        height = -1
+        for _ in range(SCROLL_STEPS):
+            grown = await page.evaluate(SCROLL_TO_BOTTOM)
+            if grown == height:
+                break
+            height = grown
+            await page.wait_for_timeout(SCROLL_PAUSE_MS)
+    if options.wait_s > 0:
+        await page.wait_for_timeout(options.wait_s * 1000)
+
+
+async def _freeze(page, requested: str | None, options: CollectOptions, script: str) -> Frozen:
+    from playwright.async_api import Error
+
+    timeout_ms = int(options.timeout_s * 1000)
+    try:
+        await page.evaluate(script)
+        html = await asyncio.wait_for(page.evaluate(FREEZE_CALL, [timeout_ms]),
+                                      options.timeout_s + FREEZE_GRACE_S)
+    except asyncio.TimeoutError:
+        raise CollectFailure(f"freezing did not finish within {options.timeout_s + FREEZE_GRACE_S:g}s") from None
+    except Error as e:
+        raise CollectFailure(f"freezing failed: {str(e).splitlines()[0]}") from None
+    size = len(html.encode())
+    if size > options.max_bytes:
+        raise CollectFailure(f"the frozen page is {size / 2**20:.1f} MB, over the cap of "
+                             f"{options.max_bytes / 2**20:g} MB")
+    if requested is not None:
+        html = mark_requested(html, requested)
+    return Frozen(html, page.url)
