@@ -155,17 +155,19 @@ FLOORS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (8, ("corpus.cli", "corpus.__main__", "hooks")),
     (7, ("corpus.serve",)),
     (6, ("trainer",)),
-    (5, ("corpus.samples", "corpus.check", "corpus.cluster")),
+    (5, ("corpus.samples", "corpus.check", "corpus.cluster", "corpus.collect")),
     (4, ("corpus.vectors", "corpus.ruleset", "corpus.templates")),
     (3, ("corpus.render",)),
     (2, ("corpus.extract",)),
     (1, ("corpus.tree",)),
     (0, ("corpus.store", "corpus.errors", "corpus.progress", "corpus.textformats", "corpus.findings",
-         "corpus.starttags", "corpus.parallel", "corpus")),
+         "corpus.starttags", "corpus.parallel")),
 )
 
 
 def floor_of(module: str) -> int:
+    if module == "corpus":  # the package's own __init__: a docstring and the version
+        return 0
     for floor, prefixes in FLOORS:
         if any(module == p or module.startswith(p + ".") for p in prefixes):
             return floor
