@@ -20,6 +20,16 @@ git config --global init.defaultBranch main
 step "generate 36 saved pages (freeze-dry style, inline data: URLs)"
 python "$here/make_pages.py" "$work/pages" --count 36 --seed 1
 
+step "corpus collect: freeze three of them from a local web server, as FathomFox's Corpus Collector did"
+(cd "$work/pages" && python -u -m http.server 0 --bind 127.0.0.1 > "$work/http.log" 2>&1) &
+web=$!
+for _ in $(seq 100); do grep -q 'port' "$work/http.log" && break; sleep 0.1; done
+port=$(grep -o 'port [0-9]*' "$work/http.log" | grep -o '[0-9]*')
+ls "$work/pages" | head -n 3 | sed "s|^\(.*\)\.html$|collected-\1 http://127.0.0.1:$port/\1.html|" > "$work/urls.txt"
+corpus collect --allow-local -i "$work/urls.txt" -o "$work/collected" -j 2
+kill "$web"
+grep -c '<script' "$work"/collected/*.html | sed 's/^/scripts left: /' || true
+
 step "corpus init"
 corpus init "$work/corpus"
 cp "$here/rubric.md" "$work/corpus/samples/rubric.md"
@@ -74,6 +84,14 @@ nodes = [n for p in data["pages"] for n in p["nodes"]]
 print(f"{len(data['pages'])} pages, {len(nodes)} candidates, {sum(n['isTarget'] for n in nodes)} targets; "
       f"features: {', '.join(data['header']['featureNames'])}")
 PY
+
+step "corpus ship: a model trained on the JavaScript ruleset's vectors, written into rulesets.js in place"
+corpus vectorize validation --trainee new-password --ruleset rulesets.js -o "$work/validation_js.json" -j 2
+corpus train "$work/training_js.json" -a "$work/validation_js.json" --trainee new-password -i 200 -q \
+  -o "$work/js-model.json" > /dev/null
+# Only the numbers change; Chromium then runs the shipped file with fathom-web's own scoring.
+corpus ship --trainee new-password --model "$work/js-model.json" --verify validation rulesets.js
+grep -n "corpus ship:" rulesets.js
 
 step "corpus status: a page edited after training makes the vectors and the model stale"
 echo "<!-- edited -->" >> "$(ls samples/training/*.html | head -n 1)"

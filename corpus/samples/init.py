@@ -34,11 +34,9 @@ SCAFFOLD = (
 )
 # `init --js`: a Fathom rulesets.js instead of rulesets.py.
 JS_SCAFFOLD = (*SCAFFOLD[:2], ("rulesets.js", "rulesets.js"))
-# `init --types`: these templates, their list of one example type replaced by the given
-# types (a JSON list of strings is a Python and a JavaScript list alike).
-TYPED_RULESETS = {"rulesets.py": ("rulesets-types.py", "TYPES = {}"),
-                  "rulesets.js": ("rulesets-types.js", "const TYPES = {};")}
-EXAMPLE_TYPES = '["type-a"]'
+# `init --types`: these templates, written for one example type, made about the given types.
+TYPED_RULESETS = {"rulesets.py": "rulesets-types.py", "rulesets.js": "rulesets-types.js"}
+EXAMPLE_TYPE = "type-a"
 TYPE_NAME = re.compile(r"[^\s\"'<>&=,]+")  # a data-fathom value that needs no quoting anywhere
 
 
@@ -84,9 +82,20 @@ def _scaffold_text(template: str, types: Sequence[str]) -> str:
     if template == "rubric.md":
         return rubric_with_types(template_text(template), types) or template_text(template)
     if template in TYPED_RULESETS:
-        typed, line = TYPED_RULESETS[template]
-        return template_text(typed).replace(line.format(EXAMPLE_TYPES), line.format(json.dumps(list(types))))
+        return typed_ruleset(template_text(TYPED_RULESETS[template]), types)
     return template_text(template)
+
+
+def typed_ruleset(template: str, types: Sequence[str]) -> str:
+    """The example type's ruleset made about `types`: a list of the example type becomes the
+    list of types (a JSON list is a Python and a JavaScript list alike), and every other
+    line naming it is written once per type, as `corpus ship` wants a literal per trainee."""
+    example = json.dumps(EXAMPLE_TYPE)
+    text = template.replace(f"[{example}]", json.dumps(list(types)))
+    lines = []
+    for line in text.splitlines(keepends=True):
+        lines += [line.replace(example, json.dumps(t)) for t in types] if example in line else [line]
+    return "".join(lines)
 
 
 def init_corpus(directory: Path, js: bool = False, types: Sequence[str] = ()) -> InitReport:

@@ -9,12 +9,19 @@
  *
  * `corpus init --types` wrote one trainee per type with two rules any element
  * has; narrow each type's candidates and add the rules that tell its targets
- * apart. Paste the trained `coeffs` and `bias` (models/<type>.json) back below.
+ * apart. After training, `corpus ship --trainee TYPE` writes the weights in below.
  */
 import {dom, out, rule, ruleset, score, type} from 'fathom-web';
 import {isVisible, linearScale} from 'fathom-web/utilsForFrontend';
 
-const TYPES = ["type-a"];
+// The weights of each type's rules and its bias, in FathomFox's layout: `corpus train`
+// finds them and `corpus ship --trainee TYPE` writes them here (only these numbers change).
+const coefficients = {
+    "type-a": [['isVisible', 1], ['nearTheTop', 1]],
+};
+const biases = [
+    ["type-a", 0],
+];
 
 // Candidates: every element of the body. Narrow this to what a target can be
 // (say 'input,button' or 'article,main'): fewer candidates, faster and better models.
@@ -27,18 +34,12 @@ function rulesFor(name) {
         rule(type(name), score(fnode => linearScale(fnode.element.getBoundingClientRect().top, 1500, 0)),
              {name: 'nearTheTop'}),
         rule(type(name), out(name)),
-    ]);
+    ], [...coefficients[name]], biases);
 }
 
+// One trainee per type; feature order is the order of its coefficients. A target is an
+// element labeled data-fathom="<type>".
 const trainees = new Map();
-for (const name of TYPES) {
-    trainees.set(name, {
-        // Feature order is the order of these keys; the weights come from `corpus train`.
-        coeffs: new Map([['isVisible', 1], ['nearTheTop', 1]]),
-        viewportSize: {width: 1366, height: 768},
-        // A target is an element labeled data-fathom="<name>".
-        rulesetMaker: () => rulesFor(name),
-    });
-}
+trainees.set("type-a", {coeffs: new Map(coefficients["type-a"]), viewportSize: {width: 1366, height: 768}, rulesetMaker: () => rulesFor("type-a")});
 
 export default trainees;

@@ -7,7 +7,7 @@
  *     corpus vectorize training --trainee new-password --ruleset rulesets.js
  *     corpus train samples/training -a samples/validation --trainee new-password --ruleset rulesets.js
  *
- * Paste the trained `coeffs` and `bias` (models/<type>.json) back into `coeffs` below.
+ * After training, `corpus ship --trainee new-password` writes the weights in below.
  * Imports: fathom-web, fathom-web/clusters, fathom-web/utilsForFrontend (and
  * fathom-web's other modules), and your own files by relative path.
  */
@@ -25,6 +25,25 @@ function idAndClasses(element) {
 function formOf(element) {
     return element.closest('form');
 }
+
+// The weights of the rules and the bias, in FathomFox's layout: `corpus train` finds them
+// and `corpus ship` writes them here (only these numbers change).
+const coefficients = {
+    'new-password': [
+        ['isPasswordField', 1],
+        ['autocompleteSaysNew', 1],
+        ['idOrClassSaysNew', 1],
+        ['idOrClassSaysConfirm', 1],
+        ['placeholderSaysNew', 1],
+        ['formSaysLogin', -1],
+        ['formHasSeveralPasswordFields', 1],
+        ['isVisible', 1],
+        ['nearTheTop', 1],
+    ],
+};
+const biases = [
+    ['new-password', 0],
+];
 
 function newPasswordRules() {
     return ruleset([
@@ -52,23 +71,13 @@ function newPasswordRules() {
         rule(type('new-password'), score(fnode => linearScale(fnode.element.getBoundingClientRect().top, 1500, 0)),
              {name: 'nearTheTop'}),
         rule(type('new-password'), out('new-password')),
-    ]);
+    ], [...coefficients['new-password']], biases);
 }
 
 const trainees = new Map();
 trainees.set('new-password', {
-    // Feature order is the order of these keys; the weights come from `corpus train`.
-    coeffs: new Map([
-        ['isPasswordField', 1],
-        ['autocompleteSaysNew', 1],
-        ['idOrClassSaysNew', 1],
-        ['idOrClassSaysConfirm', 1],
-        ['placeholderSaysNew', 1],
-        ['formSaysLogin', -1],
-        ['formHasSeveralPasswordFields', 1],
-        ['isVisible', 1],
-        ['nearTheTop', 1],
-    ]),
+    // Feature order is the order of the coefficients above.
+    coeffs: new Map(coefficients['new-password']),
     viewportSize: {width: 1366, height: 768},
     // A target is an element labeled data-fathom="new-password"; define
     // isTarget: fnode => ... to count other label values too.

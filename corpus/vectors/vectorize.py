@@ -71,11 +71,12 @@ class PreparedRuleset:
 def prepare_ruleset(
     root: Path, path: Path, trainee: str, rubric_viewport: tuple[int, int], *, firefox: bool, delay: float
 ) -> PreparedRuleset:
-    rules = rules_hash(path, cache_root=root)
     if not is_js_ruleset(path):
-        ruleset = load_ruleset(path)
-        return PreparedRuleset(ruleset.hash, ruleset.get(trainee).feature_names, rubric_viewport, rules_hash=rules)
+        ruleset = load_ruleset(path)  # first: it names a missing or broken file
+        return PreparedRuleset(ruleset.hash, ruleset.get(trainee).feature_names, rubric_viewport,
+                               rules_hash=rules_hash(path, cache_root=root))
     js = load_js_ruleset(path, cache_root=root)
+    rules = rules_hash(path, cache_root=root)
     spec = js.get(trainee)
     viewport = spec.viewport or rubric_viewport
     run = JsRun(js.code, trainee, viewport, firefox, delay)

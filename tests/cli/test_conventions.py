@@ -37,6 +37,7 @@ NEEDS_A_CORPUS = {
     ("vectorize",): ["training"],
     ("retrain",): [],
     ("metrics",): [],
+    ("ship",): [],
     ("crops",): ["-o", "crops"],
     ("hooks", "install"): [],
     ("hooks", "status"): [],

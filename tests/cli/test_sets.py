@@ -14,14 +14,21 @@ from tests.vectors.test_vectorize import make_corpus, page
 def test_a_set_is_its_name_or_any_path_to_its_folder(tmp_path: Path) -> None:
     root = tmp_path / "c"
     (root / "samples" / "training").mkdir(parents=True)
+    (root / "samples" / "testing").mkdir()
     elsewhere = tmp_path / "kept-elsewhere"
     elsewhere.mkdir()
-    (root / "samples" / "testing").symlink_to(elsewhere)  # a set folder may be a link
     assert set_named(root, "training", Path("/")) == "training"
     assert set_named(root, "../c/samples/./training/", root) == "training"
     assert set_named(root, root / "samples" / "testing") == "testing"
+    (tmp_path / "to-training").symlink_to(root / "samples" / "training")  # a link to a set folder names it
+    assert set_named(root, tmp_path / "to-training") == "training"
     with pytest.raises(BadInput, match="not a set"):
         set_named(root, elsewhere / "..")
+    # A set folder that is itself a link would take the corpus out of its tree: refused.
+    (root / "samples" / "testing").rmdir()
+    (root / "samples" / "testing").symlink_to(elsewhere)
+    with pytest.raises(BadInput, match="symbolic link"):
+        set_named(root, "testing")
 
 
 def test_vectorize_takes_sets_as_every_command_does(tmp_path: Path, git, corpus_cli) -> None:

@@ -33,7 +33,8 @@ def test_init_js_types_vectorizes_those_types(tmp_path: Path, corpus_cli):
     root = tmp_path / "c"
     result = corpus_cli("init", "--js", "--types", "login,signup", str(root), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert 'const TYPES = ["login", "signup"];' in (root / "rulesets.js").read_text()
+    scaffold = (root / "rulesets.js").read_text()
+    assert '"login": [[' in scaffold and '"signup": [[' in scaffold and '["signup", 0],' in scaffold
     (root / "samples" / "training" / "1.html").write_text(
         '<html><body><form><input data-fathom="login"><button>Go</button></form></body></html>')
     result = corpus_cli("vectorize", "training", "--trainee", "login", cwd=root)

@@ -95,7 +95,7 @@ def test_model_files_are_strict_json_and_nan_is_refused_on_the_way_in(tmp_path, 
         broken = tmp_path / f"broken-{field}-{value}.json"
         broken.write_text(json.dumps(data).replace("12345.0", value))
         result = corpus_cli("test", str(testing), str(broken), cwd=tmp_path)
-        assert result.returncode == 1 and broken.name in result.stderr, result.stderr
+        assert result.returncode == 2 and broken.name in result.stderr, result.stderr  # bad input
         assert len(result.stderr.strip().splitlines()) == 1
 
     nan_cutoff = corpus_cli("test", str(testing), str(model), "-t", "nan", cwd=tmp_path)
