@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,10 +90,7 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], preserve_originals: boo
         copy_originals(loose)
     report = []
     problems = []
-    with ExitStack() as stack:
-        if samples:
-            stack.enter_context(writer_lock(root))
-        advance = stack.enter_context(progress("extracting", len(samples) + len(loose), not as_json))
+    with _changing(root, samples, loose, "extracting", not as_json) as advance:
         pages = samples + loose
         for sample, result in zip(pages, extract_samples(pages, jobs)):  # one page's trouble never stops the others
             advance(1)
@@ -143,10 +141,7 @@ def inline(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     root, samples, loose = _pages(paths)
     inlined = []
     failed = []
-    with ExitStack() as stack:
-        if samples:
-            stack.enter_context(writer_lock(root))
-        advance = stack.enter_context(progress("inlining", len(samples) + len(loose), not as_json))
+    with _changing(root, samples, loose, "inlining", not as_json) as advance:
         for sample in samples + loose:
             advance(1)
             try:
@@ -166,3 +161,13 @@ def inline(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     if failed:
         click.echo(f"{len(failed)} page(s) could not be inlined", err=True)
         sys.exit(1)
+
+
+@contextmanager
+def _changing(root: Path | None, samples: list[Sample], loose: list[Sample], verb: str,
+              shown: bool) -> Iterator[Callable[[int], None]]:
+    """Progress over the pages, under the writer lock when the corpus's samples are among them."""
+    with ExitStack() as stack:
+        if samples:
+            stack.enter_context(writer_lock(root))
+        yield stack.enter_context(progress(verb, len(samples) + len(loose), shown))

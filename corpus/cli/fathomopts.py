@@ -11,6 +11,7 @@ vector files. These options keep fathom's names and meanings:
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from typing import Any
 
 import click
 
+from corpus.cli.common import reports_errors
 from corpus.errors import BadInput
 
 
@@ -44,6 +46,11 @@ class VectorizeOptions:
     delay: float = 0.0
 
 
+def cutoff_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """fathom's -t/--confidence-threshold, as `cutoff`."""
+    return click.option("-t", "--confidence-threshold", "cutoff", type=FiniteFloat(0, 1), default=None, help=help)
+
+
 # fathom-train's -r: the ruleset that vectorizes folders.
 ruleset_option = click.option(
     "-r",
@@ -62,29 +69,27 @@ def cache_option(set_name: str) -> Callable[[Callable[..., Any]], Callable[..., 
     )
 
 
-def vectorizing_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--tabs, --delay and --show-browser (turn them into VectorizeOptions with `vectorize_options`)."""
+_VECTORIZING = (
+    click.option("--tabs", type=click.IntRange(min=1), default=1, show_default=True,
+                 help="Pages vectorized at once when a set is a folder (worker processes, each with its own browser)."),
+    click.option("--delay", type=FiniteFloat(min=0), default=0.0, show_default=True,
+                 help="Seconds to wait after each page loads before vectorizing a folder (fathom's default was 5)."),
+    click.option("--show-browser", is_flag=True,
+                 help="Show the browser window while vectorizing folders (needs a display; headless by default)."),
+)
 
-    command = click.option(
-        "--show-browser",
-        is_flag=True,
-        help="Show the browser window while vectorizing folders (needs a display; headless by default).",
-    )(command)
-    command = click.option(
-        "--delay",
-        type=FiniteFloat(min=0),
-        default=0.0,
-        show_default=True,
-        help="Seconds to wait after each page loads before vectorizing a folder (fathom's default was 5).",
-    )(command)
-    command = click.option(
-        "--tabs",
-        type=click.IntRange(min=1),
-        default=1,
-        show_default=True,
-        help="Pages vectorized at once when a set is a folder (worker processes, each with its own browser).",
-    )(command)
-    return command
+
+def vectorizing_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--tabs, --delay and --show-browser, handed to the command as one `vectorizing: VectorizeOptions`."""
+
+    @functools.wraps(command)
+    @reports_errors
+    def with_vectorizing(*args: Any, tabs: int, show_browser: bool, delay: float, **kwargs: Any) -> Any:
+        return command(*args, vectorizing=vectorize_options(tabs, show_browser, delay), **kwargs)
+
+    for option in reversed(_VECTORIZING):
+        with_vectorizing = option(with_vectorizing)
+    return with_vectorizing
 
 
 def vectorize_options(tabs: int, show_browser: bool, delay: float = 0.0) -> VectorizeOptions:

@@ -10,10 +10,10 @@ import click
 from corpus.cli.common import SetOrPath, echo_json, needs_plotting, reports_errors
 from corpus.cli.completion import RULE, TRAINEE, ModelPath
 from corpus.cli.fathomopts import (
-    FiniteFloat,
+    VectorizeOptions,
     cache_option,
+    cutoff_option,
     ruleset_option,
-    vectorize_options,
     vectorizing_options,
 )
 from corpus.cli.scheduler import scheduler_option
@@ -24,14 +24,7 @@ SET_HELP = "a vector file, or a set folder (samples/<set>) vectorized first, inc
 @click.command()
 @click.argument("testing", type=SetOrPath(exists=True, path_type=Path))
 @click.argument("model", type=ModelPath())
-@click.option(
-    "-t",
-    "--confidence-threshold",
-    "cutoff",
-    type=FiniteFloat(0, 1),
-    default=None,
-    help="Score at which a candidate counts as a target [default: the model's cutoff, chosen on validation].",
-)
+@cutoff_option("Score at which a candidate counts as a target [default: the model's cutoff, chosen on validation].")
 @click.option("-v", "--verbose", is_flag=True, help="Show per-tag results: each target and error with its score.")
 @click.option("--trainee", type=TRAINEE, metavar="TYPE", help="The type, to vectorize a folder [default: the model's].")
 @ruleset_option
@@ -48,9 +41,7 @@ def test(
     trainee: str | None,
     ruleset: Path | None,
     testing_cache: Path | None,
-    tabs: int,
-    show_browser: bool,
-    delay: float,
+    vectorizing: VectorizeOptions,
     scheduler: str | None,
     as_json: bool,
 ) -> None:
@@ -66,7 +57,6 @@ def test(
     from trainer.sources import vectors_for
 
     loaded = load_model_or_weights(model)
-    vectorizing = vectorize_options(tabs, show_browser, delay)
     testing_file = vectors_for(testing, trainee or loaded.trainee, ruleset, testing_cache,
                                vectorizing.tabs, vectorizing.delay, scheduler=scheduler,
                                show_browser=vectorizing.show_browser)
@@ -87,14 +77,8 @@ def test(
 @click.option("--trainee", type=TRAINEE, metavar="TYPE", help="The type, to vectorize a folder.")
 @ruleset_option
 @click.option("--rule", "rules", type=RULE, multiple=True, metavar="RULE", help="Show only this rule (repeatable) [default: all].")
-@click.option(
-    "-b",
-    "--buckets",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Buckets for rules with values other than 0 and 1.",
-)
+@click.option("-b", "--buckets", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Buckets for rules with values other than 0 and 1.")
 @click.option(
     "--png",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -111,9 +95,7 @@ def histogram(
     rules: tuple[str, ...],
     buckets: int,
     png: Path | None,
-    tabs: int,
-    show_browser: bool,
-    delay: float,
+    vectorizing: VectorizeOptions,
     scheduler: str | None,
     as_json: bool,
 ) -> None:
@@ -130,7 +112,6 @@ def histogram(
 
     if png is not None:
         needs_plotting()
-    vectorizing = vectorize_options(tabs, show_browser, delay)
     vectors = vectors_for(set_, trainee, ruleset, tabs=vectorizing.tabs, delay=vectorizing.delay, scheduler=scheduler,
                           show_browser=vectorizing.show_browser)
     dataset = load_dataset(vectors, features=list(rules) or None)

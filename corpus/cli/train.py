@@ -21,9 +21,10 @@ from corpus.cli.common import (
 from corpus.cli.completion import RULE, TRAINEE
 from corpus.cli.fathomopts import (
     FiniteFloat,
+    VectorizeOptions,
     cache_option,
+    cutoff_option,
     ruleset_option,
-    vectorize_options,
     vectorizing_options,
 )
 from corpus.cli.scheduler import scheduler_option
@@ -118,15 +119,8 @@ def _progress(iterations: int, show: bool) -> Iterator[IterationHook | None]:
     help="Appended to the TensorBoard run name (runs/); needs tensorboard (pip install 'corpus[tensorboard]').",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Hide the per-tag results.")
-@click.option(
-    "-t",
-    "--confidence-threshold",
-    "cutoff",
-    type=FiniteFloat(0, 1),
-    default=None,
-    help="Score at which a candidate counts as a target, saved as the model's cutoff "
-    "[default: the cutoff with the best MCC on the validation set; 0.5 without one].",
-)
+@cutoff_option("Score at which a candidate counts as a target, saved as the model's cutoff "
+               "[default: the cutoff with the best MCC on the validation set; 0.5 without one].")
 @click.option(
     "-y",
     "--layer",
@@ -170,7 +164,7 @@ def _progress(iterations: int, show: bool) -> Iterator[IterationHook | None]:
 @click.pass_context
 @reports_errors
 def train(ctx: click.Context, training: Path, validation: Path | None, trainee: str | None, ruleset: Path | None,
-          training_cache: Path | None, validation_cache: Path | None, tabs: int, show_browser: bool, delay: float,
+          training_cache: Path | None, validation_cache: Path | None, vectorizing: VectorizeOptions,
           stop_early: bool, patience: int, learning_rate: float, iterations: int, pos_weight: float | None,
           comment: str, quiet: bool, cutoff: float | None, layers: tuple[int, ...], exclude: tuple[str, ...],
           seed: int, output: Path | None, plot: Path | None, overwrite: bool, scheduler: str | None,
@@ -194,7 +188,6 @@ def train(ctx: click.Context, training: Path, validation: Path | None, trainee: 
     from trainer.hyperparameters import Hyperparameters
 
     _before_any_work(ctx, plot is not None, stop_early and validation is None, comment)
-    vectorizing = vectorize_options(tabs, show_browser, delay)
     options = TrainOptions(
         training, validation, trainee,
         Hyperparameters(learning_rate, iterations, pos_weight, layers, stop_early, patience, seed, exclude),

@@ -11,12 +11,11 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-import subprocess
 from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.store.filecache import FileCache
-from corpus.vectors.jsruleset import JS_DIR, SETUP_HINT, node_path
+from corpus.vectors.jsruleset import JS_DIR, SETUP_HINT, run_node
 
 BUNDLER = JS_DIR / "freezedry.mjs"
 LOCKFILE = JS_DIR / "package-lock.json"
@@ -34,7 +33,7 @@ def freeze_dry_script(cache_root: Path | None = None) -> str:
     cache = None if cache_root is None else FileCache(cache_root, CACHE_KIND, ".js")
     if cache is not None and (cached := cache.get(key)) is not None:
         return cached.decode()
-    result = subprocess.run([node_path(), str(BUNDLER)], cwd=JS_DIR, capture_output=True, text=True)
+    result = run_node(BUNDLER.name, cwd=JS_DIR)
     if result.returncode != 0 or not result.stdout:
         detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise CorpusError(f"bundling freeze-dry failed: {detail}")

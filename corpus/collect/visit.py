@@ -86,7 +86,6 @@ async def visit(browser, url: str, options: CollectOptions, script: str, guard: 
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
         page.on("popup", lambda popup: asyncio.ensure_future(popup.close()))
         notes = await _load(page, url, options, pin)
-        pin.loaded = True
         await _settle(page, options)
         frozen = await _freeze(page, url if pin.redirected else None, options, script)
         frozen.notes[:0] = notes
@@ -111,6 +110,9 @@ async def _load(page, url: str, options: CollectOptions, pin: _Pin) -> list[str]
         raise CollectFailure("no response")
     await _check_response(response, pin.guard)
     pin.redirected = response.request.redirected_from is not None
+    # From here the top frame stays: a refresh or a script that navigates away while the
+    # rest loads (FathomFox froze the tab it had) gets a 204.
+    pin.loaded = True
     try:
         await page.wait_for_load_state("load", timeout=timeout_ms)
     except TimeoutError:

@@ -121,19 +121,10 @@ _VAGUE = {"", UNKNOWN_TYPE, "binary/octet-stream", "application/unknown", "unkno
 
 # (offset, magic) -> extension; checked before Pillow because it is instant.
 _MAGIC: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\x89PNG\r\n\x1a\n", "png"),
-    (0, b"\xff\xd8\xff", "jpg"),
-    (0, b"GIF87a", "gif"),
-    (0, b"GIF89a", "gif"),
-    (8, b"WEBP", "webp"),
-    (4, b"ftypavif", "avif"),
-    (0, b"\x00\x00\x01\x00", "ico"),
-    (0, b"wOFF", "woff"),
-    (0, b"wOF2", "woff2"),
-    (0, b"OTTO", "otf"),
-    (0, b"\x00\x01\x00\x00\x00", "ttf"),
-    (0, b"true", "ttf"),
-    (0, b"%PDF-", "pdf"),
+    (0, b"\x89PNG\r\n\x1a\n", "png"), (0, b"\xff\xd8\xff", "jpg"), (0, b"GIF87a", "gif"), (0, b"GIF89a", "gif"),
+    (8, b"WEBP", "webp"), (4, b"ftypavif", "avif"), (0, b"\x00\x00\x01\x00", "ico"),
+    (0, b"wOFF", "woff"), (0, b"wOF2", "woff2"), (0, b"OTTO", "otf"), (0, b"\x00\x01\x00\x00\x00", "ttf"),
+    (0, b"true", "ttf"), (0, b"%PDF-", "pdf"),
 )
 
 _PILLOW_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp", "BMP": "bmp",

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 from urllib.parse import quote, unquote, urlsplit
 
 from corpus.errors import CorpusError
@@ -137,6 +138,20 @@ def without_navigation(html: bytes) -> bytes:
     the page is measured, and the browser would throw "execution context was destroyed".
     """
     return _META_REFRESH.sub(rb"\1x-corpus-no-refresh", html)
+
+
+class ClosedOnExit:
+    """`with thing:` closes it when the block ends, as `contextlib.closing` would: for the
+    objects that hold a browser (`close` shuts it down; the next use starts another)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
 
 
 class SampleBrowser:

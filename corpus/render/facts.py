@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.render.browser import (
+    ClosedOnExit,
     RenderError,
     SampleBrowser,
     Viewport,
@@ -132,7 +133,7 @@ def render_cache(cache_root: Path, viewport: Viewport) -> FileCache:
     return FileCache(cache_root, f"render/v{RENDER_FORMAT}-{viewport.width}x{viewport.height}", ".json.gz")
 
 
-class Renderer:
+class Renderer(ClosedOnExit):
     """Rendered facts for pages: from the cache, else from one lazily started Chromium.
 
     One per process; `close()` (or `with`) shuts the browser down if it was started.
@@ -147,12 +148,6 @@ class Renderer:
         self._stack = ExitStack()
         self._browser: SampleBrowser | None = None
         self._tab: Any = None
-
-    def __enter__(self) -> Renderer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def close(self) -> None:
         self._stack.close()

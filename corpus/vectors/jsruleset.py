@@ -83,6 +83,23 @@ def node_path() -> str:
     return node
 
 
+def run_node(script: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """One of our scripts in js/ (bundler, weight locator, freeze-dry bundler) on Node."""
+    return subprocess.run([node_path(), str(JS_DIR / script), *args], cwd=cwd, capture_output=True, text=True)
+
+
+def node_json(script: str, *args: str, failing: str, error: type[CorpusError] = CorpusError,
+              cwd: Path | None = None) -> dict[str, Any]:
+    """The one JSON object a script in js/ prints; `error(f"{failing}: <its last stderr line>")`
+    when it prints none (it crashed, or Node itself failed)."""
+    result = run_node(script, *args, cwd=cwd)
+    try:
+        return json.loads(result.stdout)
+    except ValueError:
+        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise error(f"{failing}: {detail}") from None
+
+
 def load_js_ruleset(path: Path, cache_root: Path | None = None) -> JsRuleset:
     """Bundle `path` and read its trainees; CorpusError naming the file on any failure.
 
@@ -143,15 +160,8 @@ def _from_cache(cached: bytes | None) -> dict[str, Any] | None:
 def _bundle(path: Path) -> dict[str, Any]:
     """Run js/bundle.mjs on Node: the bundle, its input files and the trainees."""
     # Run next to the ruleset, so esbuild names files relative to the ruleset's folder.
-    result = subprocess.run(
-        [node_path(), str(JS_DIR / "bundle.mjs"), str(path.resolve())],
-        cwd=path.resolve().parent, capture_output=True, text=True,
-    )
-    try:
-        answer = json.loads(result.stdout)
-    except ValueError:
-        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise BadInputFile(f"{path}: bundling the ruleset failed: {detail}") from None
+    answer = node_json("bundle.mjs", str(path.resolve()), cwd=path.resolve().parent,
+                       failing=f"{path}: bundling the ruleset failed", error=BadInputFile)
     if "error" in answer:
         first_line = str(answer["error"]).splitlines()[0] if answer["error"] else "unknown error"
         if answer.get("file"):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import CorpusError
-from corpus.render.browser import RenderError, Viewport, launch
+from corpus.render.browser import ClosedOnExit, RenderError, Viewport, launch
 from corpus.vectors.vectorfile import NodeVector, PageVectors
 
 # Bump when how pages are shown changes (serving, emulation), so vector files made
@@ -41,7 +41,7 @@ class JsRun:
     delay: float  # seconds to wait after load, as fathom's --delay
 
 
-class JsPageVectorizer:
+class JsPageVectorizer(ClosedOnExit):
     """One browser and one tab, showing the pages of a set one after another."""
 
     def __init__(self, run: JsRun, show: bool = False) -> None:
@@ -51,12 +51,6 @@ class JsPageVectorizer:
         self._stack = ExitStack()
         self._tab: Any = None
         self._script = f"([id, options]) => {{\n{run.code}\nreturn globalThis.__corpusVectorize(id, options);\n}}"
-
-    def __enter__(self) -> JsPageVectorizer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def close(self) -> None:
         self._stack.close()

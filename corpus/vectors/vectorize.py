@@ -208,26 +208,18 @@ def dump_if_changed(vectors: VectorFile, out: Path, before: bytes | None) -> Non
         dump_vectors(vectors, out)
 
 
-def vectorize_set(
-    root: Path,
-    set_name: str,
-    trainee: str,
-    ruleset_path: Path | None = None,
-    out: Path | None = None,
-    runner: Runner | None = None,
-    **options: Any,
-) -> Path:
+def vectorize_set(root: Path, set_name: str, trainee: str, ruleset_path: Path | None = None, **options: Any) -> Path:
     """Incrementally (re)vectorize `samples/<set_name>` for `trainee` and return the file.
 
     The ruleset defaults to `<root>/rulesets.py` (or `rulesets.js` if it is the
     only one), the file to `<root>/vectors/<set_name>_<trainee>.json`. Only pages
     whose bytes changed are vectorized again, unless the ruleset changed (then all
-    are, from the render cache). `options` are `update_vectors`' keywords (`delay`,
-    `firefox`, `progress`, `show_browser`...; `runner` says where pages run). If pages fail, the others are written
-    and CorpusError says how many failed and why the first did. Callers that change
-    the corpus hold writer_lock.
+    are, from the render cache). `options` are `update_vectors`' (`out`, `runner`:
+    where pages run, `delay`, `firefox`, `progress`, `show_browser`...). If pages fail,
+    the others are written and CorpusError says how many failed and why the first
+    did. Callers that change the corpus hold writer_lock.
     """
-    report = update_vectors(root, set_name, trainee, ruleset_path, out, runner, **options)
+    report = update_vectors(root, set_name, trainee, ruleset_path, **options)
     if report.failed:
         raise CorpusError(
             f"{len(report.failed)} page(s) of {set_name} could not be vectorized (the others are in "

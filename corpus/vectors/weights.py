@@ -18,16 +18,14 @@ from __future__ import annotations
 import ast
 import hashlib
 import io
-import json
 import re
-import subprocess
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.store.filecache import FileCache
-from corpus.vectors.jsruleset import JS_DIR, SETUP_HINT, is_js_ruleset, node_path
+from corpus.vectors.jsruleset import JS_DIR, SETUP_HINT, is_js_ruleset, node_json
 
 MARKER_TEXT = "corpus ship:"  # what the comment ship writes begins with
 _COEFF_NAME = re.compile("coeff", re.IGNORECASE)
@@ -117,12 +115,7 @@ def rules_hash(path: Path, cache_root: Path | None = None) -> str | None:
 def _js_layout(path: Path) -> WeightLayout:
     if not (JS_DIR / "node_modules" / "acorn").is_dir():
         raise CorpusError(f"acorn is not installed for reading JavaScript rulesets: {SETUP_HINT}")
-    result = subprocess.run([node_path(), str(JS_DIR / "locate.mjs"), str(path)], capture_output=True, text=True)
-    try:
-        answer = json.loads(result.stdout)
-    except ValueError:
-        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise CorpusError(f"{path}: reading the ruleset's weights failed: {detail}") from None
+    answer = node_json("locate.mjs", str(path), failing=f"{path}: reading the ruleset's weights failed")
     if "error" in answer:
         raise CorpusError(f"{path}:{answer.get('line', 1)}: {answer['error']}")
 

@@ -21,7 +21,7 @@ from typing import Protocol
 from corpus.errors import CorpusError
 from corpus.parallel import Died, ordered_map
 from corpus.progress import progress as show_progress
-from corpus.render.browser import RenderError, Viewport
+from corpus.render.browser import ClosedOnExit, RenderError, Viewport
 from corpus.render.facts import PageFacts, Renderer
 from corpus.vectors.document import PageDocument, RuleError, vectorize_document
 from corpus.vectors.jsvectorize import JsPageVectorizer, JsRun, PageFailure
@@ -73,7 +73,7 @@ def read_page(task: PageTask) -> bytes:
     return html
 
 
-class PageVectorizer:
+class PageVectorizer(ClosedOnExit):
     """Vectorizes pages one by one with one Python ruleset and one (lazily started) browser."""
 
     def __init__(self, config: RunConfig) -> None:
@@ -83,12 +83,6 @@ class PageVectorizer:
         self.config = config
         self.trainee = ruleset.get(config.trainee)
         self.renderer = Renderer(Viewport(*config.viewport), config.cache_root, config.delay, config.show_browser)
-
-    def __enter__(self) -> PageVectorizer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def close(self) -> None:
         """Shut the browser down, if one was started; the next render starts another."""
