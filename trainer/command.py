@@ -117,9 +117,10 @@ def train_command(options: TrainOptions, on_iteration: IterationHook | None = No
 
 def refuse_other_trainee(argument: Path | None, trainee: str | None) -> None:
     """BadInput when a vector file's name says it holds another trainee's vectors: vectorize
-    names them `<set>_<trainee>.json`, and a model trained on one type's vectors under
-    another's name would label the wrong elements. Files named otherwise are taken as given."""
-    if argument is None or trainee is None or not argument.is_file():
+    names them `vectors/<set>_<trainee>.json`, and a model trained on one type's vectors
+    under another's name would label the wrong elements. Files elsewhere or named
+    otherwise (`-o` puts them anywhere, under any name) are taken as given."""
+    if argument is None or trainee is None or not argument.is_file() or argument.resolve().parent.name != "vectors":
         return
     stem, _, made_for = argument.stem.partition("_")
     if stem in SETS and made_for and made_for != trainee and argument.suffix == ".json":

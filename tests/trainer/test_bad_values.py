@@ -29,12 +29,18 @@ def test_split_with_an_overflowing_ratio_moves_nothing(corpus_root: Path, corpus
 
 
 def test_train_refuses_a_trainee_the_vector_file_was_not_made_for(tmp_path: Path, corpus_cli) -> None:
-    vectors = tmp_path / "training_new.json"
+    vectors = tmp_path / "vectors" / "training_new.json"  # where vectorize writes them, named by trainee
+    vectors.parent.mkdir()
     dump_vectors(make_vectors(pages=4, features=2), vectors)
     result = corpus_cli("train", str(vectors), "--trainee", "nonsense", "-o", str(tmp_path / "m.json"), cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert "training_new.json" in result.stderr and "nonsense" in result.stderr
     assert not (tmp_path / "m.json").exists()
+    # A file `-o` put elsewhere is named as its writer chose: taken as given.
+    elsewhere = tmp_path / "training_js.json"
+    dump_vectors(make_vectors(pages=4, features=2), elsewhere)
+    taken = corpus_cli("train", str(elsewhere), "--trainee", "new", "-o", str(tmp_path / "m.json"), cwd=tmp_path)
+    assert taken.returncode == 0, taken.stderr
 
 
 def test_a_vector_file_is_never_written_with_a_nan(tmp_path: Path) -> None:
