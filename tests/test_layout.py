@@ -189,3 +189,18 @@ def test_no_module_imports_from_a_floor_above_its_own():
         if target != "corpus" and floor_of(target) > floor_of(name)
     )
     assert upward == []
+
+
+MAX_FUNCTION_LINES = 60
+LONG_FUNCTIONS_ALLOWED = 2  # hot loops, each saying why in its docstring
+
+
+def test_functions_are_short_but_for_a_hot_loop_or_two():
+    long = {}
+    for name, path in project_modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES:
+                    long[f"{name}.{node.name}"] = ast.get_docstring(node) or ""
+    assert len(long) <= LONG_FUNCTIONS_ALLOWED, sorted(long)
+    assert all("loop" in doc for doc in long.values()), {f: "no reason in its docstring" for f in long}
