@@ -90,7 +90,7 @@ def generate(root: Path, pages: int) -> list[Path]:
 def throughput(tmp: Path, pages: int) -> None:
     from distributed import LocalCluster
 
-    from corpus.cluster.checkpoint import ClusterRunner
+    from corpus.cluster.vectorize import ClusterRunner
     from corpus.vectors.vectorize import update_vectors
     from corpus.vectors.workers import LocalRunner
 

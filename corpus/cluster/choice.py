@@ -15,6 +15,6 @@ def vectorize_runner(jobs: int = 1, address: str | None = None) -> Runner:
     if address is None:
         return LocalRunner(jobs)
     # Imported only for a cluster run: a local one needs none of the cluster's modules.
-    from corpus.cluster.checkpoint import ClusterRunner
+    from corpus.cluster.vectorize import ClusterRunner
 
     return ClusterRunner(address)

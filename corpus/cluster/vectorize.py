@@ -4,25 +4,34 @@ A task carries the page's bytes and its resources folder's files (PageBundle)
 and the ruleset (RemoteRun); the worker unpacks them into its thread's folder and
 runs `corpus.vectors.workers`' vectorizer on them, so a page's vectors are the
 same wherever it runs. Rendered facts travel with tasks and results, so the
-client's render cache serves cluster runs too (see rendercache.py). Results come back as pages finish and are handed to
-`on_result`, which lets the caller checkpoint the vector file.
+client's render cache serves cluster runs too (see rendercache.py). Results come
+back as pages finish and are handed to `on_result`, so the caller's checkpoint
+(corpus/vectors/checkpoint.py, the same one a local run uses) keeps what a run
+interrupted by Ctrl-C, a lost client or a killed scheduler finished. `ClusterRunner`
+is the `Runner` (see vectors/workers.py) that corpus/cluster/choice.py picks.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from corpus.cluster.rendercache import read_facts, worker_cache_root, write_facts
 from corpus.cluster.runner import ClusterStats, announce, connect, error_line, stream
 from corpus.cluster.shipping import PageBundle, UnpackedPage, pack_page
+from corpus.progress import progress as show_progress
 from corpus.vectors.jsvectorize import PageFailure
-from corpus.vectors.vectorfile import PageVectors
-from corpus.vectors.workers import PageFailed, PageTask, RunConfig, read_page, run_one
-
-Outcome = PageVectors | PageFailed
-
+from corpus.vectors.workers import (
+    OnResult,
+    Outcome,
+    PageFailed,
+    PageTask,
+    RunConfig,
+    read_page,
+    run_one,
+)
 
 Result = tuple[Outcome, int, bytes | None]  # vectors or failure, pages rendered, facts rendered
 
@@ -96,3 +105,30 @@ def run_on_cluster(
             advance(1)
     return out, renders
 
+
+def vectorize_on_cluster(
+    address: str,
+    config: RunConfig,
+    tasks: list[PageTask],
+    label: str,
+    progress: bool,
+    on_result: OnResult,
+) -> tuple[list[Outcome], int]:
+    """Like workers.run_tasks, on the cluster at `address`, handing each outcome to `on_result` as it comes."""
+    stats = ClusterStats()
+    with show_progress(f"{label} on {address}", len(tasks), progress, detail=stats.line) as advance:
+        results = run_on_cluster(address, config, tasks, advance, on_result, stats)
+    if progress and tasks:
+        print(f"corpus: {len(tasks)} pages on the cluster; {stats.line()}", file=sys.stderr)
+    return results
+
+
+@dataclass(frozen=True)
+class ClusterRunner:
+    """A vectorize run's pages on the Dask cluster at `address` (a `Runner`, see vectors/workers.py)."""
+
+    address: str
+
+    def run(self, config: RunConfig, tasks: list[PageTask], label: str, progress: bool,
+            on_result: OnResult) -> tuple[list[Outcome], int]:
+        return vectorize_on_cluster(self.address, config, tasks, label, progress, on_result)

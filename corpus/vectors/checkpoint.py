@@ -1,7 +1,7 @@
 """Keeping a vectorize run's finished pages as it goes: the one checkpointing writer.
 
 Whatever runs the pages (local worker processes, vectors/workers.py; a Dask
-cluster, cluster/checkpoint.py) hands each outcome to `Checkpoint.add` as it
+cluster, cluster/vectorize.py) hands each outcome to `Checkpoint.add` as it
 arrives. Every CHECKPOINT_SECONDS, or every tenth of the pages if that comes
 first, the vector file is rewritten (atomically) with the kept pages and those
 finished so far. Its pageHashes name only those pages, so after an interrupted

@@ -10,7 +10,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from corpus.cluster.checkpoint import ClusterRunner
+from corpus.cluster.vectorize import ClusterRunner
 from corpus.vectors.vectorize import update_vectors
 from corpus.vectors.workers import LocalRunner
 

@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from corpus.cluster.checkpoint import ClusterRunner
+from corpus.cluster.vectorize import ClusterRunner
 from corpus.parallel import usable_cpus
 from corpus.vectors.workers import LocalRunner
 from hooks.vectorize import hook_runner
