@@ -75,11 +75,19 @@ def metrics_(ctx: click.Context, rev: str | None, base: str | None, trainees: tu
 
     With --diff OLD, show each number at OLD and at REV and the change:
     `corpus metrics --diff HEAD` tells whether uncommitted work helped,
-    `corpus metrics HEAD --diff HEAD~1` what the last commit did.
+    `corpus metrics HEAD --diff HEAD~1` what the last commit did. Each type's
+    ruleset is read too: whether it holds that revision's model (`corpus ship`),
+    and the numbers of the model it holds, which is what ships.
     """
-    from dataclasses import asdict
-
-    from trainer.history import diff_text, metrics_diff, metrics_text, models_at
+    from trainer.history import (
+        diff_json,
+        diff_text,
+        metrics_diff,
+        metrics_json,
+        metrics_text,
+        models_at,
+    )
+    from trainer.shipped import shipped_at
 
     root = corpus_root(ctx)
     where = rev or "worktree"
@@ -88,19 +96,17 @@ def metrics_(ctx: click.Context, rev: str | None, base: str | None, trainees: tu
         return {k: v for k, v in models.items() if not trainees or k in trainees}
 
     new = pick(models_at(root, rev))
+    new_shipped = shipped_at(root, rev, list(new))
     if base is None:
         if as_json:
-            echo_json(
-                {
-                    name: {"metrics": m.metrics, "cutoff": m.cutoff, "provenance": m.provenance}
-                    for name, m in new.items()
-                }
-            )
+            echo_json(metrics_json(new, new_shipped))
         else:
-            click.echo(metrics_text(new, where))
+            click.echo(metrics_text(new, where, new_shipped))
         return
-    changes = metrics_diff(pick(models_at(root, base)), new)
+    old = pick(models_at(root, base))
+    old_shipped = shipped_at(root, base, list(old))
+    changes = metrics_diff(old, new, old_shipped, new_shipped)
     if as_json:
-        echo_json([{**asdict(c), "delta": c.delta} for c in changes])
+        echo_json(diff_json(changes, old_shipped, new_shipped))
     else:
-        click.echo(diff_text(changes, base, where))
+        click.echo(diff_text(changes, base, where, old_shipped, new_shipped))
