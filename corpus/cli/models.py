@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
 from corpus.cli.common import corpus_root, echo_json, reports_errors, shown_path
 from corpus.cli.completion import TRAINEE
 from corpus.cli.scheduler import scheduler_option
+
+if TYPE_CHECKING:
+    from trainer.retrain import RetrainResult
 
 
 @click.command()
@@ -42,7 +48,10 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, schedule
           stop_early: true
           patience: 20
           exclude: [someRule]
-    (other keys: learning_rate, pos_weight, layers, seed, cutoff, validation, ruleset)
+    (other keys: learning_rate, pos_weight, layers, seed, cutoff, validation, ruleset,
+    ship: true to write each kept model into the ruleset, checked in the browser
+    as `corpus ship` checks it, exit status 1 when it fails; ship_verify: false
+    skips that check)
     A top-level `scheduler: tcp://HOST:8786` renders on that Dask cluster.
     """
     from trainer.retrain import retrain as retrain_models
@@ -51,7 +60,13 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, schedule
     results = retrain_models(root, list(trainees) or None, force, progress=not as_json, scheduler=scheduler)
     if as_json:
         echo_json([r.to_json(shown_path(r.model_file, root)) for r in results])
-        return
+    else:
+        _print_retrained(results, root)
+    if any(r.ship_failure() for r in results) or (not as_json and any(r.kept_existing for r in results)):
+        ctx.exit(1)
+
+
+def _print_retrained(results: list[RetrainResult], root: Path) -> None:
     for r in results:
         for warning in r.warnings:
             click.echo(f"corpus: warning: {r.trainee}: {warning}", err=True)
@@ -59,8 +74,8 @@ def retrain(ctx: click.Context, trainees: tuple[str, ...], force: bool, schedule
             click.echo(f"corpus: {r.kept_existing}", err=True)
         else:
             click.echo(f"{shown_path(r.model_file, root)}: {r.summary()}")
-    if any(r.kept_existing for r in results):
-        ctx.exit(1)
+        if r.ship_failure():
+            click.echo(f"corpus: error: {r.ship_failure()}", err=True)
 
 
 @click.command(name="metrics")

@@ -146,11 +146,56 @@ def test_retrain_ships_when_training_yaml_says_so(corpus: Path, corpus_cli) -> N
     (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 31\n    ruleset: rulesets.js\n"
                                           "    ship: true\n")
     try:
-        assert corpus_cli("retrain", cwd=corpus).returncode == 0
+        result = corpus_cli("retrain", "--json", cwd=corpus)
+        assert result.returncode == 0, result.stderr
+        shipped = json.loads(result.stdout)[0]["shipped"]  # checked in the browser, as corpus ship checks
+        assert shipped["verifiedOn"] == "validation" and shipped["max_score_difference"] < 1e-4
         from corpus.store.digest import sha256_file
         from corpus.vectors.ship import shipped_model
 
         assert shipped_model(corpus / "rulesets.js", "new") == sha256_file(corpus / "models" / "new.json")
         assert not [s.to_json() for s in corpus_staleness(corpus) if s.stale]
+    finally:
+        (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
+
+
+# A ruleset that scores with other numbers than the ones shipped into it: twice each coefficient.
+DOUBLED = 'rulesetMaker: () => makeRuleset([...coefficients["new"]].map(([n, w]) => [n, 2 * w]), biases),'
+
+
+def doubled_ruleset(corpus: Path) -> Path:
+    path = corpus / "doubled.js"
+    text = (SHIPPED / "firefox.js").read_text()
+    original = 'rulesetMaker: () => makeRuleset([...coefficients["new"]], biases),'
+    assert original in text
+    path.write_text(text.replace(original, DOUBLED))
+    return path
+
+
+def test_a_score_mismatch_exits_1(corpus: Path, corpus_cli) -> None:
+    if not (corpus / "models" / "new.json").is_file():
+        assert corpus_cli("retrain", cwd=corpus).returncode == 0
+    path = doubled_ruleset(corpus)
+    result = corpus_cli("ship", "--json", "doubled.js", cwd=corpus)
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["max_score_difference"] > 1e-4
+    text = corpus_cli("ship", "doubled.js", cwd=corpus)
+    assert text.returncode == 1 and "largest score difference" in text.stdout and "(allowed 0.0001)" in text.stdout
+    assert "corpus ship: trainee=new" in path.read_text()  # written, then found wrong
+
+
+def test_retrain_checks_what_it_ships_unless_told_not_to(corpus: Path, corpus_cli) -> None:
+    doubled_ruleset(corpus)
+    settings = "trainees:\n  new:\n    iterations: 30\n    ruleset: doubled.js\n    ship: true\n"
+    try:
+        (corpus / "training.yaml").write_text(settings)
+        failed = corpus_cli("retrain", "--force", cwd=corpus)
+        assert failed.returncode == 1
+        assert "corpus: error: new: the shipped doubled.js scores differently from the model in the browser on " \
+            "validation (12 candidates): largest score difference" in failed.stderr
+        (corpus / "training.yaml").write_text(settings + "    ship_verify: false\n")
+        unchecked = corpus_cli("retrain", "--force", "--json", cwd=corpus)
+        assert unchecked.returncode == 0, unchecked.stderr
+        assert json.loads(unchecked.stdout)[0]["shipped"]["max_score_difference"] is None
     finally:
         (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
