@@ -12,8 +12,10 @@ import pytest
 from corpus.errors import BadInput
 from corpus.samples.init import init_corpus
 from corpus.vectors.jsruleset import load_js_ruleset
+from corpus.vectors.ruleset import load_ruleset
 from corpus.vectors.ship import Weights, ship
 from corpus.vectors.vectorize import update_vectors
+from corpus.vectors.weights import rules_hash
 from trainer.staleness import corpus_staleness
 
 SHIPPED = Path(__file__).parent.parent / "vectors" / "js" / "ship"
@@ -60,6 +62,30 @@ def test_python_layout_through_ast(tmp_path: Path) -> None:
     ship(path, WEIGHTS)
     assert path.read_text() == (f"# {MARKER}\n" + source.replace('("isPassword", 1)', '("isPassword", 3.5)')
                                 .replace("-2e3", "-1.5e-09").replace(".5)]", "2.0)]").replace(": 0}", ": -0.75}"))
+
+
+@pytest.mark.parametrize("types", [(), ("login", "sign-up")])
+def test_the_python_scaffolds_take_a_ship(tmp_path: Path, types: tuple[str, ...]) -> None:
+    root = tmp_path / "corpus"
+    init_corpus(root, types=types)
+    path = root / "rulesets.py"
+    rules, before = load_ruleset(path), rules_hash(path)
+    for trainee in rules.trainees.values():
+        coeffs = [(name, i + 0.25) for i, name in enumerate(trainee.feature_names)]
+        assert ship(path, Weights(trainee.name, coeffs, -1.5, SHA, 0.5)).changed
+        assert f"# corpus ship: trainee={trainee.name} model=sha256:{SHA}" in path.read_text()
+    assert set(load_ruleset(path).trainees) == set(rules.trainees) == set(types or ("new-password", "sign-up-button"))
+    assert before is not None and rules_hash(path) == before
+
+
+def test_a_python_ruleset_without_weights_says_where_they_go(tmp_path: Path) -> None:
+    path = tmp_path / "rulesets.py"
+    path.write_text("from corpus.ruleset import Ruleset\nruleset = Ruleset()\n")
+    with pytest.raises(BadInput, match="a Python ruleset keeps them, read by nothing, in a module-level"):
+        ship(path, WEIGHTS)
+    path.write_text('coefficients = {"new": [("isPassword", 1), ("namedNew", 1), ("tiny", 1)]}\n')
+    with pytest.raises(BadInput, match=r'add `biases = \{"new": 0.0\}` at module level'):
+        ship(path, WEIGHTS)
 
 
 @pytest.mark.parametrize("coeffs, message", [
