@@ -16,6 +16,7 @@
         validation: true    # also vectorize samples/validation and measure on it
         ruleset: rulesets.py
         ship: false         # true: write each model retrain keeps into the ruleset (corpus ship)
+        ship_verify: true   # with ship: check the shipped rulesets.js in the browser, as corpus ship does
 
 Reading it never imports torch.
 """
@@ -33,7 +34,7 @@ from corpus.textformats import yaml_value
 from trainer.hyperparameters import Hyperparameters
 
 CONFIG_NAME = "training.yaml"
-EXTRA_KEYS = ("cutoff", "validation", "ruleset", "ship")
+EXTRA_KEYS = ("cutoff", "validation", "ruleset", "ship", "ship_verify")
 
 
 @dataclass
@@ -44,6 +45,7 @@ class TraineeConfig:
     validation: bool = True
     ruleset: Path | None = None  # None: the vectorizer's default (rulesets.py at the root)
     ship: bool = False  # retrain writes a model it keeps into the ruleset
+    ship_verify: bool = True  # and checks the shipped JavaScript ruleset in the browser
 
     def recorded(self) -> dict[str, Any]:
         """The hyperparameters as a model file records them."""
@@ -79,4 +81,5 @@ def _trainee_config(root: Path, name: str, settings: dict[str, Any]) -> TraineeC
         validation=bool(settings.get("validation", True)),
         ruleset=root / ruleset if ruleset else None,
         ship=bool(settings.get("ship", False)),
+        ship_verify=bool(settings.get("ship_verify", True)),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.errors import CorpusError
 from corpus.store.lock import writer_lock
@@ -20,6 +20,9 @@ from trainer.config import CONFIG_NAME, TraineeConfig, load_training_config
 from trainer.guard import judge
 from trainer.modelfile import ModelFile, model_path, save_model
 from trainer.staleness import model_changes, read_header
+
+if TYPE_CHECKING:
+    from trainer.shipping import ShipOutcome
 
 
 @dataclass
@@ -31,6 +34,7 @@ class RetrainResult:
     model: ModelFile | None = None
     warnings: list[str] = field(default_factory=list)  # what looks wrong about the new model
     kept_existing: str | None = None  # why the new model was not written over the old one
+    shipped: ShipOutcome | None = None  # training.yaml's `ship: true`: the model written into the ruleset
 
     def to_json(self, model_file: str) -> dict[str, Any]:
         """What `corpus retrain --json` prints, with the model file as the user is shown it."""
@@ -42,7 +46,15 @@ class RetrainResult:
             "metrics": self.model.metrics if self.model else None,
             "warnings": self.warnings,
             "keptExisting": self.kept_existing,
+            "shipped": self.shipped.to_json() if self.shipped else None,
         }
+
+    def ship_failure(self) -> str | None:
+        """Why the shipped ruleset failed its browser check; None when it passed or none ran."""
+        if self.shipped is None or self.shipped.verified:
+            return None
+        return (f"{self.trainee}: the shipped {self.shipped.report.path.name} scores differently from the model "
+                f"{self.shipped.check_text()}")
 
     def summary(self) -> str:
         """One line after the model file's name: up to date, or retrained with why and how well."""
@@ -52,7 +64,11 @@ class RetrainResult:
 
         scores = ", ".join(f"{name} accuracy {m['accuracy']:.4f} MCC {mcc_text(m['mcc'])}"
                            for name, m in self.model.metrics.items())
-        return f"retrained ({'; '.join(self.reasons)}): {scores}"
+        shipped = ""
+        if self.shipped is not None:
+            check = self.shipped.check_text()
+            shipped = f"; shipped into {self.shipped.report.path.name}" + (f", {check}" if check else "")
+        return f"retrained ({'; '.join(self.reasons)}): {scores}{shipped}"
 
 
 def retrain(root: Path, trainees: list[str] | None = None, force: bool = False, progress: bool = False,
@@ -105,23 +121,21 @@ def _retrain_one(root: Path, config: TraineeConfig, force: bool, progress: bool,
             on_iteration=lambda t, loss, validation_loss: advance(1),
         )
     verdict = judge(trained.model, out, overwrite=force)
+    shipped = None
     if verdict.keep_existing is None:
         save_model(trained.model, out)
         if config.ship:
-            _ship(root, config, out, trained.model)
+            shipped = _ship(root, config, out)
     return RetrainResult(
         config.trainee, out, verdict.keep_existing is None, reasons, trained.model, verdict.warnings,
-        verdict.keep_existing,
+        verdict.keep_existing, shipped,
     )
 
 
-
-
-def _ship(root: Path, config: TraineeConfig, out: Path, model: ModelFile) -> None:
-    """training.yaml's `ship: true`: the model just kept goes into its ruleset (corpus ship,
-    without the browser check, which `corpus ship` runs)."""
-    from corpus.vectors.ship import ship
-    from trainer.shipping import weights_of
+def _ship(root: Path, config: TraineeConfig, out: Path) -> ShipOutcome:
+    """training.yaml's `ship: true`: the model just kept goes into its ruleset, checked in the
+    browser as `corpus ship` checks it (validation, else testing) unless `ship_verify: false`."""
+    from trainer.shipping import ship_model
     from trainer.staleness import trainee_ruleset
 
-    ship(trainee_ruleset(root, config), weights_of(model, out, config.trainee))
+    return ship_model(root, config.trainee, out, trainee_ruleset(root, config), None, check=config.ship_verify)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,6 +36,17 @@ class ShipOutcome:
     @property
     def verified(self) -> bool:
         return self.max_score_difference is None or self.max_score_difference <= TOLERANCE
+
+    def check_text(self) -> str | None:
+        """The browser check in words; None when none ran."""
+        if self.max_score_difference is None:
+            return None
+        return (f"in the browser on {self.verified_on} ({self.candidates} candidates): largest score "
+                f"difference {self.max_score_difference:.3g} (allowed {TOLERANCE:g})")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"changed": self.report.changed, "numbers": self.report.numbers, "verifiedOn": self.verified_on,
+                "candidates": self.candidates, "max_score_difference": self.max_score_difference}
 
 
 def weights_of(model: ModelFile, model_file: Path, trainee: str) -> Weights:
@@ -68,12 +80,14 @@ def ship_inputs(root: Path, trainee: str | None, model_file: Path | None,
     return trainee, model_file, ruleset
 
 
-def ship_model(root: Path, trainee: str, model_file: Path, ruleset: Path, verify: str | None) -> ShipOutcome:
-    """Write the model into `ruleset`; then, for a JavaScript ruleset, score `verify` in the browser."""
+def ship_model(root: Path, trainee: str, model_file: Path, ruleset: Path, verify: str | None,
+               check: bool = True) -> ShipOutcome:
+    """Write the model into `ruleset`; then, for a JavaScript ruleset and unless `check` is
+    False, score `verify` in the browser."""
     model = load_model(model_file)
     with writer_lock(root):
         outcome = ShipOutcome(ship(ruleset, weights_of(model, model_file, trainee)))
-    set_name = verify_set(root, verify)
+    set_name = verify_set(root, verify) if check else None
     if set_name is None or not is_js_ruleset(ruleset):
         return outcome
     outcome.verified_on = set_name

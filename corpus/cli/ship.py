@@ -53,16 +53,11 @@ def ship(ctx: click.Context, trainee: str | None, model_file: Path | None, verif
 
 
 def _print(outcome: ShipOutcome, root: Path, trainee: str, model_file: Path, ruleset: Path, as_json: bool) -> None:
-    from trainer.shipping import TOLERANCE
-
     if as_json:
         echo_json({"ruleset": shown_path(ruleset, root), "trainee": trainee, "model": shown_path(model_file, root),
-                   "changed": outcome.report.changed, "numbers": outcome.report.numbers,
-                   "verifiedOn": outcome.verified_on, "candidates": outcome.candidates,
-                   "max_score_difference": outcome.max_score_difference})
+                   **outcome.to_json()})
     else:
         done = "wrote" if outcome.report.changed else "already held"
         click.echo(f"{shown_path(ruleset, root)}: {done} {outcome.report.numbers} weights of {shown_path(model_file, root)}")
-        if outcome.max_score_difference is not None:
-            click.echo(f"in the browser on {outcome.verified_on} ({outcome.candidates} candidates): largest score "
-                       f"difference {outcome.max_score_difference:.3g} (allowed {TOLERANCE:g})")
+        if outcome.check_text() is not None:
+            click.echo(outcome.check_text())

@@ -40,3 +40,19 @@ for name in TYPES:
     trainee = ruleset.trainee(name, dom=CANDIDATES)
     trainee.feature(is_visible)
     trainee.feature(near_the_top)
+
+
+# --- The trained weights ---------------------------------------------------------------
+# `corpus ship --trainee TYPE` writes each feature's coefficient and the type's bias here
+# after training (only these numbers change) with a comment naming the model file they came
+# from, so the ruleset records which model goes with its rules, and `corpus status` and
+# `corpus metrics` can tell when it is behind. Nothing reads these numbers: a Python ruleset
+# only vectorizes pages for training; what runs in a product is the model file
+# (models/TYPE.json) or a JavaScript ruleset. A feature added above needs its line here too,
+# or `corpus ship` names it and writes nothing.
+coefficients = {
+    "type-a": [("is_visible", 0.0), ("near_the_top", 0.0)],
+}
+biases = {
+    "type-a": 0.0,
+}

@@ -175,3 +175,45 @@ def colorful_background(node):
 @sign_up_button.feature
 def large_area(node):
     return sigmoid((node.box.area - 4000) / 2000)
+
+
+# --- The trained weights ---------------------------------------------------------------
+# `corpus ship --trainee TYPE` writes each feature's coefficient and the type's bias here
+# after training (only these numbers change) with a comment naming the model file they came
+# from, so the ruleset records which model goes with its rules, and `corpus status` and
+# `corpus metrics` can tell when it is behind. Nothing reads these numbers: a Python ruleset
+# only vectorizes pages for training; what runs in a product is the model file
+# (models/TYPE.json) or a JavaScript ruleset. A feature added above needs its line here too,
+# or `corpus ship` names it and writes nothing.
+coefficients = {
+    "new-password": [
+        ("is_password_field", 0.0),
+        ("autocomplete_says_new_password", 0.0),
+        ("autocomplete_says_current_password", 0.0),
+        ("id_or_class_says_new", 0.0),
+        ("id_or_class_says_confirm", 0.0),
+        ("placeholder_says_new", 0.0),
+        ("form_says_login", 0.0),
+        ("form_has_several_password_fields", 0.0),
+        ("ancestor_says_register", 0.0),
+        ("is_visible", 0.0),
+        ("near_the_top", 0.0),
+        ("is_wide", 0.0),
+        ("has_border", 0.0),
+    ],
+    "sign-up-button": [
+        ("label_says_sign_up", 0.0),
+        ("label_says_log_in", 0.0),
+        ("id_or_class_says_primary", 0.0),
+        ("inside_a_form", 0.0),
+        ("is_visible_button", 0.0),
+        ("big_font", 0.0),
+        ("bold", 0.0),
+        ("colorful_background", 0.0),
+        ("large_area", 0.0),
+    ],
+}
+biases = {
+    "new-password": 0.0,
+    "sign-up-button": 0.0,
+}

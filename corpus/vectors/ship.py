@@ -10,6 +10,7 @@ way round, are refused before anything is written.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from corpus.errors import BadInput
 from corpus.store.atomic import atomic_write
+from corpus.vectors.jsruleset import is_js_ruleset
 from corpus.vectors.weights import (
     MARKER_TEXT,
     WeightLayout,
@@ -81,7 +83,10 @@ def _cuts(path: Path, layout: WeightLayout, weights: Weights) -> list[tuple[int,
     spans = layout.coeffs.get(weights.trainee)
     if spans is None:
         known = ", ".join(sorted(layout.coeffs)) or "none"
-        raise BadInput(f"{path}: no coefficients found for trainee {weights.trainee!r} (found: {known})")
+        hint = "" if is_js_ruleset(path) else (
+            f"; a Python ruleset keeps them, read by nothing, in a module-level `coefficients = "
+            f"{{{json.dumps(weights.trainee)}: [(\"rule\", 0.0), ...]}}` as corpus init writes it")
+        raise BadInput(f"{path}: no coefficients found for trainee {weights.trainee!r} (found: {known}){hint}")
     in_file = [s.name for s in spans]
     in_model = [name for name, _ in weights.coeffs]
     only_model = [n for n in in_model if n not in in_file]
@@ -95,8 +100,9 @@ def _cuts(path: Path, layout: WeightLayout, weights: Weights) -> list[tuple[int,
     bias = layout.bias_for(weights.trainee)
     if bias is None:
         wanted = layout.vector_types.get(weights.trainee, weights.trainee)
-        raise BadInput(f"{path}: no bias for type {wanted!r} (add `const biases = [['{wanted}', 0]]` and pass it "
-                       "to ruleset(rules, coeffs, biases)); nothing written")
+        add = (f"add `const biases = [['{wanted}', 0]]` and pass it to ruleset(rules, coeffs, biases)"
+               if is_js_ruleset(path) else f"add `biases = {{{json.dumps(wanted)}: 0.0}}` at module level")
+        raise BadInput(f"{path}: no bias for type {wanted!r} ({add}); nothing written")
     values = dict(weights.coeffs)
     cuts = [(s.start, s.end, number_text(values[s.name]).encode()) for s in spans]
     cuts.append((bias.start, bias.end, number_text(weights.bias).encode()))

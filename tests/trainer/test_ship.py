@@ -12,8 +12,10 @@ import pytest
 from corpus.errors import BadInput
 from corpus.samples.init import init_corpus
 from corpus.vectors.jsruleset import load_js_ruleset
+from corpus.vectors.ruleset import load_ruleset
 from corpus.vectors.ship import Weights, ship
 from corpus.vectors.vectorize import update_vectors
+from corpus.vectors.weights import rules_hash
 from trainer.staleness import corpus_staleness
 
 SHIPPED = Path(__file__).parent.parent / "vectors" / "js" / "ship"
@@ -60,6 +62,30 @@ def test_python_layout_through_ast(tmp_path: Path) -> None:
     ship(path, WEIGHTS)
     assert path.read_text() == (f"# {MARKER}\n" + source.replace('("isPassword", 1)', '("isPassword", 3.5)')
                                 .replace("-2e3", "-1.5e-09").replace(".5)]", "2.0)]").replace(": 0}", ": -0.75}"))
+
+
+@pytest.mark.parametrize("types", [(), ("login", "sign-up")])
+def test_the_python_scaffolds_take_a_ship(tmp_path: Path, types: tuple[str, ...]) -> None:
+    root = tmp_path / "corpus"
+    init_corpus(root, types=types)
+    path = root / "rulesets.py"
+    rules, before = load_ruleset(path), rules_hash(path)
+    for trainee in rules.trainees.values():
+        coeffs = [(name, i + 0.25) for i, name in enumerate(trainee.feature_names)]
+        assert ship(path, Weights(trainee.name, coeffs, -1.5, SHA, 0.5)).changed
+        assert f"# corpus ship: trainee={trainee.name} model=sha256:{SHA}" in path.read_text()
+    assert set(load_ruleset(path).trainees) == set(rules.trainees) == set(types or ("new-password", "sign-up-button"))
+    assert before is not None and rules_hash(path) == before
+
+
+def test_a_python_ruleset_without_weights_says_where_they_go(tmp_path: Path) -> None:
+    path = tmp_path / "rulesets.py"
+    path.write_text("from corpus.ruleset import Ruleset\nruleset = Ruleset()\n")
+    with pytest.raises(BadInput, match="a Python ruleset keeps them, read by nothing, in a module-level"):
+        ship(path, WEIGHTS)
+    path.write_text('coefficients = {"new": [("isPassword", 1), ("namedNew", 1), ("tiny", 1)]}\n')
+    with pytest.raises(BadInput, match=r'add `biases = \{"new": 0.0\}` at module level'):
+        ship(path, WEIGHTS)
 
 
 @pytest.mark.parametrize("coeffs, message", [
@@ -146,11 +172,56 @@ def test_retrain_ships_when_training_yaml_says_so(corpus: Path, corpus_cli) -> N
     (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 31\n    ruleset: rulesets.js\n"
                                           "    ship: true\n")
     try:
-        assert corpus_cli("retrain", cwd=corpus).returncode == 0
+        result = corpus_cli("retrain", "--json", cwd=corpus)
+        assert result.returncode == 0, result.stderr
+        shipped = json.loads(result.stdout)[0]["shipped"]  # checked in the browser, as corpus ship checks
+        assert shipped["verifiedOn"] == "validation" and shipped["max_score_difference"] < 1e-4
         from corpus.store.digest import sha256_file
         from corpus.vectors.ship import shipped_model
 
         assert shipped_model(corpus / "rulesets.js", "new") == sha256_file(corpus / "models" / "new.json")
         assert not [s.to_json() for s in corpus_staleness(corpus) if s.stale]
+    finally:
+        (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
+
+
+# A ruleset that scores with other numbers than the ones shipped into it: twice each coefficient.
+DOUBLED = 'rulesetMaker: () => makeRuleset([...coefficients["new"]].map(([n, w]) => [n, 2 * w]), biases),'
+
+
+def doubled_ruleset(corpus: Path) -> Path:
+    path = corpus / "doubled.js"
+    text = (SHIPPED / "firefox.js").read_text()
+    original = 'rulesetMaker: () => makeRuleset([...coefficients["new"]], biases),'
+    assert original in text
+    path.write_text(text.replace(original, DOUBLED))
+    return path
+
+
+def test_a_score_mismatch_exits_1(corpus: Path, corpus_cli) -> None:
+    if not (corpus / "models" / "new.json").is_file():
+        assert corpus_cli("retrain", cwd=corpus).returncode == 0
+    path = doubled_ruleset(corpus)
+    result = corpus_cli("ship", "--json", "doubled.js", cwd=corpus)
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["max_score_difference"] > 1e-4
+    text = corpus_cli("ship", "doubled.js", cwd=corpus)
+    assert text.returncode == 1 and "largest score difference" in text.stdout and "(allowed 0.0001)" in text.stdout
+    assert "corpus ship: trainee=new" in path.read_text()  # written, then found wrong
+
+
+def test_retrain_checks_what_it_ships_unless_told_not_to(corpus: Path, corpus_cli) -> None:
+    doubled_ruleset(corpus)
+    settings = "trainees:\n  new:\n    iterations: 30\n    ruleset: doubled.js\n    ship: true\n"
+    try:
+        (corpus / "training.yaml").write_text(settings)
+        failed = corpus_cli("retrain", "--force", cwd=corpus)
+        assert failed.returncode == 1
+        assert "corpus: error: new: the shipped doubled.js scores differently from the model in the browser on " \
+            "validation (12 candidates): largest score difference" in failed.stderr
+        (corpus / "training.yaml").write_text(settings + "    ship_verify: false\n")
+        unchecked = corpus_cli("retrain", "--force", "--json", cwd=corpus)
+        assert unchecked.returncode == 0, unchecked.stderr
+        assert json.loads(unchecked.stdout)[0]["shipped"]["max_score_difference"] is None
     finally:
         (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
