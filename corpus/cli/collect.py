@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 
 import click
 
 from corpus.cli.common import SetName, corpus_root, echo_json, reports_errors
+from corpus.cli.scheduler import scheduler_for, scheduler_option
 from corpus.errors import BadInput, CorpusError
 from corpus.tree.sample import find_root
 
@@ -42,26 +44,29 @@ def parse_viewport(ctx: click.Context, param: click.Parameter, value: str):
 @click.option("--allow-local", is_flag=True, help="Also collect file: URLs, loopback and private addresses.")
 @click.option("--max-size", type=click.FloatRange(0, min_open=True), default=64.0, show_default=True,
               help="Refuse a frozen page over this many MB.")
+@scheduler_option
 @click.option("--json", "as_json", is_flag=True, help="Print {collected, skipped, failed} as JSON.")
 @click.pass_context
 @reports_errors
 def collect(ctx: click.Context, lines: tuple[str, ...], input_file, wait: float, timeout: float, scroll: bool,
             viewport, jobs: int, to_set: str, negative: bool, out_dir: Path | None, allow_local: bool,
-            max_size: float, as_json: bool) -> None:
+            max_size: float, scheduler: str | None, as_json: bool) -> None:
     """Load each URL in headless Chromium and freeze it with freeze-dry, as FathomFox's
     Corpus Collector did: scripts gone, every resource inlined, the original URL recorded.
 
     Each argument is one line, `URL` or `"NAME URL"`; a URL without a scheme gets
     http://. Inside a corpus pages land like `corpus add` (the next id, or NAME where
-    the naming rule takes it); a URL already collected is skipped. Exit 1 if any URL failed.
+    the naming rule takes it); a URL already collected is skipped. With --scheduler the
+    pages load on the Dask cluster's workers (one browser each) and land here. Exit 1 if
+    any URL failed.
     """
     from corpus.collect.freezer import freeze_dry_script
-    from corpus.collect.run import collect as collect_pages
     from corpus.collect.visit import CollectOptions
 
     targets = _targets(lines, input_file)
     options = CollectOptions(wait, timeout, scroll, viewport, jobs, allow_local, int(max_size * 2**20))
     root = None if out_dir is not None else _corpus_or_none(ctx)
+    collect_pages = _collector(scheduler_for(root, scheduler))
     with _locked(root):
         sink = _sink(root, out_dir, targets, to_set, negative)
         outcomes = collect_pages(targets, options, sink, freeze_dry_script(root), show_progress=not as_json)
@@ -75,6 +80,17 @@ def _targets(lines: tuple[str, ...], input_file):
     if not targets:
         raise BadInput("no URLs to collect (give URLs, or -i FILE)")
     return targets
+
+
+def _collector(address: str | None):
+    """`corpus.collect.run.collect`, or the same on the Dask cluster at `address`."""
+    from corpus.collect.run import collect
+
+    if address is None:
+        return collect
+    from corpus.cluster.collect import collect_on_cluster
+
+    return partial(collect_on_cluster, address)
 
 
 def _corpus_or_none(ctx: click.Context) -> Path | None:

@@ -48,6 +48,11 @@ def collect(targets: list[Target], options: CollectOptions, sink: Sink, script: 
     return asyncio.run(_collect_all(targets, options, sink, script, show_progress))
 
 
+async def launch_collector(playwright):
+    """The Chromium that collects (async Playwright's Browser), here or on a cluster's worker."""
+    return await playwright.chromium.launch(executable_path=chromium_path(), args=COLLECT_ARGS)
+
+
 async def _collect_all(targets: list[Target], options: CollectOptions, sink: Sink, script: str,
                        show_progress: bool) -> list[Outcome]:
     try:
@@ -58,14 +63,15 @@ async def _collect_all(targets: list[Target], options: CollectOptions, sink: Sin
     slots = asyncio.Semaphore(max(1, options.jobs))
     seen: set[str] = set()
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=COLLECT_ARGS)
+        browser = await launch_collector(playwright)
         try:
             with progress("collecting pages", len(targets), show=show_progress) as advance:
                 async def one(target: Target) -> Outcome:
-                    twice = target.url in seen
-                    seen.add(target.url)
-                    outcome = (Outcome(target.url, "skipped", reason="listed twice") if twice
-                               else await _collect_one(browser, target, options, sink, script, guard, slots))
+                    outcome = skipped_before_visit(target, seen, sink)
+                    if outcome is None:
+                        async with slots:
+                            frozen = await frozen_or_reason(browser, target.url, options, script, guard)
+                        outcome = land_one(target, frozen, sink)  # on the loop's thread: one page lands at a time
                     advance(1)
                     return outcome
 
@@ -74,20 +80,38 @@ async def _collect_all(targets: list[Target], options: CollectOptions, sink: Sin
             await browser.close()
 
 
-async def _collect_one(browser, target: Target, options: CollectOptions, sink: Sink, script: str,
-                       guard: AddressGuard, slots: asyncio.Semaphore) -> Outcome:
-    from playwright.async_api import Error as PlaywrightError
-
+def skipped_before_visit(target: Target, seen: set[str], sink: Sink) -> Outcome | None:
+    """A target listed twice or already where it would land, skipped without loading it."""
+    twice = target.url in seen
+    seen.add(target.url)
+    if twice:
+        return Outcome(target.url, "skipped", reason="listed twice")
     if (reason := sink.already(target)) is not None:
         return Outcome(target.url, "skipped", reason=reason)
+    return None
+
+
+async def frozen_or_reason(browser, url: str, options: CollectOptions, script: str,
+                           guard: AddressGuard) -> Frozen | str:
+    """The page loaded and frozen, or why it could not be."""
+    from playwright.async_api import Error as PlaywrightError
+
     try:
-        async with slots:
-            frozen = await visit(browser, target.url, options, script, guard)
-        landed = sink.accept(target, frozen)  # on the loop's thread: one page lands at a time
+        return await visit(browser, url, options, script, guard)
     except CollectFailure as e:
-        return Outcome(target.url, "failed", reason=str(e))
+        return str(e)
     except PlaywrightError as e:  # the page crashed, or closed itself
-        return Outcome(target.url, "failed", reason=str(e).splitlines()[0])
+        return str(e).splitlines()[0]
+
+
+def land_one(target: Target, frozen: Frozen | str, sink: Sink) -> Outcome:
+    """What became of `target` once `frozen` (or why it failed) is handed to the sink."""
+    if isinstance(frozen, str):
+        return Outcome(target.url, "failed", reason=frozen)
+    try:
+        landed = sink.accept(target, frozen)
+    except CollectFailure as e:  # no name the rubric takes
+        return Outcome(target.url, "failed", reason=str(e))
     if isinstance(landed, str):
         return Outcome(target.url, "skipped", original=frozen.original, reason=landed)
     return Outcome(target.url, "collected", landed.page, frozen.original, notes=frozen.notes + landed.problems)

@@ -1,8 +1,8 @@
 """Loading one page in Chromium and freezing it with freeze-dry, as FathomFox's collector did.
 
 Each page gets its own browser context (no cookies or cache shared between
-pages). Every request passes the address guard; once the page has loaded, the
-top frame may not navigate any more (a 204 keeps it where it is), dialogs are
+pages). Every request passes the address guard; once the page's document has been
+asked for, the top frame may not navigate any more (a 204 keeps it where it is), dialogs are
 dismissed and popups closed, so what is frozen is the page that was asked for.
 """
 
@@ -51,25 +51,44 @@ class Frozen:
 
 class _Pin:
     """The context's request router: the guard for every request, and no top-level
-    navigation once the page is loaded."""
+    navigation but the first (the page's own document; the browser follows its redirects)."""
 
     def __init__(self, guard: AddressGuard) -> None:
         self.guard = guard
-        self.loaded = False
+        self.asked = False  # the top frame's document was requested: it stays
         self.redirected = False  # the document came from another URL than the one asked for
         self.refused: list[str] = []
 
     async def answer(self, route) -> None:  # route: playwright Route
         request = route.request
-        if self.loaded and request.is_navigation_request() and request.frame.parent_frame is None:
-            await route.fulfill(status=204, body=b"")
+        if request.is_navigation_request() and _in_a_new_window(request):
+            await route.abort("blockedbyclient")  # a popup's page: the popup is closed unread
             return
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            # A refresh or a script that navigates away, even while the page still loads
+            # (FathomFox froze the tab it had), gets a 204: the page stays.
+            if self.asked:
+                await route.fulfill(status=204, body=b"")
+                return
+            self.asked = True
         refusal = await self.guard.refusal(request.url)
         if refusal is not None:
             self.refused.append(refusal)
             await route.abort("blockedbyclient")
             return
         await route.continue_()
+
+
+def _in_a_new_window(request) -> bool:
+    """A navigation in a window the page opened: Playwright knows no frame for it (and says so
+    by raising), the popup handler closes the window."""
+    from playwright.async_api import Error
+
+    try:
+        request.frame
+    except Error:
+        return True
+    return False
 
 
 async def visit(browser, url: str, options: CollectOptions, script: str, guard: AddressGuard) -> Frozen:
@@ -110,9 +129,6 @@ async def _load(page, url: str, options: CollectOptions, pin: _Pin) -> list[str]
         raise CollectFailure("no response")
     await _check_response(response, pin.guard)
     pin.redirected = response.request.redirected_from is not None
-    # From here the top frame stays: a refresh or a script that navigates away while the
-    # rest loads (FathomFox froze the tab it had) gets a 204.
-    pin.loaded = True
     try:
         await page.wait_for_load_state("load", timeout=timeout_ms)
     except TimeoutError:
@@ -170,7 +186,7 @@ async def _freeze(page, requested: str | None, options: CollectOptions, script: 
     size = len(html.encode())
     if size > options.max_bytes:
         raise CollectFailure(f"the frozen page is {size / 2**20:.1f} MB, over the cap of "
-                             f"{options.max_bytes / 2**20:g} MB")
+                             f"{options.max_bytes / 2**20:.3g} MB")
     if requested is not None:
         html = mark_requested(html, requested)
     return Frozen(html, page.url)

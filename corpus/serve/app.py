@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from corpus.check.check import check_paths
 from corpus.errors import BadInput, CorpusError
@@ -37,6 +37,7 @@ from corpus.samples.labeling import (
 )
 from corpus.serve import pages
 from corpus.serve.browser_thread import ViewerBrowsers
+from corpus.serve.collecting import collect_one
 from corpus.serve.nodes import sample_nodes
 from corpus.serve.results import index_rows, load_trainee_model, trained_types
 from corpus.serve.rulesetchoice import ruleset_for
@@ -96,11 +97,13 @@ class Undo:
 class ViewerApp:
     """The viewer of one corpus, for one run of the server."""
 
-    def __init__(self, root: Path, hosts: set[str], token: str | None = None, ruleset: Path | None = None) -> None:
+    def __init__(self, root: Path, hosts: set[str], token: str | None = None, ruleset: Path | None = None,
+                 allow_local: bool = False) -> None:
         self.root = root.resolve()
         self.ruleset = ruleset.resolve() if ruleset is not None else None  # None: each trainee's own (rulesetchoice.py)
         self.hosts = hosts  # `Host` header values this server answers to
         self.token = token or secrets.token_urlsafe(24)
+        self.allow_local = allow_local  # the collect field may fetch loopback and private addresses
         rubric = load_rubric(self.root)
         self.viewport = rubric.viewport
         self.browser = ViewerBrowsers(self.root, Viewport(*rubric.viewport))
@@ -171,6 +174,8 @@ class ViewerApp:
                 return self._label(data)
             if path == "/api/undo":
                 return _json(self._undo_last())
+            if path == "/api/collect":
+                return self._collect(data)
         except FileNotFoundError as e:  # a `split` or `pick` moved the page since it was shown
             raise CorpusError(f"{e.filename}: moved or removed since the page was loaded; reload") from None
         return _text(404, f"{path}: no such action")
@@ -186,6 +191,15 @@ class ViewerApp:
             return _text(400, "element: a start tag number is needed")
         label = data.get("label") or None
         return _json(self._write_label(sample, element, label))
+
+    def _collect(self, data: Any) -> Response:
+        """Collect one URL into `unused` (corpus collect's code); answers where to open it."""
+        line = data.get("url") if isinstance(data, dict) else None
+        if not isinstance(line, str):
+            return _text(400, "url: a URL to collect is needed")
+        sample = collect_one(self.root, line, Viewport(*self.viewport), self.allow_local, WRITER_WAIT_SECONDS)
+        return _json({"set": sample.set_name, "name": sample.name, "path": sample.relpath,
+                      "view": f"/sample/{quote(sample.set_name)}/{quote(sample.name)}"})
 
     # --- pieces -------------------------------------------------------------------------
 

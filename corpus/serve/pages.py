@@ -60,9 +60,15 @@ def _metrics_line(summary: SetSummary) -> str:
 def index_page(summaries: list[SetSummary], trainee: str | None, trained: list[str], token: str) -> str:
     """Per set, a row of counts per sample (the findings themselves are on its sample
     view, one click away): the page stays small however much `check` finds."""
-    parts = [_trainee_choice(trainee, trained)]
+    parts = [_trainee_choice(trainee, trained), COLLECT_FIELD]
     parts += [_set_section(summary, trainee) for summary in summaries if summary.rows]
     return _layout("samples", token, "\n".join(parts), {"view": "index"})
+
+
+# FathomFox's page-at-a-time collector: viewer.js posts the line and opens the new sample.
+COLLECT_FIELD = """<form id="collect" class="collect"><label>collect a page into unused:
+<input id="collect-url" name="url" size="60" placeholder="https://www.example.com/  or  NAME https://…" required></label>
+<button>collect and label</button> <span id="collect-message" class="message"></span></form>"""
 
 
 def _trainee_choice(trainee: str | None, trained: list[str]) -> str:

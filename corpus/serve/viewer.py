@@ -12,7 +12,7 @@ from corpus.serve.app import Request, ViewerApp
 from corpus.serve.files import serve_until_interrupted
 from corpus.serve.safety import LOOPBACK, allowed_hosts
 
-MAX_BODY = 1 << 20  # a label change is a few bytes of JSON
+MAX_BODY = 1 << 20  # a label change or a URL to collect is a few bytes of JSON
 _LENGTH = re.compile(r"[0-9]{1,12}")  # what int() would also take (" 5", "+5", "1_0") is refused
 
 
@@ -58,11 +58,13 @@ def make_handler(app: ViewerApp) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve_viewer(root: Path, port: int, ready: Callable[[str, int], None], ruleset: Path | None = None) -> None:
+def serve_viewer(root: Path, port: int, ready: Callable[[str, int], None], ruleset: Path | None = None,
+                 allow_local: bool = False) -> None:
     """Serve the viewer of the corpus at `root` on loopback until interrupted;
     `ready(url, port)` once listening (port 0 picks a free one). `ruleset`: the file
-    every trainee runs (None: each trainee's own, see rulesetchoice.py)."""
-    app = ViewerApp(root, set(), ruleset=ruleset)
+    every trainee runs (None: each trainee's own, see rulesetchoice.py). `allow_local`:
+    the collect field may fetch loopback and private addresses."""
+    app = ViewerApp(root, set(), ruleset=ruleset, allow_local=allow_local)
     try:
         server = ThreadingHTTPServer((LOOPBACK, port), make_handler(app))
     except OSError as e:

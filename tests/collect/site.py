@@ -38,6 +38,34 @@ MORE_CSS = "#built { color: rgb(200, 0, 0); font-size: 20px; }\n"
 FRAME = '<html><head><link rel="stylesheet" href="/css/frame.css"></head><body><p class="in">in a frame</p></body></html>'
 FRAME_CSS = ".in { color: rgb(0, 0, 200); background: rgb(255, 255, 0); }\n"
 SECOND = "<!DOCTYPE html><html><head><title>Second</title></head><body><p>the second page</p></body></html>"
+# Pages that try to leave, ask, open windows or never end: what is frozen is the page asked for.
+DIALOG = """<!DOCTYPE html><html><head><title>asks</title></head><body><p id="kept">a page that asks</p>
+<p id="answer"></p>
+<script>
+  alert('hello');
+  document.getElementById('answer').textContent = confirm('sure?') ? 'confirmed' : 'dismissed';
+  setTimeout(() => alert('later'), 50);
+</script></body></html>"""
+POPUP = """<!DOCTYPE html><html><head><title>opens</title></head><body><p id="kept">a page that opens a window</p>
+<script>window.open('/second.html'); addEventListener('load', () => window.open('/second.html', 'other'));</script>
+</body></html>"""
+REFRESH = """<!DOCTYPE html><html><head><title>refreshes</title><meta http-equiv="refresh" content="0; url=/second.html">
+</head><body><p id="kept">a page that refreshes away</p></body></html>"""
+LEAVE = """<!DOCTYPE html><html><head><title>leaves</title></head><body><p id="kept">a page that leaves</p>
+<script>addEventListener('load', () => { location.href = '/second.html'; });</script></body></html>"""
+# Each scroll to the bottom adds another screen, forever (an infinite feed).
+ENDLESS = """<!DOCTYPE html><html><head><title>endless</title></head><body><p id="kept">an endless feed</p>
+<div id="feed"><div class="item" style="height:2000px">item</div></div>
+<script>
+  addEventListener('scroll', () => {
+    const item = document.createElement('div');
+    item.className = 'item';
+    item.style.height = '2000px';
+    item.textContent = 'item';
+    document.getElementById('feed').appendChild(item);
+  });
+</script></body></html>"""
+BIG = "<!DOCTYPE html><html><head><title>big</title></head><body>" + "<p>words words words</p>" * 5000 + "</body></html>"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -59,14 +87,22 @@ FILES = {
     "/img/blue.png": ("image/png", png((0, 0, 220))),
     "/fonts/shop.ttf": ("font/ttf", FONT.read_bytes()),
     "/doc.pdf": ("application/pdf", PDF),
+    "/dialog.html": ("text/html", DIALOG.encode()),
+    "/popup.html": ("text/html", POPUP.encode()),
+    "/refresh.html": ("text/html", REFRESH.encode()),
+    "/leave.html": ("text/html", LEAVE.encode()),
+    "/endless.html": ("text/html", ENDLESS.encode()),
+    "/big.html": ("text/html", BIG.encode()),
 }
 
 
 class Site:
-    """The server; `url(path)` names a page on it. `/page/N.html` are bench pages."""
+    """The server; `url(path)` names a page on it. `/page/N.html` are bench pages.
+    `requested` lists every path asked for, in order."""
 
     def __init__(self) -> None:
         self.stopping = threading.Event()
+        self.requested: list[str] = []
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -84,10 +120,11 @@ class Site:
 
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path
+        self.requested.append(path)
         if path == "/moved":
-            handler.send_response(302)
-            handler.send_header("Location", "/second.html")
-            handler.end_headers()
+            self._redirect(handler, "/second.html")
+        elif path == "/to-local":  # ends on this server's loopback address, whatever name it was asked by
+            self._redirect(handler, self.url("/second.html"))
         elif path == "/never.html":  # the document starts and never ends
             handler.send_response(200)
             handler.send_header("Content-Type", "text/html")
@@ -103,6 +140,12 @@ class Site:
             self._send(handler, *FILES[path])
         else:
             handler.send_error(404, "Not Found")
+
+    @staticmethod
+    def _redirect(handler: BaseHTTPRequestHandler, location: str) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", location)
+        handler.end_headers()
 
     @staticmethod
     def _send(handler: BaseHTTPRequestHandler, media: str, body: bytes) -> None:

@@ -1,4 +1,4 @@
-// The viewer's one script: sortable tables, and on a sample page the overlay, the
+// The viewer's one script: sortable tables, the index's collect field, and on a sample page the overlay, the
 // hover details, a walk through the model's mistakes and labeling with a click. The
 // sample itself runs no script (its frame is sandboxed); this script reaches into it
 // as a same-origin parent.
@@ -256,5 +256,28 @@ function samplePage() {
   else frame.addEventListener("load", start, {once: true});
 }
 
+// The index's collect field: the server freezes the page into unused, then it opens for labeling.
+function collectField(form) {
+  const input = form.querySelector("input");
+  const button = form.querySelector("button");
+  const message = document.getElementById("collect-message");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    message.className = "message";
+    message.textContent = `collecting ${input.value.trim()}…`;
+    try {
+      const answer = await post("/api/collect", {url: input.value});
+      location.href = answer.view;
+    } catch (error) {
+      message.textContent = error.message;
+      message.className = "message bad";
+      button.disabled = false;
+    }
+  });
+}
+
 document.querySelectorAll("table.sortable").forEach(sortable);
 if (DATA.view === "sample") samplePage();
+const collectForm = document.getElementById("collect");
+if (collectForm) collectField(collectForm);

@@ -1,0 +1,67 @@
+"""Pages that fight being collected (dialogs, popups, leaving, endless feeds, size, a redirect
+to a local address), in real Chromium on the tests' local site: each is frozen as asked or
+fails on one line naming its URL, and the rest of the list completes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from corpus.collect import run
+from corpus.collect.freezer import freeze_dry_script
+from corpus.collect.sinks import FolderSink
+from corpus.collect.targets import Target
+from corpus.collect.visit import SCROLL_STEPS, CollectOptions
+from tests.collect.site import serving
+
+LIST = ("dialog", "popup", "refresh", "leave", "endless")
+
+
+def _failures(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("failed ")]
+
+
+def test_dialogs_popups_leaving_and_endless_scrolling_freeze_the_page_asked_for(tmp_path, corpus_cli):
+    out = tmp_path / "out"
+    with serving() as site:
+        lines = [f"{name} {site.url(f'/{name}.html')}" for name in LIST]
+        result = corpus_cli("collect", "--allow-local", "--scroll", "-j", "3", "--timeout", "10", "-o", str(out),
+                            *lines, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert _failures(result.stderr) == []
+        for name in LIST:
+            text = (out / f"{name}.html").read_text()
+            assert 'id="kept"' in text and "the second page" not in text, name  # the top frame stayed
+            assert f'<link rel="original" href="{site.url(f"/{name}.html")}"' in text, name
+    assert '<p id="answer">dismissed</p>' in (out / "dialog.html").read_text()  # confirm() answered "no"
+    items = len(re.findall(r'class="item"', (out / "endless.html").read_text()))
+    assert 1 < items <= SCROLL_STEPS + 2  # scrolled, and stopped while the feed still grew
+
+
+def test_a_page_over_the_size_cap_fails_alone(tmp_path, corpus_cli):
+    out = tmp_path / "out"
+    with serving() as site:
+        result = corpus_cli("collect", "--allow-local", "--max-size", "0.05", "-o", str(out),
+                            f"big {site.url('/big.html')}", f"small {site.url('/second.html')}", cwd=tmp_path)
+    assert result.returncode == 1
+    assert _failures(result.stderr) == [
+        f"failed {site.url('/big.html')}: the frozen page is 0.1 MB, over the cap of 0.05 MB"]
+    assert sorted(p.name for p in out.iterdir()) == ["small.html"]
+
+
+def test_a_redirect_to_a_local_address_is_refused_without_allow_local(tmp_path: Path, monkeypatch):
+    """A name the machine cannot resolve (so the guard lets it pass, the browser would fail it)
+    that Chromium maps to the site: its redirect lands on 127.0.0.1, which is refused. The
+    documented limit: the browser follows redirects itself, so the local request was made."""
+    with serving() as site:
+        port = site.server.server_port
+        monkeypatch.setattr(run, "COLLECT_ARGS", [*run.COLLECT_ARGS,
+                                                  "--host-resolver-rules=MAP redirect.example 127.0.0.1"])
+        targets = [Target(f"http://redirect.example:{port}/to-local", "away"),
+                   Target(f"http://redirect.example:{port}/index.html", "shop")]
+        outcomes = run.collect(targets, CollectOptions(timeout_s=10), FolderSink(tmp_path, targets),
+                               freeze_dry_script())
+        assert "/second.html" in site.requested  # the limit: the browser made the request
+    assert [o.status for o in outcomes] == ["failed", "collected"]
+    assert outcomes[0].reason.startswith("redirected: 127.0.0.1 is a local or private address")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.html"]
