@@ -37,6 +37,8 @@ KINDS: dict[str, str] = {
     "naming-rule": "a name that breaks the rubric's naming rule",
     "shared-id": "an id (or, without one, a name) used by more than one page",
     "leakage": "a naming group whose pages sit in more than one of training, validation, testing",
+    "not-a-file": "a folder in a set named like a page (no command reads it as one)",
+    "temp-file": "a temporary file a killed corpus command left in a set",
     "stray-resource": "a file directly in resources/, outside any page's folder",
     "orphan-resources": "a resources folder whose page is gone",
     "drift": "a page labeled under an older rubric version (--drift)",

@@ -26,6 +26,7 @@ from corpus.check.links import (
 )
 from corpus.check.missing import TrackedResources, reference_findings
 from corpus.check.pagecheck import page_reports
+from corpus.check.strays import is_stray, set_stray_findings, stray_findings
 from corpus.errors import BadInput, CorpusError
 from corpus.findings import WARNING, Finding
 from corpus.samples import lfs
@@ -53,6 +54,7 @@ class Scope:
     samples: list[Sample] = field(default_factory=list)
     resources: list[str] = field(default_factory=list)  # root-relative resource files or folders
     sets: list[str] = field(default_factory=list)  # sets checked whole: look for orphan folders too
+    strays: list[Path] = field(default_factory=list)  # named temp files, folders named like pages
 
 
 def check_paths(root: Path, paths: list[Path], drift: bool = False, *, staged: bool = False,
@@ -145,9 +147,13 @@ def _resource_findings(root: Path, scope: Scope, samples: list[Sample], storage:
     named: dict[str, list[str]] = defaultdict(list)
     for spec in scope.resources:
         named[spec.split("/")[1]].append(spec)
-    for set_name in sorted(set(by_set) | set(named) | set(scope.sets)):
+    strays: dict[str, list[Path]] = defaultdict(list)
+    for path in scope.strays:
+        strays[path.relative_to(root / SAMPLES_DIR).parts[0]].append(path)
+    for set_name in sorted(set(by_set) | set(named) | set(scope.sets) | set(strays)):
         whole = set_name in scope.sets
         found = orphan_findings(root, set_name, whole, named[set_name])
+        found += set_stray_findings(root, set_name) if whole else stray_findings(root, strays[set_name])
         found += resource_link_findings(root, by_set[set_name]) + set_link_findings(root, set_name)
         if storage:
             if whole:  # one folder holds every page's resources: git lists it, not 33,000 paths
@@ -189,6 +195,9 @@ def resolve_scope(root: Path, paths: Iterable[Path], lenient: bool = False) -> S
             parts = resolved.relative_to(samples_root).parts
         except ValueError:
             parts = ()
+        if parts and resolved.exists() and is_stray(root, resolved):
+            scope.strays.append(resolved)
+            continue
         if len(parts) >= 2 and parts[0] in SETS and parts[1] == RESOURCES_DIR:
             scope.resources.append(resolved.relative_to(root).as_posix())
             continue

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from corpus.cli.common import SetOrPath, corpus_root, echo_json, reports_errors
-from corpus.errors import BadInput
+from corpus.errors import BadInput, escape_line
 
 
 @click.group()
@@ -48,14 +48,18 @@ def hooks_install(ctx: click.Context, as_json: bool) -> None:
 @reports_errors
 def hooks_status(ctx: click.Context, as_json: bool) -> None:
     """Say whether the Git LFS and pre-commit hooks are installed (exit 1 if not)."""
-    from corpus.samples.hookwiring import hooks_installed
+    from corpus.samples.hookwiring import config_problem, hooks_installed
 
-    state = hooks_installed(corpus_root(ctx))
+    root = corpus_root(ctx)
+    state = hooks_installed(root)
     if as_json:
         echo_json(state)
     else:
         _print_state(state)
-    sys.exit(0 if all(state.values()) else 1)
+    problem = config_problem(root)
+    if problem:
+        click.echo(f"corpus: error: {escape_line(problem)}", err=True)
+    sys.exit(0 if all(state.values()) and problem is None else 1)
 
 
 @hooks.command("run", context_settings={"ignore_unknown_options": True})

@@ -37,23 +37,25 @@ def label(in_directory: Path, in_type: str, preserve_originals: bool | None, num
     """
     from corpus.extract.folder import folder_pages, in_a_corpus_set
     from corpus.extract.folder import preserve_originals as copy_originals
-    from corpus.samples.label import check_type, label_pages
+    from corpus.samples.label import apply_labels, check_type, plan_labels
     from corpus.store.lock import writer_lock
 
     check_type(in_type)
     pages = folder_pages(in_directory)
+    in_corpus = in_a_corpus_set(in_directory)
     with ExitStack() as stack:
-        if in_a_corpus_set(in_directory):
+        if in_corpus:
             if preserve_originals:
                 raise BadInput("--preserve-originals is for folders outside a corpus: in a corpus, git keeps "
                                "the originals")
             root = corpus_root()
             _check_declared(root, in_type)
             stack.enter_context(writer_lock(root))
-        elif preserve_originals is not False and pages:
+        edits = plan_labels([page.path for page in pages], in_type)  # every page, before anything is written
+        if not in_corpus and preserve_originals is not False and pages:
             copy_originals(pages)
         advance = stack.enter_context(progress("labeling", len(pages), not as_json))
-        results = label_pages([page.path for page in pages], in_type, number_of_workers, lambda: advance(1))
+        results = apply_labels(edits, number_of_workers, lambda: advance(1))
     if as_json:
         echo_json([{"page": str(edit.page), "changed": changed, "previous": edit.previous}
                    for edit, changed in results])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from corpus.cli.common import SetName, corpus_root, echo_json, reports_errors
+from corpus.errors import BadInput
 from corpus.store.lock import writer_lock
 from corpus.tree.rubric import load_rubric
 
@@ -152,6 +154,8 @@ def list_(in_directory: Path, base_dir: Path | None, out_file, show_urls: bool, 
     """
     from corpus.samples.listing import list_pages, original_url
 
+    if out_file is not None and out_file.name != "-":  # opened lazily: refuse a bad path before any output
+        _refuse_unwritable(Path(out_file.name))
     base = (base_dir or in_directory).resolve()
     pages = list(list_pages(in_directory, base_dir))
     if as_json:
@@ -164,6 +168,17 @@ def list_(in_directory: Path, base_dir: Path | None, out_file, show_urls: bool, 
             out_file.writelines(rel.as_posix() + "\n" for rel in pages)
         else:
             click.echo(f"No .html files found in {in_directory}. Did not create {out_file.name}.")
+
+
+def _refuse_unwritable(path: Path) -> None:
+    """BadInput unless a file can be written at `path` (its folder exists and takes files)."""
+    folder = path.absolute().parent
+    if path.is_dir():
+        raise BadInput(f"{path}: is a folder; -o names a file")
+    if not folder.is_dir():
+        raise BadInput(f"{path}: no such folder {folder}")
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise BadInput(f"{path}: not writable")
 
 
 @click.command()

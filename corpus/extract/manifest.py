@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import CorpusError
+from corpus.extract.pagefile import stage_folder
 from corpus.store.atomic import atomic_write, fsync_dir
 from corpus.store.digest import sha256_file
 from corpus.textformats import json_value
@@ -97,7 +98,7 @@ def save_manifest(sample: Sample, manifest: Manifest) -> None:
             path.unlink()
             fsync_dir(path.parent)
         return
-    atomic_write(path, manifest_bytes(manifest))
+    atomic_write(path, manifest_bytes(manifest), stage_folder(sample.root))  # a kill leaves no temp in the set
 
 
 def manifest_bytes(manifest: Manifest) -> bytes:

@@ -12,10 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from corpus.errors import CorpusError
+from corpus.store.atomic import TEMP_PREFIX
 from corpus.store.gitcli import work_dir
-from corpus.tree.sample import SAMPLES_DIR
-
-STAGE_PREFIX = ".corpus-"
+from corpus.tree.sample import SAMPLES_DIR, find_root
 
 
 @contextmanager
@@ -43,7 +42,7 @@ def staged_name(path: Path, folder: Path | None = None) -> Path:
     other's), and fixed, so that finding a killed run's leftover costs one unlink, not a
     listing of the folder."""
     key = os.fsencode(path if folder is not None else path.name)
-    return (folder or path.parent) / f"{STAGE_PREFIX}{hashlib.sha256(key).hexdigest()[:16]}.tmp"
+    return (folder or path.parent) / f"{TEMP_PREFIX}{hashlib.sha256(key).hexdigest()[:16]}.tmp"
 
 
 @functools.lru_cache(maxsize=8)
@@ -56,6 +55,16 @@ def stage_folder(root: Path) -> Path | None:
     folder = work_dir(root) / "extract"
     folder.mkdir(exist_ok=True)
     return folder if folder.stat().st_dev == (root / SAMPLES_DIR).stat().st_dev else None
+
+
+def stage_folder_of(path: Path) -> Path | None:
+    """`stage_folder` of the corpus holding `path`: where a writer replacing a file of a
+    corpus puts its temporary file. None for a file outside any corpus (the folder beside
+    it is then the one place a rename is sure to work)."""
+    try:
+        return stage_folder(find_root(path.parent))
+    except CorpusError:
+        return None
 
 
 def stage(path: Path, pieces: Iterable, mode: int | None = None, folder: Path | None = None) -> Path:
@@ -95,9 +104,11 @@ def remove_stages(path: Path, folder: Path | None = None) -> None:
 def write_pieces(path: Path, pieces: Iterable, mode: int) -> None:
     """Replace `path` atomically with the concatenated pieces, synced.
 
-    The caller syncs the folder: once the rename is done, the new content stands.
+    In a corpus the pieces are staged under `.git/` (`stage_folder_of`): a kill leaves
+    nothing in a set folder. The caller syncs the folder: once the rename is done, the
+    new content stands.
     """
-    tmp = stage(path, pieces, mode)
+    tmp = stage(path, pieces, mode, stage_folder_of(path))
     try:
         fd = os.open(tmp, os.O_RDONLY)
         try:

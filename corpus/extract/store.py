@@ -24,10 +24,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from corpus.store.atomic import fsync_dir
+from corpus.store.atomic import TEMP_PREFIX, fsync_dir
 
 NAME_HASH_CHARS = 16
-TEMP_PREFIX = ".corpus-"
 CONTENT_NAME = re.compile(rf"[0-9a-f]{{{NAME_HASH_CHARS}}}\.[a-z0-9]+")
 
 Checkpoint = Callable[[str], None]

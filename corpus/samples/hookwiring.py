@@ -111,6 +111,23 @@ def hooks_installed(root: Path) -> dict[str, bool]:
     return {"lfs": lfs, "pre-commit": pre_commit, "launcher": launcher}
 
 
+def config_problem(root: Path) -> str | None:
+    """Why pre-commit cannot read the corpus's `.pre-commit-config.yaml`, or None (also
+    when there is none: `corpus init` writes one). Every commit fails on such a config."""
+    import yaml  # here: `hooks status` is the one reader
+
+    path = root / CONFIG
+    try:
+        config = yaml.safe_load(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, yaml.YAMLError) as e:
+        return f"{CONFIG}: unreadable, every commit fails until it is fixed: {' '.join(str(e).split())}"
+    if not isinstance(config, dict) or not isinstance(config.get("repos"), list):
+        return f"{CONFIG}: not a pre-commit config (no `repos:` list), every commit fails until it is fixed"
+    return None
+
+
 def install_hooks(root: Path) -> None:
     """Git LFS's hooks first, then pre-commit's without -f, then this clone's launcher.
 

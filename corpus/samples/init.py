@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from corpus.errors import BadInput
-from corpus.samples.hookwiring import install_hooks, migrate_config
+from corpus.samples.hookwiring import CONFIG, install_hooks, migrate_config
 from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
 from corpus.tree.sample import SAMPLES_DIR, SETS
@@ -109,6 +109,28 @@ def init_corpus(directory: Path, js: bool = False, types: Sequence[str] = ()) ->
     if not gitcli.is_repo(root):
         gitcli.run(root, "init", "--quiet")
         report.created.append("git repository")
+    written = _write_scaffold(root, scaffold, types, report)
+    if ensure_attributes(root):
+        written.append(".gitattributes")
+        report.created.append(".gitattributes (LFS rule for resources, union merge for samples/added.sha256)")
+    if ensure_ignores(root):
+        written.append(".gitignore")
+        report.created.append(".gitignore (runs/ of train's TensorBoard logs, .corpus-cache/)")
+    install_hooks(root)
+    if migrate_config(root):
+        written.append(CONFIG)
+        report.created.append(".pre-commit-config.yaml (hooks now run corpus through the clone's launcher)")
+    # Stage what this run wrote, so the first commit carries the scaffold; never a file
+    # the user changed (a rubric being edited), never a sample.
+    if written:
+        gitcli.run(root, "add", "--", *written)
+    return report
+
+
+def _write_scaffold(root: Path, scaffold: tuple[tuple[str, str], ...], types: Sequence[str],
+                    report: InitReport) -> list[str]:
+    """Write the set folders and scaffold files that are missing; the paths written."""
+    written = []
     for set_name in SETS:
         keep = root / SAMPLES_DIR / set_name / ".gitkeep"
         if not keep.parent.is_dir():
@@ -116,22 +138,14 @@ def init_corpus(directory: Path, js: bool = False, types: Sequence[str] = ()) ->
             report.created.append(f"{SAMPLES_DIR}/{set_name}/")
         if not keep.exists():
             keep.touch()
+            written.append(keep.relative_to(root).as_posix())
     for template, relpath in scaffold:
         target = root / relpath
         if not target.exists():
             atomic_write(target, _scaffold_text(template, types).encode())
+            written.append(relpath)
             report.created.append(relpath)
-    if ensure_attributes(root):
-        report.created.append(".gitattributes (LFS rule for resources, union merge for samples/added.sha256)")
-    if ensure_ignores(root):
-        report.created.append(".gitignore (runs/ of train's TensorBoard logs, .corpus-cache/)")
-    install_hooks(root)
-    if migrate_config(root):
-        report.created.append(".pre-commit-config.yaml (hooks now run corpus through the clone's launcher)")
-    # Stage the scaffold so the first commit carries it; staging never touches samples.
-    gitcli.run(root, "add", "--", ".gitattributes", ".gitignore", *(relpath for _, relpath in scaffold),
-                *(f"{SAMPLES_DIR}/{s}/.gitkeep" for s in SETS))
-    return report
+    return written
 
 
 def ensure_attributes(root: Path) -> bool:

@@ -124,8 +124,18 @@ def label_pages(pages: list[Path], label_type: str, workers: int = 1,
 
     `on_page()` is called as each page is done (for a progress display).
     """
+    return apply_labels(plan_labels(pages, label_type), workers, on_page)
+
+
+def plan_labels(pages: list[Path], label_type: str) -> list[PlannedLabel]:
+    """Every page's edit; BadInput naming the first page that cannot be labeled."""
     check_type(label_type)
-    edits = [plan_label(page, label_type) for page in pages]
+    return [plan_label(page, label_type) for page in pages]
+
+
+def apply_labels(edits: list[PlannedLabel], workers: int = 1,
+                 on_page: Callable[[], None] | None = None) -> list[tuple[PlannedLabel, bool]]:
+    """Apply planned edits (in worker processes); (edit, changed) each, in order."""
     results = []
     for edit, changed in zip(edits, ordered_map(apply_label, edits, workers=min(workers, len(edits)),
                                                 start=fastest_start(), name=lambda edit: str(edit.page))):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import BadInput, CorpusError
+from corpus.extract.pagefile import stage_folder
 from corpus.samples import journal
 from corpus.starttags import StartTag, start_tags
 from corpus.store import gitcli
@@ -164,7 +165,7 @@ def write_label(root: Path, sample: Sample, edit: LabelEdit) -> None:
         raise CorpusError(f"{sample.relpath}: changed on disk since it was read; reload it")
     entry = {"page": sample.relpath, "sha256": hashlib.sha256(edit.after).hexdigest()}
     journal.write_plan(root, journal.Plan(KIND, [entry]))
-    atomic_write(sample.path, edit.after)
+    atomic_write(sample.path, edit.after, stage_folder(root))  # a kill leaves no temp in the set
     finish_labels(root, [entry])
     journal.close_plan(root)
 

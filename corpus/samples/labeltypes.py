@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.extract.pagefile import stage_folder
 from corpus.samples.init import rubric_with_types, template_text
 from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
@@ -56,6 +57,6 @@ def offer_types(root: Path, rubric: Rubric, adopt: bool) -> TypesOffer | None:
         return None
     text = rubric_with_types(rubric_path(root).read_text(encoding="utf-8"), list(found)) if adopt else None
     if text is not None:
-        atomic_write(rubric_path(root), text.encode())
+        atomic_write(rubric_path(root), text.encode(), stage_folder(root))
         gitcli.run(root, "add", "--", str(rubric_path(root).relative_to(root)))
     return TypesOffer(found, text is not None)

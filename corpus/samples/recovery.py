@@ -3,7 +3,8 @@
 A plan in the journal with no live writer holding the corpus lock was
 interrupted (the lock is an flock: it dies with its holder). Its steps are
 re-run to the end (moves.py, landing.py skip what is done), and the one line
-returned says what was finished.
+returned says what was finished. Temporary files that older versions (or a
+`.git/` on another file system) left beside pages are removed too.
 """
 
 from __future__ import annotations
@@ -17,10 +18,38 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.samples import journal, labeling, landing, moves
 from corpus.store import gitcli
+from corpus.store.atomic import leftover_temps
 from corpus.store.lock import CorpusBusy, writer_lock
+from corpus.tree.sample import SAMPLES_DIR
 
 
 def recover(root: Path) -> str | None:
+    """Finish an interrupted plan and remove leftover temporary files; a one-line report,
+    or None when there was nothing to do."""
+    done = [message for message in (_finish_plan(root), _remove_temps(root)) if message]
+    return "; ".join(done) or None
+
+
+def _remove_temps(root: Path) -> str | None:
+    """Remove our writers' temporary files from `samples/` (a killed run's: a live writer
+    holds the lock, and is left alone)."""
+    samples = root / SAMPLES_DIR
+    if not leftover_temps(samples):  # the common case: one walk, no lock
+        return None
+    try:
+        with writer_lock(root):
+            found = leftover_temps(samples)
+            for path in found:
+                path.unlink(missing_ok=True)
+    except CorpusBusy:
+        return None
+    if not found:
+        return None
+    example = found[0].relative_to(root).as_posix() + (", ..." if len(found) > 1 else "")
+    return f"removed {len(found)} temporary file(s) a killed command left in {SAMPLES_DIR}/ ({example})"
+
+
+def _finish_plan(root: Path) -> str | None:
     """Finish an interrupted plan; a one-line report, or None when there was none."""
     try:
         if not journal.journal_path(root).exists():

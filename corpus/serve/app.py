@@ -296,6 +296,8 @@ class ViewerApp:
         if int(number.group(1)) >= sum(1 for _ in start_tags(sample.path.read_bytes())):
             return _text(404, "no such element")
         png = self.browser.crop(sample, int(number.group(1)))
+        if png is None:
+            return _text(404, "no such element")
         return Response(200, png, "image/png") if png else _text(404, "the element is not rendered")
 
     def _mistakes(self, rubric: Rubric, set_name: str, trainee: str | None) -> tuple[list[dict[str, Any]], str | None]:

@@ -65,8 +65,10 @@ class ViewerBrowsers:
     def close(self) -> None:
         self._thread.close()
 
-    def crop(self, sample: Sample, element: int) -> bytes:
-        """A PNG of one element of the sample as the vectorizer renders it (cached by page hash)."""
+    def crop(self, sample: Sample, element: int) -> bytes | None:
+        """A PNG of one element of the sample as the vectorizer renders it (cached by page hash);
+        b"" when the element is not rendered, None when the browser's document has no such
+        element (its start tag was dropped while parsing: a second `<body>`, say)."""
         html = sample.path.read_bytes()
         digest = hashlib.sha256(html).hexdigest()
         cache = FileCache(self.root, f"{CROPS_KIND}/{self.viewport.width}x{self.viewport.height}", ".png")
@@ -75,16 +77,20 @@ class ViewerBrowsers:
         if cached is not None:
             return cached
 
-        def take(browsers: Browsers) -> bytes:
+        def take(browsers: Browsers) -> bytes | None:
             with browsers.renderer.browser().open(sample.path, html=for_browser(mark_elements(html))) as page:
-                box = page.locator(f'[{MARK}="{element}"]').first.bounding_box()
+                # query_selector answers at once; a locator would wait 30 s for an element never there
+                handle = page.query_selector(f'[{MARK}="{element}"]')
+                if handle is None:
+                    return None
+                box = handle.bounding_box()
                 if box is None or box["width"] <= 0 or box["height"] <= 0:
                     return b""  # not rendered (hidden, or made of nothing)
                 clip = {"x": max(0.0, box["x"] - CROP_PAD), "y": max(0.0, box["y"] - CROP_PAD),
                         "width": box["width"] + 2 * CROP_PAD, "height": box["height"] + 2 * CROP_PAD}
                 return page.screenshot(clip=clip, full_page=True)
 
-        def take_and_keep(browsers: Browsers) -> bytes:
+        def take_and_keep(browsers: Browsers) -> bytes | None:
             png = take(browsers)
             if png:
                 cache.put(key, png)

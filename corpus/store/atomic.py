@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+TEMP_PREFIX = ".corpus-"
+# The names our writers give temporary files: mkstemp's (8 random characters after the
+# prefix) and extract's staged pages (16 hex digits of the path's hash, pagefile.py).
+TEMP_NAME = re.compile(r"\.corpus-(?:[a-z0-9_]{8}|[0-9a-f]{16})\.tmp")
 
 
 def fsync_dir(directory: Path) -> None:
@@ -21,7 +27,7 @@ def _umask() -> int:
     return mask
 
 
-def write_temp(directory: Path, data: bytes, prefix: str = ".corpus-") -> Path:
+def write_temp(directory: Path, data: bytes, prefix: str = TEMP_PREFIX) -> Path:
     """Write data to a synced temporary file in `directory` and return its path."""
     fd, name = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
     try:
@@ -43,6 +49,8 @@ def atomic_write(path: Path, data: bytes, temp_dir: Path | None = None) -> None:
     `.git/`, a kill never leaves one where `git add -A` would pick it up.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    if temp_dir is not None:
+        temp_dir.mkdir(parents=True, exist_ok=True)  # work folders go when a journaled command ends
     tmp = write_temp(temp_dir or path.parent, data)
     try:
         os.replace(tmp, path)
@@ -50,3 +58,12 @@ def atomic_write(path: Path, data: bytes, temp_dir: Path | None = None) -> None:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def leftover_temps(folder: Path) -> list[Path]:
+    """Temporary files of our writers at or below `folder` (sorted), left by a killed run;
+    links are not followed. Only names our writers make (TEMP_NAME) count."""
+    found = []
+    for directory, _, files in os.walk(folder):
+        found += [Path(directory, name) for name in files if TEMP_NAME.fullmatch(name)]
+    return sorted(found)

@@ -217,6 +217,8 @@ def resolve_samples(root: Path, paths: Iterable[Path], *, links: bool = False) -
                 rel = resolved.relative_to(samples_root)
             except ValueError:
                 raise BadInput(f"{path}: not inside the corpus samples folder {samples_root}") from None
+            if len(rel.parts) == 2 and rel.parts[0] in SETS and is_page_name(rel.parts[1]):
+                raise BadInput(f"{path}: a folder named like a page, not a page")
             if len(rel.parts) != 1 or rel.parts[0] not in SETS:
                 raise BadInput(f"{path}: not a set folder (expected samples/<set>)")
             sets = [rel.parts[0]]

@@ -129,3 +129,11 @@ def commit_output(cwd: Path) -> str:
     result = bare_commit(cwd, "try")
     assert result.returncode != 0
     return result.stdout + result.stderr
+
+
+def test_hooks_status_reports_an_unparsable_pre_commit_config(corpus_root: Path, corpus_cli):
+    assert corpus_cli("hooks", "status", cwd=corpus_root).returncode == 0
+    (corpus_root / ".pre-commit-config.yaml").write_text("repos: [ {\n")
+    broken = corpus_cli("hooks", "status", cwd=corpus_root)
+    assert broken.returncode == 1
+    assert ".pre-commit-config.yaml: unreadable" in broken.stderr and broken.stderr.count("\n") == 1

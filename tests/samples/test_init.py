@@ -71,3 +71,15 @@ def test_init_ignores_train_runs_and_the_cache_and_keeps_the_users_gitignore(tmp
     assert (root / ".gitignore").read_text() == "*.log\n/runs\n.corpus-cache/\n"
     assert any(".gitignore" in item for item in report.created)
     assert not any(".gitignore" in item for item in init_corpus(root).created)  # idempotent
+
+
+def test_init_again_stages_only_what_it_wrote(corpus_root: Path, git, commit):
+    commit(corpus_root, "scaffold")
+    rubric = corpus_root / "samples" / "rubric.md"
+    rubric.write_text(rubric.read_text() + "\nmy rule, being edited\n")
+    (corpus_root / "rulesets.py").write_text("this: is not python (")
+    (corpus_root / "samples" / "unused" / ".gitkeep").unlink()
+    init_corpus(corpus_root)
+    assert (corpus_root / "samples" / "unused" / ".gitkeep").exists()  # repaired (as committed: nothing to stage)
+    assert git(corpus_root, "diff", "--cached", "--name-only").split() == []
+    assert sorted(git(corpus_root, "diff", "--name-only").split()) == ["rulesets.py", "samples/rubric.md"]

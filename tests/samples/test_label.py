@@ -94,3 +94,10 @@ def test_label_in_a_corpus_checks_the_rubric_and_keeps_no_originals(corpus_root:
     assert done.stdout == "labeled samples/training/1.html\n"
     assert (corpus_root / "samples/training/1.html").read_text() == '<html data-fathom="new-password"><body></body></html>'
     assert sorted(os.listdir(corpus_root / "samples/training")) == [".gitkeep", "1.html"]
+
+
+def test_label_outside_a_corpus_refusing_its_only_page_makes_no_originals(tmp_path: Path, corpus_cli):
+    (tmp_path / "1.html").write_bytes(b"plain text, not markup")
+    result = corpus_cli("label", str(tmp_path), "article", cwd=tmp_path)
+    assert result.returncode == 2 and "not an HTML page" in result.stderr
+    assert sorted(os.listdir(tmp_path)) == ["1.html"]

@@ -59,3 +59,10 @@ def test_list_shows_the_url_as_written_like_fathom_list(tmp_path: Path, corpus_c
     assert listed.stdout == f"1.html {href}\n2.html \n3.html \n"  # fathom's regex: only its own form
     as_json = corpus_cli("list", "-u", "--json", str(tmp_path), cwd=tmp_path)
     assert '"url": "https://example.com/a?b=1&amp;c=2&lt;&#38;d=%20&quot;x"' in as_json.stdout
+
+
+def test_list_refuses_an_output_path_it_cannot_write_before_printing(tmp_path: Path, corpus_cli):
+    (tmp_path / "a.html").write_text("<html></html>")
+    result = corpus_cli("list", str(tmp_path), "-o", str(tmp_path / "missing" / "dir" / "f"), cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "missing/dir" in result.stderr

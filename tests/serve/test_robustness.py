@@ -24,6 +24,17 @@ def test_a_crop_of_no_element_is_404_at_once(served):
         assert time.monotonic() - started < 5, target[:60]
 
 
+def test_a_crop_of_an_element_the_browser_dropped_is_404_at_once(served):
+    root, url = served
+    # Start tags: html 0, body 1, p 2, body 3 (the parser merges it into the first: no element 3), p 4.
+    (root / "samples/training/b2.html").write_text('<html><body><p>a</p><body class="x"><p>b</p></body></html>')
+    started = time.monotonic()
+    answer = raw(url, "/crop/training/b2.html/3.png", timeout=60)
+    assert answer.status == 404 and b"no such element" in answer.body, answer
+    assert time.monotonic() - started < 10
+    assert raw(url, "/crop/training/b2.html/4.png", timeout=60).status == 200
+
+
 def test_a_name_too_long_for_the_disk_is_not_a_sample(served):
     _, url = served
     for path in (f"/sample/training/{LONG_NAME}", f"/api/sample/training/{LONG_NAME}",
