@@ -31,14 +31,16 @@ def recover(root: Path) -> str | None:
 
 
 def _remove_temps(root: Path) -> str | None:
-    """Remove our writers' temporary files from `samples/` (a killed run's: a live writer
-    holds the lock, and is left alone)."""
+    """Remove our writers' temporary files from the set folders, where pages are written
+    (a killed run's: a live writer holds the lock, and is left alone). Only `samples/` and
+    the sets themselves are listed, not every resources folder: every command runs this,
+    and its cost must not grow with the corpus. `check` walks the whole tree."""
     samples = root / SAMPLES_DIR
-    if not leftover_temps(samples):  # the common case: one walk, no lock
+    if not leftover_temps(samples, depth=1):  # the common case: five listings, no lock
         return None
     try:
         with writer_lock(root):
-            found = leftover_temps(samples)
+            found = leftover_temps(samples, depth=1)
             for path in found:
                 path.unlink(missing_ok=True)
     except CorpusBusy:

@@ -60,10 +60,13 @@ def atomic_write(path: Path, data: bytes, temp_dir: Path | None = None) -> None:
     fsync_dir(path.parent)
 
 
-def leftover_temps(folder: Path) -> list[Path]:
+def leftover_temps(folder: Path, depth: int | None = None) -> list[Path]:
     """Temporary files of our writers at or below `folder` (sorted), left by a killed run;
-    links are not followed. Only names our writers make (TEMP_NAME) count."""
+    links are not followed. Only names our writers make (TEMP_NAME) count. `depth` 0
+    looks in `folder` itself only, 1 also in its folders, and so on; None everywhere."""
     found = []
-    for directory, _, files in os.walk(folder):
+    for directory, folders, files in os.walk(folder):
         found += [Path(directory, name) for name in files if TEMP_NAME.fullmatch(name)]
+        if depth is not None and len(Path(directory).relative_to(folder).parts) >= depth:
+            folders.clear()
     return sorted(found)

@@ -3,6 +3,7 @@ command's recovery removes what older runs left, and `check` reports what it fin
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -57,19 +58,24 @@ def test_a_writer_killed_mid_write_leaves_no_temp_in_the_set(corpus_root: Path, 
 
 def test_any_command_removes_leftover_temps_and_says_so(corpus_root: Path, corpus_cli) -> None:
     unused = corpus_root / "samples" / "unused"
-    ours = [unused / ".corpus-ab12cd_9.tmp", unused / "resources" / "1" / ".corpus-0123456789abcdef.tmp"]
+    ours = [unused / ".corpus-ab12cd_9.tmp", unused / ".corpus-0123456789abcdef.tmp"]
+    deep = unused / "resources" / "1" / ".corpus-0123456789abcdee.tmp"  # not where pages are written
     others = [unused / ".corpus-notes.txt", unused / "x.tmp", unused / ".corpus-toolongname1.tmp"]
-    for path in ours + others:
+    for path in [*ours, deep, *others]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half a page")
     status = corpus_cli("status", cwd=corpus_root)
     assert status.returncode == 0, status.stderr
     said = [line for line in status.stderr.splitlines() if "temporary file" in line]
     assert said == ["corpus: removed 2 temporary file(s) a killed command left in samples/ "
-                    "(samples/unused/.corpus-ab12cd_9.tmp, ...)"]
+                    "(samples/unused/.corpus-0123456789abcdef.tmp, ...)"]
     assert not any(p.exists() for p in ours) and all(p.exists() for p in others)
     again = corpus_cli("status", cwd=corpus_root)
     assert "temporary file" not in again.stderr
+    # Every command lists the set folders only (its cost must not grow with the corpus);
+    # a full check walks the resources too, and names what it finds there.
+    checked = corpus_cli("check", "--json", cwd=corpus_root)
+    assert any(f["kind"] == "temp-file" and f["path"].endswith(deep.name) for f in json.loads(checked.stdout))
 
 
 def test_check_reports_a_staged_temp_and_a_folder_named_like_a_page(corpus_root: Path, corpus_cli, git) -> None:
