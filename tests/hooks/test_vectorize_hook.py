@@ -10,16 +10,9 @@ from corpus.cluster.vectorize import ClusterRunner
 from corpus.parallel import usable_cpus
 from corpus.vectors.workers import LocalRunner
 from hooks.vectorize import hook_runner
+from tests import rulesets
 
-RULESET = '''
-from corpus.ruleset import Ruleset
-ruleset = Ruleset()
-pw = ruleset.trainee("new-password", dom="input")
-
-@pw.feature
-def is_password(node):
-    return node.attrs.get("type") == "password"
-'''
+RULESET = rulesets.PASSWORD
 
 
 def page(label: bool, extra: str = "") -> str:

@@ -16,23 +16,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from corpus.vectors.vectorize import update_vectors
+from tests import rulesets
 from trainer.model import linear_network
 from trainer.modelfile import ModelFile, save_model
 
-RULESET = '''
-from corpus.ruleset import Ruleset, contains_any
-
-ruleset = Ruleset()
-pw = ruleset.trainee("new-password", dom="input")
-
-@pw.feature
-def is_password(node):
-    return node.attrs.get("type") == "password"
-
-@pw.feature
-def says_new(node):
-    return contains_any(node.id, ["new"])
-'''
+RULESET = rulesets.PASSWORD_AND_NEW
 
 # A signup form (its new-password field labeled) beside a login form: with the model
 # below, the login field scores sigmoid(4 - 3) = 0.73, a false positive at cutoff 0.5;

@@ -9,23 +9,11 @@ import pytest
 
 from corpus.cluster.address import resolve_scheduler
 from corpus.errors import CorpusError
+from tests import rulesets
 from trainer.config import load_training_config
 from trainer.retrain import retrain
 
-RULESET = """
-from corpus.ruleset import Ruleset, contains_any
-
-ruleset = Ruleset()
-pw = ruleset.trainee("new-password", dom="input")
-
-@pw.feature
-def is_password(node):
-    return node.attrs.get("type") == "password"
-
-@pw.feature
-def says_new(node):
-    return contains_any(node.id, ["new"])
-"""
+RULESET = rulesets.PASSWORD_AND_NEW
 
 
 def page(inputs: str) -> str:

@@ -9,17 +9,9 @@ import pytest
 
 from corpus.cli.fathomopts import vectorize_options
 from corpus.vectors.workers import PageVectorizer, RunConfig
+from tests import rulesets
 
-RULESET = '''
-from corpus.ruleset import Ruleset
-
-ruleset = Ruleset()
-pw = ruleset.trainee("new-password", dom="input")
-
-@pw.feature
-def is_password(node):
-    return node.attrs.get("type") == "password"
-'''
+RULESET = rulesets.PASSWORD
 
 
 def test_show_browser_is_an_option_of_the_run_not_of_the_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
