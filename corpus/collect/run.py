@@ -16,13 +16,12 @@ from corpus.collect.targets import Target
 from corpus.collect.visit import CollectFailure, CollectOptions, Frozen, visit
 from corpus.errors import CorpusError
 from corpus.progress import progress
-from corpus.render.browser import CHROMIUM_ARGS, chromium_path
+from corpus.render.browser import COMMON_CHROMIUM_ARGS, chromium_path
 
-# Collecting reaches the web on purpose: the render sandbox's "no host name resolves"
-# fence is left out. Pages read their subresources across origins as FathomFox, an
-# add-on, could (freeze-dry fetches them from inside the page).
-COLLECT_ARGS = [arg for arg in CHROMIUM_ARGS if not arg.startswith("--host-resolver-rules")] + [
-    "--disable-web-security", "--disable-site-isolation-trials"]
+# Collecting reaches the web on purpose: the render sandbox's sealing arguments are left
+# out. Pages read their subresources across origins as FathomFox, an add-on, could
+# (freeze-dry fetches them from inside the page).
+COLLECT_ARGS = [*COMMON_CHROMIUM_ARGS, "--disable-web-security", "--disable-site-isolation-trials"]
 
 
 class Sink(Protocol):

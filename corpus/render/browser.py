@@ -36,7 +36,8 @@ SAMPLE_ORIGIN = "http://sample.corpus.invalid"
 # request routing answers it; nothing listens on the port.
 LOCAL_ORIGIN = "http://localhost:8000"
 
-CHROMIUM_ARGS = [
+# What every Chromium the project starts is given, rendering or collecting.
+COMMON_CHROMIUM_ARGS = [
     "--no-sandbox",  # we run as root in CI; the page is sandboxed by the routing below
     "--disable-gpu",
     "--disable-quic",
@@ -46,9 +47,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-extensions",
     "--font-render-hinting=none",  # the same pixels run to run
-    # A second fence behind request routing: no host name resolves.
-    "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
+# What seals a rendering browser off from the network, a second fence behind request
+# routing: no host name resolves. Collecting, which reaches the web on purpose, leaves it out.
+SEALING_CHROMIUM_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND"]
+SEALED_CHROMIUM_ARGS = COMMON_CHROMIUM_ARGS + SEALING_CHROMIUM_ARGS
 
 
 def chromium_path() -> str:
@@ -369,7 +372,7 @@ def launch(viewport: Viewport = Viewport(), show: bool = False) -> Iterator[Samp
         raise CorpusError("playwright is not installed (pip install playwright)") from None
     executable = chromium_path()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=not show, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, headless=not show, args=SEALED_CHROMIUM_ARGS)
         try:
             yield SampleBrowser(browser, viewport)
         finally:

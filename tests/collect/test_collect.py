@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image, ImageChops
 
 from corpus.collect.targets import Target, file_names, parse_lines
-from corpus.render.browser import launch
+from corpus.render.browser import chromium_path, launch
 from corpus.tree.sample import Sample
 from tests.collect.site import serving
 
@@ -60,7 +60,7 @@ def _screenshot(url: str, out: Path, requests: list[str] | None = None) -> Image
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 800, "height": 400})
         if requests is not None:
             page.on("request", lambda r: r.url.startswith(("http", "ws")) and requests.append(r.url))
