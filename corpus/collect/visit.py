@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from corpus.collect.freezer import FREEZE_CALL, mark_requested
 from corpus.collect.safety import AddressGuard
@@ -19,6 +20,7 @@ from corpus.render.browser import Viewport
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 SCROLL_STEPS = 10  # an endless page grows forever: scroll at most this many times
 SCROLL_PAUSE_MS = 300
+MAX_HOPS = 10  # redirects followed for one subresource, as `_Pin` follows them
 FREEZE_GRACE_S = 10.0  # beyond freeze-dry's own fetch timeout, for inlining and serializing
 SCROLL_TO_BOTTOM = """() => {
     const height = document.documentElement.scrollHeight;
@@ -51,10 +53,16 @@ class Frozen:
 
 class _Pin:
     """The context's request router: the guard for every request, and no top-level
-    navigation but the first (the page's own document; the browser follows its redirects)."""
+    navigation but the first (the page's own document; the browser follows its redirects).
 
-    def __init__(self, guard: AddressGuard) -> None:
+    Without --allow-local, every other request is fetched here one hop at a time, each
+    redirect's target passing the guard: Playwright shows the router only the first URL of
+    a redirect chain, and the browser would follow the rest (to a loopback or metadata
+    address) unseen. WebSockets pass the guard too."""
+
+    def __init__(self, guard: AddressGuard, timeout_s: float) -> None:
         self.guard = guard
+        self.timeout_ms = timeout_s * 1000
         self.asked = False  # the top frame's document was requested: it stays
         self.redirected = False  # the document came from another URL than the one asked for
         self.refused: list[str] = []
@@ -64,7 +72,8 @@ class _Pin:
         if request.is_navigation_request() and _in_a_new_window(request):
             await route.abort("blockedbyclient")  # a popup's page: the popup is closed unread
             return
-        if request.is_navigation_request() and request.frame.parent_frame is None:
+        top = request.is_navigation_request() and request.frame.parent_frame is None
+        if top:
             # A refresh or a script that navigates away, even while the page still loads
             # (FathomFox froze the tab it had), gets a 204: the page stays.
             if self.asked:
@@ -75,8 +84,49 @@ class _Pin:
         if refusal is not None:
             self.refused.append(refusal)
             await route.abort("blockedbyclient")
+        elif top or self.guard.allow_local:
+            # The top document's redirects are the browser's, so the page ends up at the
+            # final URL; `_check_response` checks that chain once it is there.
+            await route.continue_()
+        else:
+            await self._fetch_hop_by_hop(route)
+
+    async def _fetch_hop_by_hop(self, route) -> None:
+        """Answer `route` with what its URL ends at, each redirect's target checked first."""
+        from playwright.async_api import Error
+
+        url = route.request.url
+        try:
+            for _ in range(MAX_HOPS + 1):
+                response = await route.fetch(url=url, max_redirects=0, timeout=self.timeout_ms)
+                location = response.headers.get("location")
+                if not (300 <= response.status < 400 and location):
+                    await route.fulfill(response=response)
+                    return
+                url = urljoin(url, location)
+                if (refusal := await self.guard.refusal(url)) is not None:
+                    self.refused.append(f"redirected: {refusal}")
+                    break
+            await route.abort("blockedbyclient")  # a refused hop, or too many
+        except Error:  # the server failed, or the page closed meanwhile: nothing waits for it
+            await _abort_quietly(route)
+
+    async def socket(self, ws) -> None:  # ws: playwright WebSocketRoute
+        url = "http" + ws.url.removeprefix("ws")  # ws:// and wss:// as the guard's http:// and https://
+        if (refusal := await self.guard.refusal(url)) is not None:
+            self.refused.append(refusal)
+            await ws.close(code=1008, reason="refused")
             return
-        await route.continue_()
+        ws.connect_to_server()
+
+
+async def _abort_quietly(route) -> None:
+    from playwright.async_api import Error
+
+    try:
+        await route.abort("failed")
+    except Error:  # already answered, or gone with its page
+        pass
 
 
 def _in_a_new_window(request) -> bool:
@@ -99,8 +149,10 @@ async def visit(browser, url: str, options: CollectOptions, script: str, guard: 
         viewport={"width": options.viewport.width, "height": options.viewport.height},
         device_scale_factor=1, service_workers="block", accept_downloads=False, bypass_csp=True)
     try:
-        pin = _Pin(guard)
+        pin = _Pin(guard, options.timeout_s)
         await context.route("**/*", pin.answer)
+        if not guard.allow_local:
+            await context.route_web_socket("**/*", pin.socket)
         page = await context.new_page()
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
         page.on("popup", lambda popup: asyncio.ensure_future(popup.close()))

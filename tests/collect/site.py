@@ -66,6 +66,17 @@ ENDLESS = """<!DOCTYPE html><html><head><title>endless</title></head><body><p id
   });
 </script></body></html>"""
 BIG = "<!DOCTYPE html><html><head><title>big</title></head><body>" + "<p>words words words</p>" * 5000 + "</body></html>"
+# Reads what a redirect on this server leads to, and opens a WebSocket, from a script:
+# with the page's host allowed and `localhost` refused, neither may reach the machine.
+STEAL = """<!DOCTYPE html><html><head><title>steals</title></head><body><p id="kept">a page that reads</p>
+<p id="read">pending</p><p id="socket">pending</p>
+<script>
+  const show = (id, text) => { document.getElementById(id).textContent = text; };
+  fetch('/to-secret').then(r => r.text()).then(t => show('read', t), () => show('read', 'refused'));
+  const ws = new WebSocket(location.href.replace('http://127.0.0.1', 'ws://localhost').replace('/steal.html', '/socket'));
+  ws.onclose = () => show('socket', 'closed');
+</script></body></html>"""
+SECRET = b"the machine's own secret"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -93,6 +104,8 @@ FILES = {
     "/leave.html": ("text/html", LEAVE.encode()),
     "/endless.html": ("text/html", ENDLESS.encode()),
     "/big.html": ("text/html", BIG.encode()),
+    "/steal.html": ("text/html", STEAL.encode()),
+    "/secret.txt": ("text/plain", SECRET),
 }
 
 
@@ -125,6 +138,8 @@ class Site:
             self._redirect(handler, "/second.html")
         elif path == "/to-local":  # ends on this server's loopback address, whatever name it was asked by
             self._redirect(handler, self.url("/second.html"))
+        elif path == "/to-secret":  # the same server under the name `localhost`
+            self._redirect(handler, f"http://localhost:{self.server.server_port}/secret.txt")
         elif path == "/never.html":  # the document starts and never ends
             handler.send_response(200)
             handler.send_header("Content-Type", "text/html")

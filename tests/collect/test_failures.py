@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from corpus.collect import run
+from corpus.collect import run, safety
 from corpus.collect.freezer import freeze_dry_script
 from corpus.collect.sinks import FolderSink
 from corpus.collect.targets import Target
 from corpus.collect.visit import SCROLL_STEPS, CollectOptions
-from tests.collect.site import serving
+from tests.collect.site import SECRET, serving
 
 LIST = ("dialog", "popup", "refresh", "leave", "endless")
 
@@ -65,3 +65,24 @@ def test_a_redirect_to_a_local_address_is_refused_without_allow_local(tmp_path: 
     assert [o.status for o in outcomes] == ["failed", "collected"]
     assert outcomes[0].reason.startswith("redirected: 127.0.0.1 is a local or private address")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.html"]
+
+
+def test_a_script_cannot_reach_a_local_address_through_a_redirect_or_a_websocket(tmp_path: Path, monkeypatch):
+    """The guard lets the site's own address pass and refuses `localhost`: the page's fetch
+    of a URL that redirects to `localhost`, and its WebSocket there, are refused before
+    any request is made, and nothing of the local answer is frozen."""
+    async def only_localhost_is_local(host: str) -> str | None:
+        return None if host == "127.0.0.1" else await refused_hosts(host)
+
+    refused_hosts = safety._host_refusal
+    monkeypatch.setattr(safety, "_host_refusal", only_localhost_is_local)
+    with serving() as site:
+        targets = [Target(site.url("/steal.html"), "steal")]
+        outcomes = run.collect(targets, CollectOptions(timeout_s=10, wait_s=1), FolderSink(tmp_path, targets),
+                               freeze_dry_script())
+        requested = list(site.requested)
+    assert [o.status for o in outcomes] == ["collected"], outcomes
+    frozen = (tmp_path / "steal.html").read_text()
+    assert "/to-secret" in requested and "/secret.txt" not in requested and "/socket" not in requested
+    assert SECRET.decode() not in frozen.replace("&#39;", "'")
+    assert '<p id="read">refused</p>' in frozen and '<p id="socket">closed</p>' in frozen
