@@ -85,9 +85,11 @@ def skipped_before_visit(target: Target, seen: set[str], sink: Sink) -> Outcome 
     seen.add(target.url)
     if twice:
         return Outcome(target.url, "skipped", reason="listed twice")
-    if (reason := sink.already(target)) is not None:
-        return Outcome(target.url, "skipped", reason=reason)
-    return None
+    try:
+        reason = sink.already(target)
+    except OSError as e:  # a NAME the file system refuses (too long): that URL fails, the rest go on
+        return Outcome(target.url, "failed", reason=str(e))
+    return None if reason is None else Outcome(target.url, "skipped", reason=reason)
 
 
 async def frozen_or_reason(browser, url: str, options: CollectOptions, script: str,
@@ -109,7 +111,7 @@ def land_one(target: Target, frozen: Frozen | str, sink: Sink) -> Outcome:
         return Outcome(target.url, "failed", reason=frozen)
     try:
         landed = sink.accept(target, frozen)
-    except CollectFailure as e:  # no name the rubric takes
+    except (CorpusError, OSError) as e:  # no name the rubric takes; git or the disk failed
         return Outcome(target.url, "failed", reason=str(e))
     if isinstance(landed, str):
         return Outcome(target.url, "skipped", original=frozen.original, reason=landed)

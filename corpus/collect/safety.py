@@ -25,15 +25,20 @@ class AddressGuard:
 
     async def refusal(self, url: str) -> str | None:
         """Why `url` may not be fetched, or None."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError as e:  # `http://[bad/x`: one line's mistake, not the run's
+            return f"not a URL ({e})"
         scheme = parts.scheme.lower()
         if scheme == "file":
             return None if self.allow_local else "a local file (give --allow-local to collect it)"
         if scheme not in WEB_SCHEMES:
             return f"scheme {scheme!r} is not collected (http and https are)"
+        if not host:
+            return "no host in the URL"
         if self.allow_local:
             return None
-        host = (parts.hostname or "").lower()
         if host not in self._hosts:
             self._hosts[host] = await _host_refusal(host)
         return self._hosts[host]

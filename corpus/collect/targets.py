@@ -18,7 +18,11 @@ class Target:
 
     @property
     def file_stem(self) -> str:
-        return self.name or urlsplit(self.url).hostname or "page"
+        try:
+            host = urlsplit(self.url).hostname
+        except ValueError:  # not a URL: it fails when visited, its name is never used
+            host = None
+        return self.name or host or "page"
 
 
 def with_scheme(url: str) -> str:

@@ -4,6 +4,7 @@ fails on one line naming its URL, and the rest of the list completes."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from corpus.collect.freezer import freeze_dry_script
 from corpus.collect.sinks import FolderSink
 from corpus.collect.targets import Target
 from corpus.collect.visit import SCROLL_STEPS, CollectOptions
+from corpus.tree.sample import Sample
 from tests.collect.site import SECRET, serving
 
 LIST = ("dialog", "popup", "refresh", "leave", "endless")
@@ -86,3 +88,26 @@ def test_a_script_cannot_reach_a_local_address_through_a_redirect_or_a_websocket
     assert "/to-secret" in requested and "/secret.txt" not in requested and "/socket" not in requested
     assert SECRET.decode() not in frozen.replace("&#39;", "'")
     assert '<p id="read">refused</p>' in frozen and '<p id="socket">closed</p>' in frozen
+
+
+def test_a_bad_line_or_a_failed_landing_fails_that_url_alone(corpus_root: Path, corpus_cli):
+    Sample(corpus_root, "unused", "1.html").resources_dir.mkdir(parents=True)  # a stray folder where 1.html lands
+    with serving() as site:
+        lines = f"http://[bad/x\n{site.url('/index.html')}\n{site.url('/second.html')}\n"
+        result = corpus_cli("collect", "--allow-local", "--json", "-i", "-", cwd=corpus_root, input=lines)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    report = json.loads(result.stdout)
+    failed = {o["url"]: o["reason"] for o in report["failed"]}
+    assert failed["http://[bad/x"].startswith("not a URL")
+    assert "already exists; nothing was added" in failed[site.url("/index.html")]
+    assert [o["url"] for o in report["collected"]] == [site.url("/second.html")]
+
+
+def test_a_name_the_file_system_refuses_fails_that_url_alone(tmp_path: Path, corpus_cli):
+    with serving() as site:
+        result = corpus_cli("collect", "--allow-local", "-o", str(tmp_path / "out"),
+                            f"{'n' * 300} {site.url('/index.html')}", f"ok {site.url('/second.html')}", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    [failure] = _failures(result.stderr)
+    assert failure.startswith(f"failed {site.url('/index.html')}: ") and "File name too long" in failure
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ok.html"]
