@@ -1,8 +1,9 @@
 """Collecting a list of pages: one Chromium, N pages in flight, each landed as it is frozen.
 
 Pages load and freeze concurrently (asyncio, one browser context per page);
-landing runs on the event loop's thread one page at a time, so the corpus index
-and the journal see one writer. A failure belongs to its URL only.
+landing (extracting, fsyncs, `git add`) runs on a thread of its own, one page at a
+time, so the corpus index and the journal see one writer and the pages still in
+flight are not held up (their timers keep running). A failure belongs to its URL only.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ async def _collect_all(targets: list[Target], options: CollectOptions, sink: Sin
         raise CorpusError("playwright is not installed (pip install playwright)") from None
     guard = AddressGuard(options.allow_local)
     slots = asyncio.Semaphore(max(1, options.jobs))
+    landing = asyncio.Lock()
     seen: set[str] = set()
     async with async_playwright() as playwright:
         browser = await launch_collector(playwright)
@@ -70,7 +72,8 @@ async def _collect_all(targets: list[Target], options: CollectOptions, sink: Sin
                     if outcome is None:
                         async with slots:
                             frozen = await frozen_or_reason(browser, target.url, options, script, guard)
-                        outcome = land_one(target, frozen, sink)  # on the loop's thread: one page lands at a time
+                        async with landing:  # one page at a time, off the loop
+                            outcome = await asyncio.to_thread(land_one, target, frozen, sink)
                     advance(1)
                     return outcome
 

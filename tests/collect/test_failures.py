@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from pathlib import Path
 
 from corpus.collect import run, safety
@@ -111,3 +113,30 @@ def test_a_name_the_file_system_refuses_fails_that_url_alone(tmp_path: Path, cor
     [failure] = _failures(result.stderr)
     assert failure.startswith(f"failed {site.url('/index.html')}: ") and "File name too long" in failure
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ok.html"]
+
+
+class _WatchedSink(FolderSink):
+    """Notes where each page lands (which thread) and how many land at once."""
+
+    def __init__(self, folder: Path, targets: list[Target]) -> None:
+        super().__init__(folder, targets)
+        self.threads: list[threading.Thread] = []
+        self.landing, self.most_at_once = 0, 0
+
+    def accept(self, target, frozen):
+        self.threads.append(threading.current_thread())
+        self.landing += 1
+        self.most_at_once = max(self.most_at_once, self.landing)
+        time.sleep(0.3)  # as slow as a real landing's fsyncs and `git add`
+        self.landing -= 1
+        return super().accept(target, frozen)
+
+
+def test_pages_land_one_at_a_time_off_the_event_loop(tmp_path: Path):
+    """Landing on the loop's thread stalled every page in flight (false timeouts)."""
+    with serving() as site:
+        targets = [Target(site.url(f"/page/{n}.html"), f"p{n}") for n in range(3)]
+        sink = _WatchedSink(tmp_path, targets)
+        outcomes = run.collect(targets, CollectOptions(jobs=3, allow_local=True), sink, freeze_dry_script())
+    assert [o.status for o in outcomes] == ["collected"] * 3
+    assert threading.main_thread() not in sink.threads and sink.most_at_once == 1
