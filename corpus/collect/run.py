@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from corpus.collect.safety import AddressGuard
-from corpus.collect.targets import Target
+from corpus.collect.targets import Target, normal_url
 from corpus.collect.visit import CollectFailure, CollectOptions, Frozen, visit
 from corpus.errors import CorpusError
 from corpus.progress import progress
@@ -84,8 +84,9 @@ async def _collect_all(targets: list[Target], options: CollectOptions, sink: Sin
 
 def skipped_before_visit(target: Target, seen: set[str], sink: Sink) -> Outcome | None:
     """A target listed twice or already where it would land, skipped without loading it."""
-    twice = target.url in seen
-    seen.add(target.url)
+    url = normal_url(target.url)
+    twice = url in seen
+    seen.add(url)
     if twice:
         return Outcome(target.url, "skipped", reason="listed twice")
     try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.collect.freezer import REQUESTED_ATTRIBUTE
-from corpus.collect.targets import Target, file_names
+from corpus.collect.targets import Target, file_names, normal_url
 from corpus.collect.visit import CollectFailure, Frozen
 from corpus.errors import BadInput
 from corpus.samples.add import check_new_name
@@ -58,19 +58,23 @@ class CorpusSink:
         self.root, self.rule, self.to_set, self.negative = root, rubric.naming, to_set, negative
         existing = all_samples(root)
         self.known = known_pages(root, existing)  # sha256 of a page as added -> sample
-        self.urls = _recorded_urls(existing)  # original and requested URLs -> sample
+        self.urls = _recorded_urls(existing)  # original and requested URLs (normal_url) -> sample
         self.taken = {s.name for s in existing}
         self.identities = {self.rule.identity(s.name) for s in existing}
         numbers = (int(i) for s in existing if (i := self.rule.sample_id(s.name) or "").isdigit())
         self.next_number = max(numbers, default=0) + 1
 
+    def sample_for(self, url: str) -> Sample | None:
+        """The sample collected from `url` (as the original URL or the one asked for), if any."""
+        return self.urls.get(normal_url(url))
+
     def already(self, target: Target) -> str | None:
-        sample = self.urls.get(target.url)
+        sample = self.sample_for(target.url)
         return None if sample is None else f"already in the corpus as {sample.relpath}"
 
     def accept(self, target: Target, frozen: Frozen) -> Landed | str:
         """The page landed, or why it was skipped (its final URL or its bytes are in already)."""
-        if (sample := self.urls.get(frozen.original)) is not None:
+        if (sample := self.sample_for(frozen.original)) is not None:
             return f"{frozen.original} is already in the corpus as {sample.relpath}"
         data = frozen.html.encode()
         digest = Arrival.digest(data)
@@ -81,7 +85,7 @@ class CorpusSink:
         atomic_write(staged, data)
         problems = land(self.root, [Arrival(str(staged), sample.relpath, digest)])
         self.known[digest] = sample
-        self.urls.update({target.url: sample, frozen.original: sample})
+        self.urls.update({normal_url(target.url): sample, normal_url(frozen.original): sample})
         self.taken.add(sample.name)
         self.identities.add(self.rule.identity(sample.name))
         return Landed(sample.relpath, problems)
@@ -115,5 +119,5 @@ def _recorded_urls(samples: list[Sample]) -> dict[str, Sample]:
         link = original_link(sample.path) or {}
         for key in ("href", REQUESTED_ATTRIBUTE):
             if link.get(key):
-                urls.setdefault(link[key], sample)
+                urls.setdefault(normal_url(link[key]), sample)
     return urls

@@ -30,6 +30,18 @@ def with_scheme(url: str) -> str:
     return url if "://" in url or url.lower().startswith("file:") else f"http://{url}"
 
 
+def normal_url(url: str) -> str:
+    """`url` as collecting compares URLs: scheme and host in lower case, an empty path as `/`
+    (`example.com` is asked for as `http://example.com` and recorded as `http://example.com/`)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    user, at, host = parts.netloc.rpartition("@")
+    return parts._replace(scheme=parts.scheme.lower(), netloc=f"{user}{at}{host.lower()}",
+                          path=parts.path or ("/" if parts.netloc else "")).geturl()
+
+
 def parse_line(line: str) -> Target | None:
     """A target from one line; None for a blank line or a `#` comment."""
     words = line.split()

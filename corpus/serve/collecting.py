@@ -34,7 +34,7 @@ class _LockedSink:
 
     def already(self, target: Target) -> str | None:
         sink = self._sink()
-        self.existing = sink.urls.get(target.url)
+        self.existing = sink.sample_for(target.url)
         return sink.already(target)
 
     def accept(self, target: Target, frozen: Frozen) -> Landed | str:

@@ -87,6 +87,7 @@ def png(color: tuple[int, int, int]) -> bytes:
 
 
 FILES = {
+    "/": ("text/html", SECOND.encode()),
     "/index.html": ("text/html", INDEX.encode()),
     "/second.html": ("text/html", SECOND.encode()),
     "/frame.html": ("text/html", FRAME.encode()),

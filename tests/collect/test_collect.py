@@ -56,6 +56,22 @@ def test_collect_into_a_corpus(corpus_root, corpus_cli, git):
     assert browser.refused == []
 
 
+def test_a_host_without_a_path_is_found_again_without_a_visit(corpus_root, corpus_cli):
+    """`127.0.0.1:PORT` is asked for as `http://127.0.0.1:PORT` and recorded as `.../`: the
+    same page for the second run, which visits nothing."""
+    with serving() as site:
+        bare = site.url("").removeprefix("http://")
+        first = corpus_cli("collect", "--allow-local", "--json", bare, cwd=corpus_root)
+        assert first.returncode == 0, first.stderr
+        assert len(json.loads(first.stdout)["collected"]) == 1
+        site.requested.clear()
+        again = corpus_cli("collect", "--allow-local", "--json", bare, f"HTTP://{bare.upper()}", cwd=corpus_root)
+        assert again.returncode == 0, again.stderr
+        skipped = json.loads(again.stdout)["skipped"]
+        assert [o["reason"].split(" as ")[0] for o in skipped] == ["already in the corpus", "listed twice"]
+        assert site.requested == []
+
+
 def _screenshot(url: str, out: Path, requests: list[str] | None = None) -> Image.Image:
     from playwright.sync_api import sync_playwright
 
