@@ -72,14 +72,20 @@ class CorpusSink:
         sample = self.sample_for(target.url)
         return None if sample is None else f"already in the corpus as {sample.relpath}"
 
+    def duplicate(self, frozen: Frozen) -> tuple[Sample, str] | None:
+        """The sample `frozen` is already in as (its final URL or its bytes), and how it was found."""
+        if (sample := self.sample_for(frozen.original)) is not None:
+            return sample, f"{frozen.original} is already in the corpus as {sample.relpath}"
+        if (sample := self.known.get(Arrival.digest(frozen.html.encode()))) is not None:
+            return sample, f"already in the corpus as {sample.relpath}"
+        return None
+
     def accept(self, target: Target, frozen: Frozen) -> Landed | str:
         """The page landed, or why it was skipped (its final URL or its bytes are in already)."""
-        if (sample := self.sample_for(frozen.original)) is not None:
-            return f"{frozen.original} is already in the corpus as {sample.relpath}"
+        if (found := self.duplicate(frozen)) is not None:
+            return found[1]
         data = frozen.html.encode()
         digest = Arrival.digest(data)
-        if (sample := self.known.get(digest)) is not None:
-            return f"already in the corpus as {sample.relpath}"
         sample = Sample(self.root, self.to_set, self._name(target))
         staged = gitcli.work_dir(self.root) / "collected.html"  # the journal removes it with the plan
         atomic_write(staged, data)

@@ -21,25 +21,24 @@ COLLECT_SET = "unused"
 
 
 class _LockedSink:
-    """Lands the page under the writer lock, with the corpus as it is at that moment (a
-    label, a `pick` may have changed it while the page loaded). Loading and freezing hold
-    no lock: labeling goes on meanwhile."""
+    """Lands the page under the writer lock. The corpus is read once per request, before the
+    page loads (loading and freezing hold no lock: labeling goes on meanwhile); a label or
+    a `pick` meanwhile moves a sample but keeps its name, and landing never overwrites."""
 
     def __init__(self, root: Path, lock_wait_s: float) -> None:
         self.root, self.lock_wait_s = root, lock_wait_s
-        self.existing: Sample | None = None  # the URL was collected before: this sample
-
-    def _sink(self) -> CorpusSink:
-        return CorpusSink(self.root, load_rubric(self.root), COLLECT_SET, negative=False)
+        self.sink = CorpusSink(root, load_rubric(root), COLLECT_SET, negative=False)
+        self.existing: Sample | None = None  # the page was collected before: this sample
 
     def already(self, target: Target) -> str | None:
-        sink = self._sink()
-        self.existing = sink.sample_for(target.url)
-        return sink.already(target)
+        self.existing = self.sink.sample_for(target.url)
+        return self.sink.already(target)
 
     def accept(self, target: Target, frozen: Frozen) -> Landed | str:
         with writer_lock(self.root, self.lock_wait_s):
-            return self._sink().accept(target, frozen)
+            if (found := self.sink.duplicate(frozen)) is not None:  # its final URL or its bytes
+                self.existing = found[0]
+            return self.sink.accept(target, frozen)
 
 
 def collect_one(root: Path, line: str, viewport: Viewport, allow_local: bool, lock_wait_s: float) -> Sample:

@@ -48,3 +48,13 @@ def test_local_addresses_are_refused_unless_the_viewer_allows_them(corpus_root: 
         status, answer = _collect(url, site.url("/index.html"), viewer_token(url))
     assert status == 409 and "127.0.0.1 is a local or private address" in answer["error"]
     assert list((corpus_root / "samples/unused").glob("*.html")) == []
+
+
+def test_a_page_already_there_under_another_url_opens_its_sample(corpus_root: Path):
+    """`/moved` was never collected, but it redirects to a page that was: that sample opens."""
+    with site_serving() as site, serving(corpus_root, "--allow-local") as url:
+        token = viewer_token(url)
+        status, answer = _collect(url, site.url("/second.html"), token)
+        assert status == 200, answer
+        assert _collect(url, site.url("/moved"), token) == (200, answer)
+    assert [p.name for p in (corpus_root / "samples/unused").glob("*.html")] == [answer["name"]]
