@@ -18,11 +18,11 @@ from distributed import WorkerPlugin, get_worker
 
 from corpus.cluster.runner import ClusterStats, announce, connect, error_line, stream
 from corpus.collect.run import (
+    KeptBrowser,
     Outcome,
     Sink,
     frozen_or_reason,
     land_one,
-    launch_collector,
     skipped_before_visit,
 )
 from corpus.collect.safety import AddressGuard
@@ -35,28 +35,33 @@ T = TypeVar("T")
 
 
 class LoopBrowser:
-    """One collecting Chromium on an event loop thread of its own; any thread may run a
-    coroutine there and wait for it (`call`)."""
+    """One collecting Chromium (started again if it dies) on an event loop thread of its
+    own; any thread may run a coroutine there and wait for it (`call`)."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="corpus-collect", daemon=True)
         self.thread.start()
-        self.playwright, self.browser = self.call(self._start())
+        self.playwright, self.kept = self.call(self._start())
 
     @staticmethod
-    async def _start() -> tuple[Any, Any]:
+    async def _start() -> tuple[Any, KeptBrowser]:
         from playwright.async_api import async_playwright
 
         playwright = await async_playwright().start()
-        return playwright, await launch_collector(playwright)
+        kept = KeptBrowser(playwright)
+        await kept.get()
+        return playwright, kept
 
     def call(self, work: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(work, self.loop).result()
 
+    async def visit(self, url: str, options: CollectOptions, script: str, guard: AddressGuard) -> Frozen | str:
+        return await frozen_or_reason(await self.kept.get(), url, options, script, guard)
+
     def close(self) -> None:
         async def stop() -> None:
-            await self.browser.close()
+            await self.kept.close()
             await self.playwright.stop()
 
         try:
@@ -79,7 +84,10 @@ class CollectPlugin(WorkerPlugin):
 
     def teardown(self, worker: Any) -> None:
         if self._browser is not None:
-            self._browser.close()
+            try:
+                self._browser.close()
+            except Exception:  # a browser or driver that died: nothing left to close
+                pass
 
     def browser(self) -> LoopBrowser:
         with self._starting:  # task threads ask at once: one browser only
@@ -93,7 +101,7 @@ def collect_page(url: str, options: CollectOptions, script: str) -> tuple[str, F
     worker = get_worker()
     browser = worker.plugins[PLUGIN_NAME].browser()
     guard = AddressGuard(options.allow_local)  # the worker's own view of addresses: it makes the requests
-    return worker.address, browser.call(frozen_or_reason(browser.browser, url, options, script, guard))
+    return worker.address, browser.call(browser.visit(url, options, script, guard))
 
 
 def collect_on_cluster(address: str, targets: list[Target], options: CollectOptions, sink: Sink, script: str,

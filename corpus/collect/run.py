@@ -53,6 +53,33 @@ async def launch_collector(playwright):
     return await playwright.chromium.launch(executable_path=chromium_path(), args=COLLECT_ARGS)
 
 
+class KeptBrowser:
+    """The collecting Chromium, started again when it has died: a crash fails the pages it
+    had in flight, not the rest of the list."""
+
+    def __init__(self, playwright) -> None:
+        self.playwright = playwright
+        self.browser = None
+        self._starting: asyncio.Lock | None = None  # made on the loop that uses it
+
+    async def get(self):
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+        async with self._starting:  # pages ask at once: one new browser only
+            if self.browser is None or not self.browser.is_connected():
+                self.browser = await launch_collector(self.playwright)
+            return self.browser
+
+    async def close(self) -> None:
+        from playwright.async_api import Error
+
+        try:
+            if self.browser is not None:
+                await self.browser.close()
+        except Error:  # it died: nothing left to close
+            pass
+
+
 async def _collect_all(targets: list[Target], options: CollectOptions, sink: Sink, script: str,
                        show_progress: bool) -> list[Outcome]:
     try:
@@ -64,14 +91,14 @@ async def _collect_all(targets: list[Target], options: CollectOptions, sink: Sin
     landing = asyncio.Lock()
     seen: set[str] = set()
     async with async_playwright() as playwright:
-        browser = await launch_collector(playwright)
+        browser = KeptBrowser(playwright)
         try:
             with progress("collecting pages", len(targets), show=show_progress) as advance:
                 async def one(target: Target) -> Outcome:
                     outcome = skipped_before_visit(target, seen, sink)
                     if outcome is None:
                         async with slots:
-                            frozen = await frozen_or_reason(browser, target.url, options, script, guard)
+                            frozen = await frozen_or_reason(await browser.get(), target.url, options, script, guard)
                         async with landing:  # one page at a time, off the loop
                             outcome = await asyncio.to_thread(land_one, target, frozen, sink)
                     advance(1)
