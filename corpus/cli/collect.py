@@ -76,7 +76,10 @@ def collect(ctx: click.Context, lines: tuple[str, ...], input_file, wait: float,
 def _targets(lines: tuple[str, ...], input_file):
     from corpus.collect.targets import parse_lines
 
-    targets = parse_lines(lines) + (parse_lines(input_file) if input_file is not None else [])
+    try:
+        targets = parse_lines(lines) + (parse_lines(input_file) if input_file is not None else [])
+    except UnicodeDecodeError as e:
+        raise BadInput(f"{input_file.name}: not UTF-8 text ({e.reason})") from None
     if not targets:
         raise BadInput("no URLs to collect (give URLs, or -i FILE)")
     return targets

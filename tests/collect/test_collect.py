@@ -22,6 +22,14 @@ def test_lines_name_pages_as_fathomfox_did():
     assert list(file_names(targets).values()) == ["shop.html", "www.b.example.html", "www.b.example-2.html"]
 
 
+def test_a_list_that_is_not_utf8_is_one_line_naming_it(tmp_path, corpus_cli):
+    listed = tmp_path / "urls.txt"
+    listed.write_bytes(b"http://caf\xe9.example/\n")
+    result = corpus_cli("collect", "-o", str(tmp_path / "out"), "-i", str(listed), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip().splitlines() == [f"corpus: error: {listed}: not UTF-8 text (invalid continuation byte)"]
+
+
 def test_collect_into_a_corpus(corpus_root, corpus_cli, git):
     with serving() as site:
         good = f"shop {site.url('/index.html')}\n{site.url('/moved')}\n"
