@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 
-from corpus.store.lock import writer_lock
+from corpus.store.lock import CorpusBusy, writer_lock
 from corpus.vectors.vectorize import default_vectors_path
 from tests.serve.support import raw, request, viewer_token
 
@@ -104,3 +104,39 @@ def test_a_broken_model_or_vector_file_costs_only_its_results(served):
     assert status == 200 and "new-password.json" in sample["nodesError"] and sample["labels"]
     subprocess.run(["git", "checkout", "--", "."], cwd=root, check=True)
     assert request(url + "api/sample/training/1.html")[0] == 200
+
+
+def test_the_writer_lock_keeps_out_another_thread_of_the_same_process(tmp_path):
+    # The viewer lands a collected page on one thread while a label arrives on another.
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    taken, release, entered = threading.Event(), threading.Event(), []
+
+    def hold() -> None:
+        with writer_lock(tmp_path):
+            with writer_lock(tmp_path):  # the holding thread enters again (a hook under a command)
+                taken.set()
+                release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert taken.wait(30)
+    started = time.monotonic()
+    try:
+        with writer_lock(tmp_path, wait_seconds=0.5):
+            entered.append("at once")
+    except CorpusBusy:
+        pass
+    assert entered == [] and time.monotonic() - started >= 0.5
+    waiter = threading.Thread(target=lambda: writer_lock_then(entered, tmp_path))
+    waiter.start()
+    time.sleep(0.3)
+    assert entered == []  # still waiting on the holder
+    release.set()
+    holder.join()
+    waiter.join()
+    assert entered == ["after the holder"]
+
+
+def writer_lock_then(entered: list[str], root) -> None:
+    with writer_lock(root, wait_seconds=30):
+        entered.append("after the holder")
