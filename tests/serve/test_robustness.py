@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import threading
 import time
 
+from corpus.samples.journal import journal_path
 from corpus.store.lock import CorpusBusy, writer_lock
 from corpus.vectors.vectorize import default_vectors_path
-from tests.serve.support import raw, request, viewer_token
+from tests.serve.support import make_corpus, raw, request, viewer, viewer_token
 
 LONG_NAME = "a" * 300 + ".html"
 
@@ -140,3 +142,39 @@ def test_the_writer_lock_keeps_out_another_thread_of_the_same_process(tmp_path):
 def writer_lock_then(entered: list[str], root) -> None:
     with writer_lock(root, wait_seconds=30):
         entered.append("after the holder")
+
+
+# `corpus add` that dies (kill -9) once its first page has landed: the journal holds its plan.
+DYING_ADD = """
+import os, sys
+from corpus.samples import landing
+real, calls = landing._bring_in, []
+def dying(*args):
+    calls.append(1)
+    if len(calls) == 2:
+        os._exit(9)
+    return real(*args)
+landing._bring_in = dying
+from corpus.cli.main import main
+sys.argv = ["corpus", "add", sys.argv[1]]
+main()
+"""
+
+
+def test_the_viewer_finishes_a_killed_add_before_it_serves(corpus_root, commit, tmp_path):
+    make_corpus(corpus_root, commit)
+    pages = tmp_path / "new"
+    pages.mkdir()
+    for name in ("3.html", "4.html", "5.html"):
+        (pages / name).write_bytes(f"<html><body><p>{name}</p></body></html>".encode())
+    died = subprocess.run([sys.executable, "-c", DYING_ADD, str(pages)], cwd=corpus_root, capture_output=True)
+    assert died.returncode == 9, died.stderr
+    assert journal_path(corpus_root).exists()
+    assert not (corpus_root / "samples/unused/n5.html").exists()  # no password field: named negative
+    with viewer(corpus_root):  # serving now: no label written yet
+        assert not journal_path(corpus_root).exists()
+        for name in ("n3.html", "n4.html", "n5.html"):
+            assert (corpus_root / "samples/unused" / name).is_file(), name
+        staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=corpus_root,
+                                capture_output=True, text=True, check=True).stdout
+        assert "samples/unused/n5.html" in staged
