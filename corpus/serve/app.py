@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from corpus.check.check import check_paths
 from corpus.errors import BadInput, CorpusError
@@ -199,7 +199,7 @@ class ViewerApp:
             return _text(400, "url: a URL to collect is needed")
         sample = collect_one(self.root, line, Viewport(*self.viewport), self.allow_local, WRITER_WAIT_SECONDS)
         return _json({"set": sample.set_name, "name": sample.name, "path": sample.relpath,
-                      "view": f"/sample/{quote(sample.set_name)}/{quote(sample.name)}"})
+                      "view": f"/sample/{pages.url_part(sample.set_name)}/{pages.url_part(sample.name)}"})
 
     # --- pieces -------------------------------------------------------------------------
 
@@ -225,7 +225,8 @@ class ViewerApp:
         return sample
 
     def _page(self, html: str) -> Response:
-        return Response(200, html.encode(), "text/html; charset=utf-8",
+        # A name that is not UTF-8 (its bytes held as surrogates) is written as those bytes.
+        return Response(200, html.encode("utf-8", "surrogateescape"), "text/html; charset=utf-8",
                         {"content-security-policy": PAGE_CSP, "x-frame-options": "SAMEORIGIN"})
 
     def _sample_data(self, sample: Sample, rubric: Rubric, trainee: str | None) -> dict[str, Any]:

@@ -92,7 +92,7 @@ def _page_keys(root: Path, rubric: Rubric, samples: list[Sample], ids: dict[str,
             continue
         parts = [str(FINDINGS_VERSION), shared, ids[sample.relpath], ties[sample.relpath],
                  *resources.get((sample.set_name, sample.stem), [])]
-        keys[sample.relpath] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        keys[sample.relpath] = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
     return keys
 
 
@@ -118,7 +118,7 @@ def _ties(rubric: Rubric, samples: Iterable[Sample]) -> dict[str, str]:
         members[id_key].append(sample.relpath)
         if group_key != id_key:
             members[group_key].append(sample.relpath)
-    digests = {key: hashlib.sha256("\n".join(sorted(pages)).encode()).hexdigest() for key, pages in members.items()}
+    digests = {key: hashlib.sha256("\n".join(sorted(pages)).encode("utf-8", "surrogateescape")).hexdigest() for key, pages in members.items()}
     return {page: digests[a] + digests[b] for page, (a, b) in tied.items()}
 
 

@@ -4,12 +4,16 @@ the status it deserves, and the rest of the viewer still working."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
 import time
 
 from corpus.samples.journal import journal_path
+from corpus.serve.pages import index_page
+from corpus.serve.results import SampleRow, SetSummary
+from corpus.serve.safety import request_path
 from corpus.store.lock import CorpusBusy, writer_lock
 from corpus.vectors.vectorize import default_vectors_path
 from tests.serve.support import make_corpus, raw, request, viewer, viewer_token
@@ -178,3 +182,23 @@ def test_the_viewer_finishes_a_killed_add_before_it_serves(corpus_root, commit, 
         staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=corpus_root,
                                 capture_output=True, text=True, check=True).stdout
         assert "samples/unused/n5.html" in staged
+
+
+def test_a_page_whose_name_is_not_utf8_opens(served, commit):
+    root, url = served
+    name = os.fsdecode(b"bad\xff.html")  # a byte no UTF-8 name has; Python holds it as a surrogate
+    (root / "samples/training" / name).write_bytes(b"<html><body><p>x</p><input type=password></body></html>")
+    commit(root, "a page named in Latin-1")
+    for target in ("/sample/training/bad%FF.html", "/frame/training/bad%FF/bad%FF.html",
+                   "/samples/training/bad%FF.html"):
+        answer = raw(url, target)
+        assert answer.status == 200, (target, answer.body[-300:])
+    assert b'src="/frame/training/bad%FF/bad%FF.html"' in raw(url, "/sample/training/bad%FF.html").body
+
+
+def test_the_index_links_a_name_that_is_not_utf8_by_its_bytes():
+    name = os.fsdecode(b"bad\xff.html")
+    summary = SetSummary("training", [SampleRow("training", name, False, {}, ["1: a finding"])], None)
+    html = index_page([summary], "new-password", ["new-password"], "token")
+    assert 'href="/sample/training/bad%FF.html?trainee=new-password"' in html
+    assert request_path("/sample/training/bad%FF.html") == f"/sample/training/{name}"
