@@ -76,6 +76,11 @@ def test_ruleset_option_names_the_file(corpus_root: Path, commit):
     (corpus_root / "models/new.json").unlink()
     with serving(corpus_root) as url:
         data = json.loads(request(url + SAMPLE)[1])
-        assert "no trainee 'new'" in (data["nodesError"] or "") or data["nodes"] == []
+        # Without the option: the default rulesets.py, which has no trainee `new`.
+        assert "no trainee 'new'" in data["nodesError"] and data["nodes"] == []
+    with serving(corpus_root, "--ruleset", str(team)) as url:
+        data = json.loads(request(url + SAMPLE)[1])  # no model: the team's rules, without scores
+        assert data["nodesError"] is None
+        assert [(n["outcome"], n["score"]) for n in data["nodes"]] == [("TN", None), ("TP", None), ("TN", None)]
     with serving(corpus_root, "--ruleset", str(team.relative_to(corpus_root))) as url:
         assert [n["outcome"] for n in json.loads(request(url + SAMPLE)[1])["nodes"]] == ["TN", "TP", "TN"]
