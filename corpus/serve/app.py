@@ -39,7 +39,13 @@ from corpus.serve import pages
 from corpus.serve.browser_thread import ViewerBrowsers
 from corpus.serve.collecting import collect_one
 from corpus.serve.nodes import sample_nodes
-from corpus.serve.results import index_rows, load_trainee_model, trained_types
+from corpus.serve.results import (
+    index_rows,
+    load_trainee_model,
+    set_results,
+    trained_types,
+    trainee_model,
+)
 from corpus.serve.rulesetchoice import ruleset_for
 from corpus.serve.safety import real_path_inside, request_path, split_target
 from corpus.starttags import start_tags
@@ -138,24 +144,10 @@ class ViewerApp:
             return _json({"error": f"internal error: {type(e).__name__}: {e}"}, 500)
 
     def _get(self, path: str, query: dict[str, str]) -> Response:
-        rubric = load_rubric(self.root)
-        trainee = self._trainee(rubric, query.get("trainee"))
-        if path == "/":
-            return self._page(pages.index_page(index_rows(self.root, rubric, trainee), trainee,
-                                               trained_types(self.root, rubric), self.token))
-        if path == "/api/index":
-            return _json([s.to_json() for s in index_rows(self.root, rubric, trainee)])
-        if path.startswith("/sample/"):
-            sample = self._sample(path.removeprefix("/sample/"))
-            return self._page(pages.sample_page(sample, trainee, list(rubric.types), self.token))
-        if path.startswith("/api/sample/"):
-            return _json(self._sample_data(self._sample(path.removeprefix("/api/sample/")), rubric, trainee))
+        if path in ("/", "/api/index", "/gallery") or path.startswith(("/sample/", "/api/sample/")):
+            return self._view(path, query)
         if path.startswith("/frame/"):
             return self._frame(path.removeprefix("/frame/"))
-        if path == "/gallery":
-            set_name = query.get("set", "validation")
-            mistakes, problem = self._mistakes(rubric, set_name, trainee)
-            return self._page(pages.gallery_page(mistakes, set_name, trainee, self.token, problem))
         if path.startswith("/crop/"):
             return self._crop(path.removeprefix("/crop/"))
         if path == "/favicon.ico":
@@ -163,6 +155,26 @@ class ViewerApp:
         if path.startswith("/static/"):
             return self._file(STATIC_DIR, path.removeprefix("/static/"))
         return self._corpus_file(self.root, path.lstrip("/"))
+
+    def _view(self, path: str, query: dict[str, str]) -> Response:
+        """The viewer's own pages and their data: the ones that read the rubric and the trainee
+        (a frame's resource, a static file or a crop reads neither)."""
+        rubric = load_rubric(self.root)
+        trained = trained_types(self.root, rubric) if path == "/" or not query.get("trainee") else []
+        trainee = self._trainee(rubric, query.get("trainee"), trained)
+        if path.startswith("/sample/"):
+            sample = self._sample(path.removeprefix("/sample/"))
+            return self._page(pages.sample_page(sample, trainee, list(rubric.types), self.token))
+        if path.startswith("/api/sample/"):
+            return _json(self._sample_data(self._sample(path.removeprefix("/api/sample/")), rubric, trainee))
+        if path == "/gallery":
+            set_name = query.get("set", "validation")
+            mistakes, problem = self._mistakes(rubric, set_name, trainee)
+            return self._page(pages.gallery_page(mistakes, set_name, trainee, self.token, problem))
+        summaries = index_rows(self.root, rubric, trainee, *trainee_model(self.root, trainee))
+        if path == "/api/index":
+            return _json([s.to_json() for s in summaries])
+        return self._page(pages.index_page(summaries, trainee, trained, self.token))
 
     def _post(self, path: str, body: bytes) -> Response:
         try:
@@ -203,12 +215,13 @@ class ViewerApp:
 
     # --- pieces -------------------------------------------------------------------------
 
-    def _trainee(self, rubric: Rubric, asked: str | None) -> str | None:
+    @staticmethod
+    def _trainee(rubric: Rubric, asked: str | None, trained: list[str]) -> str | None:
+        """The trainee asked for, else the first type with a model (`trained`)."""
         if asked:
             if asked not in rubric.types:
                 raise CorpusError(f"{asked}: not a type of the rubric")
             return asked
-        trained = trained_types(self.root, rubric)
         return trained[0] if trained else None
 
     def _sample(self, rel: str) -> Sample:
@@ -306,10 +319,10 @@ class ViewerApp:
         first; or why there are no results (a model or vector file that cannot be read)."""
         if trainee is None or set_name not in SETS:
             return [], None
-        summary = next(s for s in index_rows(self.root, rubric, trainee) if s.set_name == set_name)
+        model, problem = trainee_model(self.root, trainee)
+        summary = set_results(self.root, rubric, set_name, trainee, model, problem)
         if summary.problem is not None:
             return [], summary.problem
-        model = load_trainee_model(self.root, trainee)
         ruleset = ruleset_for(self.root, trainee, self.ruleset)
         found = []
         for row in summary.rows:

@@ -43,11 +43,13 @@ class PageFindings:
     checked: list[str]
 
 
-def page_findings(root: Path, rubric: Rubric, samples: list[Sample]) -> PageFindings:
+def page_findings(root: Path, rubric: Rubric, samples: list[Sample],
+                  ids: dict[str, str] | None = None) -> PageFindings:
     """The `check` findings of each of `samples`, from the cache where nothing they
-    depend on changed; the other pages are checked (together) and remembered."""
+    depend on changed; the other pages are checked (together) and remembered.
+    `ids`: worktree_blob_ids of `samples/`, when the caller has them already."""
     try:
-        ids = worktree_blob_ids(root, f"{SAMPLES_DIR}/")
+        ids = worktree_blob_ids(root, f"{SAMPLES_DIR}/") if ids is None else ids
         db_path = cachedb.cache_path(root)
     except CorpusError:  # not in git: nothing names the pages' bytes, check them all
         return PageFindings(_check(root, samples), [s.relpath for s in samples])

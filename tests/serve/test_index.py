@@ -4,6 +4,8 @@ each page's findings read from a cache keyed by what they depend on, not `check`
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -11,8 +13,9 @@ from pathlib import Path
 from corpus.serve.app import Request, ViewerApp
 from corpus.serve.findingcache import page_findings
 from corpus.store.cachedb import cache_path
-from corpus.tree.rubric import load_rubric
+from corpus.tree.rubric import load_rubric, rubric_path
 from corpus.tree.sample import all_samples
+from tests.serve.support import make_corpus
 
 HOST = {"host": "127.0.0.1:8000"}
 # A page with many findings: each label the rubric's selector refuses is one, and its
@@ -92,3 +95,44 @@ def test_the_index_answers_from_the_cache(corpus_root: Path, commit):
         app.close()
     training = next(s for s in listed if s["set"] == "training")["samples"]
     assert [s["findings"] for s in training] == [["1: from the cache"]] * 3
+
+
+def _logged_git(tmp_path: Path, monkeypatch) -> Path:
+    """Real git behind a script on PATH that logs each command's arguments, one line each."""
+    log, shim = tmp_path / "git.log", tmp_path / "shim"
+    shim.mkdir()
+    (shim / "git").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{shutil.which("git")}" "$@"\n')
+    (shim / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+def test_a_load_names_the_blobs_once_and_the_gallery_builds_one_set(corpus_root: Path, commit, tmp_path, monkeypatch):
+    make_corpus(corpus_root, commit)
+    log = _logged_git(tmp_path, monkeypatch)
+    app = ViewerApp(corpus_root, {HOST["host"]})
+    try:
+        _get(app, "/")
+        log.write_text("")
+        _get(app, "/")
+        assert log.read_text().count("ls-files -s") == 1, log.read_text()
+        log.write_text("")
+        gallery = _get(app, "/gallery?set=training&trainee=new-password")
+        assert b"/crop/training/1.html/" in gallery  # its false positive
+        assert "ls-files" not in log.read_text()  # no labels or findings of any page: only results
+    finally:
+        app.close()
+
+
+def test_a_static_file_or_a_frame_resource_reads_no_rubric(corpus_root: Path, commit):
+    make_corpus(corpus_root, commit)
+    (corpus_root / "samples/training/resources/1").mkdir(parents=True)
+    (corpus_root / "samples/training/resources/1/a.css").write_text("p {}")
+    app = ViewerApp(corpus_root, {HOST["host"]})
+    try:
+        rubric_path(corpus_root).write_text("types: [")  # broken while the viewer runs
+        assert app.handle(Request("GET", "/", HOST)).status == 400
+        for target in ("/static/viewer.js", "/frame/training/1/resources/1/a.css", "/favicon.ico"):
+            assert app.handle(Request("GET", target, HOST)).status in (200, 204), target
+    finally:
+        app.close()
