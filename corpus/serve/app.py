@@ -41,12 +41,11 @@ from corpus.serve.collecting import collect_one
 from corpus.serve.nodes import sample_nodes
 from corpus.serve.results import (
     index_rows,
-    load_trainee_model,
     set_results,
     trained_types,
     trainee_model,
 )
-from corpus.serve.rulesetchoice import ruleset_for
+from corpus.serve.rulesetchoice import RulesetChoice
 from corpus.serve.safety import real_path_inside, request_path, split_target
 from corpus.starttags import start_tags
 from corpus.store.lock import writer_lock
@@ -107,6 +106,7 @@ class ViewerApp:
                  allow_local: bool = False) -> None:
         self.root = root.resolve()
         self.ruleset = ruleset.resolve() if ruleset is not None else None  # None: each trainee's own (rulesetchoice.py)
+        self.rulesets = RulesetChoice(self.root, self.ruleset)
         self.hosts = hosts  # `Host` header values this server answers to
         self.token = token or secrets.token_urlsafe(24)
         self.allow_local = allow_local  # the collect field may fetch loopback and private addresses
@@ -247,10 +247,12 @@ class ViewerApp:
         findings = [f"{f.line}: {f.message}" for f in check_paths(self.root, [sample.path])]
         nodes: list[dict[str, Any]] = []
         error = None
-        ruleset = ruleset_for(self.root, trainee, self.ruleset)
+        model, problem = trainee_model(self.root, trainee)  # read once: the ruleset's choice reads it too
+        ruleset = self.rulesets.for_trainee(trainee, model)
         if trainee is not None and ruleset.is_file():
             try:  # a broken model file: the page and its labels still show, with the error
-                model = load_trainee_model(self.root, trainee)
+                if problem is not None:
+                    raise CorpusError(problem)
                 found = self.browser.run(lambda browsers: sample_nodes(self.root, ruleset, sample, trainee, model,
                                                                        browsers, self.viewport))
                 nodes = [n.to_json() for n in found]
@@ -323,7 +325,7 @@ class ViewerApp:
         summary = set_results(self.root, rubric, set_name, trainee, model, problem)
         if summary.problem is not None:
             return [], summary.problem
-        ruleset = ruleset_for(self.root, trainee, self.ruleset)
+        ruleset = self.rulesets.for_trainee(trainee, model)
         found = []
         for row in summary.rows:
             if not row.errors:
