@@ -89,7 +89,7 @@ def test_the_index_answers_from_the_cache(corpus_root: Path, commit):
         _get(app, "/")
         # Had the second load checked the pages, it would not say what the cache says.
         with closing(sqlite3.connect(cache_path(corpus_root))) as db, db:
-            db.execute("UPDATE page_findings SET findings = ?", (json.dumps(["1: from the cache"]),))
+            db.execute("UPDATE check_findings SET findings = ?", (json.dumps(["1: from the cache"]),))
         listed = json.loads(_get(app, "/api/index"))
     finally:
         app.close()
@@ -136,3 +136,15 @@ def test_a_static_file_or_a_frame_resource_reads_no_rubric(corpus_root: Path, co
             assert app.handle(Request("GET", target, HOST)).status in (200, 204), target
     finally:
         app.close()
+
+
+def test_the_cache_keeps_one_row_per_page_however_often_the_rubric_changes(corpus_root: Path, commit):
+    _many_findings(corpus_root, 3)
+    commit(corpus_root, "three pages")
+    samples = all_samples(corpus_root)
+    for edit in range(3):
+        rubric = rubric_path(corpus_root)
+        rubric.write_text(rubric.read_text() + f"\n# edit {edit}\n")
+        assert len(page_findings(corpus_root, load_rubric(corpus_root), samples).checked) == 3
+    with closing(sqlite3.connect(cache_path(corpus_root))) as db:
+        assert db.execute("SELECT count(*) FROM check_findings").fetchone() == (3,)
