@@ -47,7 +47,6 @@ from corpus.serve.results import (
 )
 from corpus.serve.rulesetchoice import RulesetChoice
 from corpus.serve.safety import real_path_inside, request_path, split_target
-from corpus.starttags import start_tags
 from corpus.store.lock import writer_lock
 from corpus.tree.rubric import Rubric, load_rubric
 from corpus.tree.sample import RESOURCES_DIR, SETS, Sample, is_page_name
@@ -307,11 +306,7 @@ class ViewerApp:
         number = _CROP_NAME.fullmatch(last)
         if number is None:
             return _text(404, "no such crop")
-        sample = self._sample(sample_rel)
-        # A number past the page's start tags would have the browser wait for it in vain.
-        if int(number.group(1)) >= sum(1 for _ in start_tags(sample.path.read_bytes())):
-            return _text(404, "no such element")
-        png = self.browser.crop(sample, int(number.group(1)))
+        png = self.browser.crop(self._sample(sample_rel), int(number.group(1)))
         if png is None:
             return _text(404, "no such element")
         return Response(200, png, "image/png") if png else _text(404, "the element is not rendered")

@@ -3,6 +3,7 @@ each page's findings read from a cache keyed by what they depend on, not `check`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -11,8 +12,10 @@ from contextlib import closing
 from pathlib import Path
 
 from corpus.serve.app import Request, ViewerApp
+from corpus.serve.browser_thread import CROPS_KIND
 from corpus.serve.findingcache import page_findings
 from corpus.store.cachedb import cache_path
+from corpus.store.filecache import FileCache
 from corpus.tree.rubric import load_rubric, rubric_path
 from corpus.tree.sample import all_samples
 from tests.serve.support import make_corpus
@@ -148,3 +151,19 @@ def test_the_cache_keeps_one_row_per_page_however_often_the_rubric_changes(corpu
         assert len(page_findings(corpus_root, load_rubric(corpus_root), samples).checked) == 3
     with closing(sqlite3.connect(cache_path(corpus_root))) as db:
         assert db.execute("SELECT count(*) FROM check_findings").fetchone() == (3,)
+
+
+def test_a_cached_crop_is_answered_before_the_page_is_parsed(corpus_root: Path, commit):
+    page = corpus_root / "samples/training/1.html"
+    page.write_bytes(b"<html><body><p>x</p></body></html>")
+    commit(corpus_root, "one page")
+    app = ViewerApp(corpus_root, {HOST["host"]})
+    try:
+        width, height = app.viewport
+        cache = FileCache(corpus_root, f"{CROPS_KIND}/{width}x{height}", ".png")
+        # Kept under a number past the page's start tags: only a lookup before counting them finds it.
+        cache.put(f"{hashlib.sha256(page.read_bytes()).hexdigest()}-99", b"\x89PNG kept")
+        assert _get(app, "/crop/training/1.html/99.png") == b"\x89PNG kept"
+        assert app.handle(Request("GET", "/crop/training/1.html/98.png", HOST)).status == 404
+    finally:
+        app.close()
