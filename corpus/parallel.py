@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
@@ -141,7 +142,7 @@ class _Pool:
         self.stop = context.Event()
         self.items: dict[int, Any] = {}  # handed out, not yet yielded
         self.outcomes: dict[int, _Outcome] = {}
-        self.retry: deque[int] = deque()  # handed to a worker that died before it came to them
+        self.retry: deque[int] = deque()  # not yet handed out: new items, and those a dead worker never came to
         self.workers = [self._start() for _ in range(size)]
 
     def _start(self) -> _Worker:
@@ -202,6 +203,9 @@ class _Pool:
 
     def _drain(self, worker: _Worker) -> bool:
         """File every message the worker has sent; False when it is gone."""
+        # Whether it had exited is read first: a result sent between the poll and a later
+        # read would be left in the pipe, its item reported as died and run again.
+        dead = worker.process.exitcode is not None
         try:
             while worker.results.poll():
                 kind, value = worker.results.recv()
@@ -210,7 +214,7 @@ class _Pool:
                 self.outcomes[worker.running.popleft()] = _Outcome(kind, value)
         except (EOFError, OSError):
             return False
-        return worker.process.exitcode is None
+        return not dead
 
     def _replace(self, worker: _Worker) -> None:
         worker.process.join()
@@ -303,9 +307,22 @@ def _serve(work: Callable[..., Any], state: Callable[[], AbstractContextManager[
 
 
 def _send(results: Connection, kind: str, value: Any) -> None:
+    if kind != "done":
+        value = _portable(value)
     try:
         results.send((kind, value))
-    except Exception as e:  # a result or exception that does not pickle
-        if kind == "done":
-            kind, value = "error", e
-        results.send((kind, CorpusError(f"{type(value).__name__}: {value}")))
+    except Exception as e:  # a result that does not pickle
+        results.send(("error", CorpusError(f"{type(e).__name__}: {e}")))
+
+
+def _portable(error: BaseException) -> BaseException:
+    """`error`, or a CorpusError naming it when it would not come back whole from a pipe.
+
+    An exception that pickles may still not unpickle (one whose __init__ takes more
+    arguments than it passes to Exception's): the parent's recv() would raise an
+    unrelated TypeError in its place."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return CorpusError(f"{type(error).__name__}: {error}")
+    return error

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.errors import CorpusError
 from corpus.parallel import Died, ordered_map, usable_cpus
 
 
@@ -111,6 +112,27 @@ def test_an_exception_in_work_is_raised_at_its_place() -> None:
         for result in ordered_map(fail_on_three, range(10), workers=2, start="spawn"):
             got.append(result)
     assert got == [0, 1, 2]
+
+
+class NeedsTwo(Exception):
+    """Pickles, but unpickling calls NeedsTwo(message): a TypeError."""
+
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(f"{what}: {why}")
+
+
+def fail_needing_two(n: int) -> int:
+    if n == 1:
+        raise NeedsTwo("one", "odd")
+    return n
+
+
+def test_an_exception_that_does_not_unpickle_comes_as_a_corpus_error_naming_it() -> None:
+    got = []
+    with pytest.raises(CorpusError, match="NeedsTwo: one: odd"):
+        for result in ordered_map(fail_needing_two, range(4), workers=2, start="fork"):
+            got.append(result)
+    assert got == [0]
 
 
 def test_ctrl_c_reaches_the_caller_once_and_no_worker_prints_a_traceback(capfd: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from corpus.cli.common import SetOrPath, reports_errors
+from corpus.cli.common import SetOrPath, corpus_root, reports_errors
 from corpus.errors import BadInput, CorpusError
 from corpus.tree.sample import find_root
 
@@ -37,12 +37,9 @@ def serve(port: int, directory: Path | None, ruleset: Path | None, allow_local: 
     corpus: DIR's files at their paths. Both: 127.0.0.1 only, this server's Host
     only, nothing outside the folder or in .git. Stop with Ctrl+C.
     """
-    root = None
-    if directory is None:
-        try:
-            root = find_root(Path.cwd())
-        except CorpusError:
-            directory = Path(".")
+    root = _corpus_here() if directory is None else None
+    if directory is None and root is None:
+        directory = Path(".")
     if root is None and (ruleset is not None or allow_local):
         raise BadInput("--ruleset and --allow-local are for the viewer of a corpus, not for serving a folder's files")
     served = str(root if root is not None else Path(directory).resolve())
@@ -59,6 +56,16 @@ def serve(port: int, directory: Path | None, ruleset: Path | None, allow_local: 
     host, bound = server.server_address[:2]
     ready(f"http://{host}:{bound}/", bound)
     serve_until_interrupted(server)
+
+
+def _corpus_here() -> Path | None:
+    """The corpus around the cwd, once what a killed command left is finished (a label
+    written before that would replace the interrupted plan in the journal); None outside one."""
+    try:
+        find_root(Path.cwd())
+    except CorpusError:
+        return None
+    return corpus_root()
 
 
 def _announce(served: str, what: str, viewer: bool, as_json: bool) -> Callable[[str, int], None]:

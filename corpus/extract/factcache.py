@@ -144,12 +144,14 @@ def _known_facts(db: sqlite3.Connection, oids: set[str]) -> dict[str, SourceFact
     return {oid: SourceFacts.from_row(t, i, n, s, parsed) for oid, t, i, n, s in rows}
 
 
-def page_facts(root: Path, relpaths: Iterable[str], prefix: str = "samples/") -> dict[str, SourceFacts]:
+def page_facts(root: Path, relpaths: Iterable[str], prefix: str = "samples/",
+               ids: dict[str, str] | None = None) -> dict[str, SourceFacts]:
     """Facts of the pages at `relpaths` (root-relative), from the cache where git says
-    their bytes are known; pages git cannot name (outside a repository) are read."""
+    their bytes are known; pages git cannot name (outside a repository) are read.
+    `ids`: worktree_blob_ids of `prefix`, when the caller has them already."""
     wanted = list(relpaths)
     try:
-        ids = worktree_blob_ids(root, prefix)
+        ids = worktree_blob_ids(root, prefix) if ids is None else ids
     except CorpusError:  # not a git repository: read every page
         return {p: compute_facts((root / p).read_bytes()) for p in wanted}
     known = {p: ids[p] for p in wanted if p in ids}

@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from corpus.check.check import check_paths
 from corpus.errors import BadInput, CorpusError
@@ -39,10 +39,14 @@ from corpus.serve import pages
 from corpus.serve.browser_thread import ViewerBrowsers
 from corpus.serve.collecting import collect_one
 from corpus.serve.nodes import sample_nodes
-from corpus.serve.results import index_rows, load_trainee_model, trained_types
-from corpus.serve.rulesetchoice import ruleset_for
+from corpus.serve.results import (
+    index_rows,
+    set_results,
+    trained_types,
+    trainee_model,
+)
+from corpus.serve.rulesetchoice import RulesetChoice
 from corpus.serve.safety import real_path_inside, request_path, split_target
-from corpus.starttags import start_tags
 from corpus.store.lock import writer_lock
 from corpus.tree.rubric import Rubric, load_rubric
 from corpus.tree.sample import RESOURCES_DIR, SETS, Sample, is_page_name
@@ -101,6 +105,7 @@ class ViewerApp:
                  allow_local: bool = False) -> None:
         self.root = root.resolve()
         self.ruleset = ruleset.resolve() if ruleset is not None else None  # None: each trainee's own (rulesetchoice.py)
+        self.rulesets = RulesetChoice(self.root, self.ruleset)
         self.hosts = hosts  # `Host` header values this server answers to
         self.token = token or secrets.token_urlsafe(24)
         self.allow_local = allow_local  # the collect field may fetch loopback and private addresses
@@ -138,24 +143,10 @@ class ViewerApp:
             return _json({"error": f"internal error: {type(e).__name__}: {e}"}, 500)
 
     def _get(self, path: str, query: dict[str, str]) -> Response:
-        rubric = load_rubric(self.root)
-        trainee = self._trainee(rubric, query.get("trainee"))
-        if path == "/":
-            return self._page(pages.index_page(index_rows(self.root, rubric, trainee), trainee,
-                                               trained_types(self.root, rubric), self.token))
-        if path == "/api/index":
-            return _json([s.to_json() for s in index_rows(self.root, rubric, trainee)])
-        if path.startswith("/sample/"):
-            sample = self._sample(path.removeprefix("/sample/"))
-            return self._page(pages.sample_page(sample, trainee, list(rubric.types), self.token))
-        if path.startswith("/api/sample/"):
-            return _json(self._sample_data(self._sample(path.removeprefix("/api/sample/")), rubric, trainee))
+        if path in ("/", "/api/index", "/gallery") or path.startswith(("/sample/", "/api/sample/")):
+            return self._view(path, query)
         if path.startswith("/frame/"):
             return self._frame(path.removeprefix("/frame/"))
-        if path == "/gallery":
-            set_name = query.get("set", "validation")
-            mistakes, problem = self._mistakes(rubric, set_name, trainee)
-            return self._page(pages.gallery_page(mistakes, set_name, trainee, self.token, problem))
         if path.startswith("/crop/"):
             return self._crop(path.removeprefix("/crop/"))
         if path == "/favicon.ico":
@@ -163,6 +154,26 @@ class ViewerApp:
         if path.startswith("/static/"):
             return self._file(STATIC_DIR, path.removeprefix("/static/"))
         return self._corpus_file(self.root, path.lstrip("/"))
+
+    def _view(self, path: str, query: dict[str, str]) -> Response:
+        """The viewer's own pages and their data: the ones that read the rubric and the trainee
+        (a frame's resource, a static file or a crop reads neither)."""
+        rubric = load_rubric(self.root)
+        trained = trained_types(self.root, rubric) if path == "/" or not query.get("trainee") else []
+        trainee = self._trainee(rubric, query.get("trainee"), trained)
+        if path.startswith("/sample/"):
+            sample = self._sample(path.removeprefix("/sample/"))
+            return self._page(pages.sample_page(sample, trainee, list(rubric.types), self.token))
+        if path.startswith("/api/sample/"):
+            return _json(self._sample_data(self._sample(path.removeprefix("/api/sample/")), rubric, trainee))
+        if path == "/gallery":
+            set_name = query.get("set", "validation")
+            mistakes, problem = self._mistakes(rubric, set_name, trainee)
+            return self._page(pages.gallery_page(mistakes, set_name, trainee, self.token, problem))
+        summaries = index_rows(self.root, rubric, trainee, *trainee_model(self.root, trainee))
+        if path == "/api/index":
+            return _json([s.to_json() for s in summaries])
+        return self._page(pages.index_page(summaries, trainee, trained, self.token))
 
     def _post(self, path: str, body: bytes) -> Response:
         try:
@@ -199,16 +210,17 @@ class ViewerApp:
             return _text(400, "url: a URL to collect is needed")
         sample = collect_one(self.root, line, Viewport(*self.viewport), self.allow_local, WRITER_WAIT_SECONDS)
         return _json({"set": sample.set_name, "name": sample.name, "path": sample.relpath,
-                      "view": f"/sample/{quote(sample.set_name)}/{quote(sample.name)}"})
+                      "view": f"/sample/{pages.url_part(sample.set_name)}/{pages.url_part(sample.name)}"})
 
     # --- pieces -------------------------------------------------------------------------
 
-    def _trainee(self, rubric: Rubric, asked: str | None) -> str | None:
+    @staticmethod
+    def _trainee(rubric: Rubric, asked: str | None, trained: list[str]) -> str | None:
+        """The trainee asked for, else the first type with a model (`trained`)."""
         if asked:
             if asked not in rubric.types:
                 raise CorpusError(f"{asked}: not a type of the rubric")
             return asked
-        trained = trained_types(self.root, rubric)
         return trained[0] if trained else None
 
     def _sample(self, rel: str) -> Sample:
@@ -225,7 +237,8 @@ class ViewerApp:
         return sample
 
     def _page(self, html: str) -> Response:
-        return Response(200, html.encode(), "text/html; charset=utf-8",
+        # A name that is not UTF-8 (its bytes held as surrogates) is written as those bytes.
+        return Response(200, html.encode("utf-8", "surrogateescape"), "text/html; charset=utf-8",
                         {"content-security-policy": PAGE_CSP, "x-frame-options": "SAMEORIGIN"})
 
     def _sample_data(self, sample: Sample, rubric: Rubric, trainee: str | None) -> dict[str, Any]:
@@ -233,10 +246,12 @@ class ViewerApp:
         findings = [f"{f.line}: {f.message}" for f in check_paths(self.root, [sample.path])]
         nodes: list[dict[str, Any]] = []
         error = None
-        ruleset = ruleset_for(self.root, trainee, self.ruleset)
+        model, problem = trainee_model(self.root, trainee)  # read once: the ruleset's choice reads it too
+        ruleset = self.rulesets.for_trainee(trainee, model)
         if trainee is not None and ruleset.is_file():
             try:  # a broken model file: the page and its labels still show, with the error
-                model = load_trainee_model(self.root, trainee)
+                if problem is not None:
+                    raise CorpusError(problem)
                 found = self.browser.run(lambda browsers: sample_nodes(self.root, ruleset, sample, trainee, model,
                                                                        browsers, self.viewport))
                 nodes = [n.to_json() for n in found]
@@ -291,11 +306,7 @@ class ViewerApp:
         number = _CROP_NAME.fullmatch(last)
         if number is None:
             return _text(404, "no such crop")
-        sample = self._sample(sample_rel)
-        # A number past the page's start tags would have the browser wait for it in vain.
-        if int(number.group(1)) >= sum(1 for _ in start_tags(sample.path.read_bytes())):
-            return _text(404, "no such element")
-        png = self.browser.crop(sample, int(number.group(1)))
+        png = self.browser.crop(self._sample(sample_rel), int(number.group(1)))
         if png is None:
             return _text(404, "no such element")
         return Response(200, png, "image/png") if png else _text(404, "the element is not rendered")
@@ -305,11 +316,11 @@ class ViewerApp:
         first; or why there are no results (a model or vector file that cannot be read)."""
         if trainee is None or set_name not in SETS:
             return [], None
-        summary = next(s for s in index_rows(self.root, rubric, trainee) if s.set_name == set_name)
+        model, problem = trainee_model(self.root, trainee)
+        summary = set_results(self.root, rubric, set_name, trainee, model, problem)
         if summary.problem is not None:
             return [], summary.problem
-        model = load_trainee_model(self.root, trainee)
-        ruleset = ruleset_for(self.root, trainee, self.ruleset)
+        ruleset = self.rulesets.for_trainee(trainee, model)
         found = []
         for row in summary.rows:
             if not row.errors:

@@ -22,6 +22,7 @@ from corpus.render.facts import (
     for_browser,
     mark_elements,
 )
+from corpus.starttags import start_tags
 from corpus.store.filecache import FileCache
 from corpus.tree.sample import Sample
 from corpus.vectors.jsvectorize import JsPageVectorizer, JsRun
@@ -67,8 +68,9 @@ class ViewerBrowsers:
 
     def crop(self, sample: Sample, element: int) -> bytes | None:
         """A PNG of one element of the sample as the vectorizer renders it (cached by page hash);
-        b"" when the element is not rendered, None when the browser's document has no such
-        element (its start tag was dropped while parsing: a second `<body>`, say)."""
+        b"" when the element is not rendered, None when the page has no such element (no such
+        start tag, or one the browser dropped while parsing: a second `<body>`, say). The page
+        is read once; its start tags are counted only when the crop is not cached."""
         html = sample.path.read_bytes()
         digest = hashlib.sha256(html).hexdigest()
         cache = FileCache(self.root, f"{CROPS_KIND}/{self.viewport.width}x{self.viewport.height}", ".png")
@@ -76,6 +78,9 @@ class ViewerBrowsers:
         cached = cache.get(key)
         if cached is not None:
             return cached
+        # A number past the page's start tags would have the browser wait for it in vain.
+        if element >= sum(1 for _ in start_tags(html)):
+            return None
 
         def take(browsers: Browsers) -> bytes | None:
             with browsers.renderer.browser().open(sample.path, html=for_browser(mark_elements(html))) as page:

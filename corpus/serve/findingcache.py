@@ -9,13 +9,17 @@ group (a name used twice, a group across sets). Git names every blob of `samples
 in one `git ls-files` (extract/factcache.py reads only files that differ from the
 index), so an unchanged corpus is answered from the database without reading a page.
 
-Bump FINDINGS_VERSION when `check` changes what it says of a page: old rows then stop matching.
+Bump FINDINGS_VERSION when `check` changes what it says of a page: old rows then stop
+matching. Rows are named by that key (the `oid` column, as the cache database's other
+tables name theirs); a write drops the rows no current page has, so the table holds one
+row per page however often the rubric or the ruleset changes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import closing
@@ -26,12 +30,16 @@ from corpus.check.check import check_paths
 from corpus.errors import CorpusError
 from corpus.extract.factcache import worktree_blob_ids
 from corpus.store import cachedb
+from corpus.store.digest import sha256_file
 from corpus.tree.rubric import Rubric, rubric_path
 from corpus.tree.sample import RESOURCES_DIR, SAMPLES_DIR, Sample
 from corpus.vectors.ruleset import RULESET_NAME
 
-FINDINGS_VERSION = 1
-FINDINGS_SCHEMA = ("CREATE TABLE IF NOT EXISTS page_findings (key TEXT PRIMARY KEY, findings TEXT)",)
+FINDINGS_VERSION = 2
+FINDINGS_SCHEMA = (
+    "DROP TABLE IF EXISTS page_findings",  # version 1's, keyed by a column named `key`
+    "CREATE TABLE IF NOT EXISTS check_findings (oid TEXT PRIMARY KEY, findings TEXT)",
+)
 
 
 @dataclass
@@ -43,29 +51,37 @@ class PageFindings:
     checked: list[str]
 
 
-def page_findings(root: Path, rubric: Rubric, samples: list[Sample]) -> PageFindings:
+def page_findings(root: Path, rubric: Rubric, samples: list[Sample],
+                  ids: dict[str, str] | None = None) -> PageFindings:
     """The `check` findings of each of `samples`, from the cache where nothing they
-    depend on changed; the other pages are checked (together) and remembered."""
+    depend on changed; the other pages are checked (together) and remembered.
+    `samples`: every page of the corpus (a write drops the rows of any other).
+    `ids`: worktree_blob_ids of `samples/`, when the caller has them already."""
     try:
-        ids = worktree_blob_ids(root, f"{SAMPLES_DIR}/")
+        ids = worktree_blob_ids(root, f"{SAMPLES_DIR}/") if ids is None else ids
         db_path = cachedb.cache_path(root)
     except CorpusError:  # not in git: nothing names the pages' bytes, check them all
         return PageFindings(_check(root, samples), [s.relpath for s in samples])
     keys = _page_keys(root, rubric, samples, ids)
     with closing(cachedb.open_cache(db_path, FINDINGS_SCHEMA)) as db:
-        wanted = sorted(set(keys.values()))
-        known: dict[str, list[str]] = {}
-        for batch in cachedb.batches(wanted):
-            marks = ",".join("?" * len(batch))
-            rows = db.execute(f"SELECT key, findings FROM page_findings WHERE key IN ({marks})", batch)
-            known.update((key, json.loads(found)) for key, found in rows)
+        current = set(keys.values())
+        known = {oid: json.loads(found) for oid, found in
+                 cachedb.rows_by_oid(db, "SELECT oid, findings FROM check_findings WHERE 1", (), current)}
         todo = [s for s in samples if keys.get(s.relpath) not in known]
         fresh = _check(root, todo)
-        with db:
-            db.executemany("INSERT OR REPLACE INTO page_findings VALUES (?, ?)",
-                           [(keys[s.relpath], json.dumps(fresh[s.relpath])) for s in todo if s.relpath in keys])
+        if todo:
+            _write(db, current, [(keys[s.relpath], json.dumps(fresh[s.relpath])) for s in todo if s.relpath in keys])
     by_page = {s.relpath: fresh[s.relpath] if s.relpath in fresh else known[keys[s.relpath]] for s in samples}
     return PageFindings(by_page, [s.relpath for s in todo])
+
+
+def _write(db: sqlite3.Connection, current: set[str], rows: list[tuple[str, str]]) -> None:
+    """Keep `rows` (oid, findings) and drop every row no key of `current` names: each
+    edit of the rubric or the ruleset would otherwise leave a row per page behind."""
+    stale = [(oid,) for (oid,) in db.execute("SELECT oid FROM check_findings") if oid not in current]
+    with db:
+        db.executemany("DELETE FROM check_findings WHERE oid = ?", stale)
+        db.executemany("INSERT OR REPLACE INTO check_findings VALUES (?, ?)", rows)
 
 
 def _check(root: Path, samples: list[Sample]) -> dict[str, list[str]]:
@@ -92,7 +108,7 @@ def _page_keys(root: Path, rubric: Rubric, samples: list[Sample], ids: dict[str,
             continue
         parts = [str(FINDINGS_VERSION), shared, ids[sample.relpath], ties[sample.relpath],
                  *resources.get((sample.set_name, sample.stem), [])]
-        keys[sample.relpath] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        keys[sample.relpath] = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
     return keys
 
 
@@ -118,12 +134,12 @@ def _ties(rubric: Rubric, samples: Iterable[Sample]) -> dict[str, str]:
         members[id_key].append(sample.relpath)
         if group_key != id_key:
             members[group_key].append(sample.relpath)
-    digests = {key: hashlib.sha256("\n".join(sorted(pages)).encode()).hexdigest() for key, pages in members.items()}
+    digests = {key: hashlib.sha256("\n".join(sorted(pages)).encode("utf-8", "surrogateescape")).hexdigest() for key, pages in members.items()}
     return {page: digests[a] + digests[b] for page, (a, b) in tied.items()}
 
 
 def _file_digest(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return sha256_file(path)
+    except OSError:  # no such file: a key of its own
         return "-"

@@ -23,6 +23,13 @@ def script_json(data: Any) -> str:
     return json.dumps(data).translate(_SCRIPT_SAFE)
 
 
+def url_part(name: str) -> str:
+    """A name as one percent-encoded part of a URL. A file name that is not UTF-8 holds
+    its bytes as surrogates (os.fsdecode): they are sent as those bytes, which
+    safety.request_path decodes back to the same name."""
+    return quote(name, errors="surrogateescape")
+
+
 def _layout(title: str, token: str, body: str, data: dict[str, Any] | None = None) -> str:
     # Page data goes in a JSON script element: the page CSP runs only our own script file.
     data_json = script_json(data or {})
@@ -42,7 +49,7 @@ def _layout(title: str, token: str, body: str, data: dict[str, Any] | None = Non
 
 def _query(trainee: str | None, **more: str) -> str:
     items = {**({"trainee": trainee} if trainee else {}), **more}
-    return ("?" + "&".join(f"{k}={quote(v)}" for k, v in items.items())) if items else ""
+    return ("?" + "&".join(f"{k}={url_part(v)}" for k, v in items.items())) if items else ""
 
 
 def _metrics_line(summary: SetSummary) -> str:
@@ -92,7 +99,7 @@ def _set_section(summary: SetSummary, trainee: str | None) -> str:
 
 def _sample_row(row: SampleRow, trainee: str | None) -> str:
     """One sample: counts only, each bounded in size (its findings are a click away)."""
-    link = f"/sample/{quote(row.set_name)}/{quote(row.name)}{_query(trainee)}"
+    link = f"/sample/{url_part(row.set_name)}/{url_part(row.name)}{_query(trainee)}"
     labels = ", ".join(f"{escape(k)} ×{n}" for k, n in sorted(row.labels.items())) or "—"
     outcomes = "".join(f'<td class="n {o}">{row.outcomes.get(o, 0) or ""}</td>' for o in OUTCOMES)
     worst = f"{row.worst:.3f}" if row.worst is not None else ""
@@ -104,7 +111,7 @@ def _sample_row(row: SampleRow, trainee: str | None) -> str:
 
 
 def sample_page(sample: Sample, trainee: str | None, types: list[str], token: str) -> str:
-    frame = f"/frame/{quote(sample.set_name)}/{quote(sample.stem)}/{quote(sample.name)}"
+    frame = f"/frame/{url_part(sample.set_name)}/{url_part(sample.stem)}/{url_part(sample.name)}"
     options = "".join(f'<option value="{escape(t)}">{escape(t)}</option>' for t in types)
     body = f"""<main class="sample">
 <div class="frame-wrap"><iframe id="page" src="{frame}" sandbox="allow-same-origin" title="{escape(sample.relpath)}"></iframe></div>
@@ -142,8 +149,8 @@ def gallery_page(mistakes: list[dict[str, Any]], set_name: str, trainee: str | N
     else:
         cards = []
         for m in mistakes:
-            link = f"/sample/{quote(m['set'])}/{quote(m['name'])}{_query(trainee)}"
-            crop = f"/crop/{quote(m['set'])}/{quote(m['name'])}/{m['element']}.png"
+            link = f"/sample/{url_part(m['set'])}/{url_part(m['name'])}{_query(trainee)}"
+            crop = f"/crop/{url_part(m['set'])}/{url_part(m['name'])}/{m['element']}.png"
             score = f"{m['score']:.3f}" if m["score"] is not None else "not a candidate"
             cards.append(
                 f'<figure class="{m["outcome"]}"><a href="{link}"><img src="{crop}" alt="{escape(m["markup"])}" loading="lazy"></a>'

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corpus.errors import CorpusError
-from corpus.extract.factcache import page_facts
+from corpus.extract.factcache import page_facts, worktree_blob_ids
 from corpus.serve.findingcache import page_findings
 from corpus.tree.rubric import Rubric
-from corpus.tree.sample import SETS, Sample, all_samples
+from corpus.tree.sample import SAMPLES_DIR, SETS, Sample, all_samples, set_samples
 from corpus.vectors.vectorize import default_vectors_path
 
 if TYPE_CHECKING:
@@ -93,35 +93,61 @@ def _results(model: ModelFile, vectors: Path, rows: dict[str, SampleRow]) -> Met
     return evaluation.metrics
 
 
-def index_rows(root: Path, rubric: Rubric, trainee: str | None) -> list[SetSummary]:
-    """Per set, every sample; with model results when `trainee` has vectors and a model.
-    A model or vector file that cannot be read costs only its results, and is named."""
-    model, model_problem = None, None
-    try:
-        model = load_trainee_model(root, trainee)
-    except CorpusError as e:
-        model_problem = str(e)
-    summaries = []
+def index_rows(root: Path, rubric: Rubric, trainee: str | None, model: ModelFile | None = None,
+               model_problem: str | None = None) -> list[SetSummary]:
+    """Per set, every sample; with model results when `trainee` has vectors and `model`
+    (the trainee's, loaded by the caller; `model_problem` says why it could not be).
+    A vector file that cannot be read costs only its set's results, and is named."""
     by_set: dict[str, list[Sample]] = {s: [] for s in SETS}
     for sample in all_samples(root):
         by_set[sample.set_name].append(sample)
-    # Labels and findings from per-page caches git blob ids key (read again only for changed pages).
+    # Labels and findings from per-page caches git blob ids key (read again only for changed
+    # pages); git names the blobs once for both.
     everyone = [s for samples in by_set.values() for s in samples]
-    facts = page_facts(root, [s.relpath for s in everyone])
-    findings = page_findings(root, rubric, everyone).by_page
+    try:
+        ids: dict[str, str] | None = worktree_blob_ids(root, f"{SAMPLES_DIR}/")
+    except CorpusError:  # not in git: both read every page
+        ids = None
+    facts = page_facts(root, [s.relpath for s in everyone], ids=ids)
+    findings = page_findings(root, rubric, everyone, ids).by_page
+    summaries = []
     for set_name in SETS:
         rows = {
             s.name: SampleRow(set_name, s.name, rubric.naming.is_negative(s.name),
                               dict(Counter(facts[s.relpath].types)), findings.get(s.relpath, []))
             for s in by_set[set_name]
         }
-        metrics, problem = None, model_problem
-        vectors = default_vectors_path(root, set_name, trainee) if trainee else None
-        if model is not None and vectors is not None and vectors.is_file():
-            try:
-                metrics = _results(model, vectors, rows)
-            except CorpusError as e:
-                problem = str(e)
-        ordered = sorted(rows.values(), key=lambda r: (-r.errors, -(r.worst or 0.0), r.name))
-        summaries.append(SetSummary(set_name, ordered, metrics, problem))
+        summaries.append(_summary(root, set_name, rows, trainee, model, model_problem))
     return summaries
+
+
+def set_results(root: Path, rubric: Rubric, set_name: str, trainee: str | None, model: ModelFile | None,
+                model_problem: str | None = None) -> SetSummary:
+    """One set's samples with the model's results only (no labels, no findings): what the
+    gallery of mistakes needs, without the work of the whole index."""
+    rows = {s.name: SampleRow(set_name, s.name, rubric.naming.is_negative(s.name), {}, [])
+            for s in set_samples(root, set_name)}
+    return _summary(root, set_name, rows, trainee, model, model_problem)
+
+
+def trainee_model(root: Path, trainee: str | None) -> tuple[ModelFile | None, str | None]:
+    """The trainee's model, or why it cannot be read (a model file that cannot be read
+    costs only the results, and is named)."""
+    try:
+        return load_trainee_model(root, trainee), None
+    except CorpusError as e:
+        return None, str(e)
+
+
+def _summary(root: Path, set_name: str, rows: dict[str, SampleRow], trainee: str | None,
+             model: ModelFile | None, problem: str | None) -> SetSummary:
+    """A set's rows with the model's results on its vectors, worst first."""
+    metrics = None
+    vectors = default_vectors_path(root, set_name, trainee) if trainee else None
+    if model is not None and vectors is not None and vectors.is_file():
+        try:
+            metrics = _results(model, vectors, rows)
+        except CorpusError as e:
+            problem = str(e)
+    ordered = sorted(rows.values(), key=lambda r: (-r.errors, -(r.worst or 0.0), r.name))
+    return SetSummary(set_name, ordered, metrics, problem)

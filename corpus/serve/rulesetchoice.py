@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.errors import CorpusError
 from corpus.tree.sample import SETS
 from corpus.vectors.ruleset import ruleset_hash
 from corpus.vectors.vectorize import default_ruleset_path, default_vectors_path
+
+if TYPE_CHECKING:
+    from trainer.modelfile import ModelFile
 
 RULESET_SUFFIXES = (".py", ".js", ".mjs")
 # Folders that hold pages, outputs or other people's code, never the corpus's ruleset.
@@ -25,38 +29,49 @@ NOT_RULESETS = {".git", ".corpus-cache", "samples", "vectors", "models", "runs",
 MAX_RULESET_BYTES = 8 << 20
 
 
-def ruleset_for(root: Path, trainee: str | None, given: Path | None = None) -> Path:
-    """`given`, else the corpus file whose sha256 the trainee's model or vectors
-    record, else the default ruleset path."""
-    if given is not None:
-        return given
-    wanted = recorded_hashes(root, trainee) if trainee else []
-    if wanted:
-        by_hash: dict[str, Path] = {}
-        for path in _candidates(root, trainee):
-            try:
-                by_hash.setdefault(ruleset_hash(path), path)
-            except OSError:
-                continue
-        for digest in wanted:
-            if digest in by_hash:
-                return by_hash[digest]
-    return default_ruleset_path(root)
+class RulesetChoice:
+    """Which ruleset runs for each trainee, for one run of the viewer: `given` (--ruleset),
+    else the corpus file whose sha256 the trainee's model or vectors record, else the
+    default. Each candidate's hash is kept while its file is unchanged (path, mtime,
+    size), so a request hashes only files that changed since."""
+
+    def __init__(self, root: Path, given: Path | None = None) -> None:
+        self.root = root
+        self.given = given
+        self._hashes: dict[tuple[Path, int, int], str] = {}
+
+    def for_trainee(self, trainee: str | None, model: ModelFile | None) -> Path:
+        """The ruleset for `trainee`, whose `model` (loaded by the caller, None when it has
+        none or it cannot be read) records the hash it was trained with."""
+        if self.given is not None:
+            return self.given
+        wanted = recorded_hashes(self.root, trainee, model) if trainee else []
+        found: dict[str, Path] = {}
+        for path in _candidates(self.root, trainee) if wanted else ():
+            digest = self._hash(path)
+            if digest == wanted[0]:  # the model's own (or the first vectors'): no better match
+                return path
+            if digest in wanted:
+                found.setdefault(digest, path)
+        return next((found[d] for d in wanted if d in found), None) or default_ruleset_path(self.root)
+
+    def _hash(self, path: Path) -> str | None:
+        try:
+            stat = path.stat()
+            key = (path, stat.st_mtime_ns, stat.st_size)
+            if key not in self._hashes:
+                self._hashes[key] = ruleset_hash(path)
+        except OSError:
+            return None
+        return self._hashes[key]
 
 
-def recorded_hashes(root: Path, trainee: str) -> list[str]:
-    """The `rulesetHash` values the trainee's model file and vector files record,
-    the model's first (it was trained on the vectors); unreadable files record none."""
-    from trainer.modelfile import load_model, model_path
+def recorded_hashes(root: Path, trainee: str, model: ModelFile | None) -> list[str]:
+    """The `rulesetHash` values the trainee's `model` and vector files record, the
+    model's first (it was trained on the vectors); unreadable files record none."""
     from trainer.staleness import read_header
 
-    found: list[str] = []
-    try:
-        model = model_path(root, trainee)
-        if model.is_file():
-            found.append(load_model(model).provenance.get("rulesetHash"))
-    except CorpusError:
-        pass
+    found: list[str] = [model.provenance.get("rulesetHash")] if model is not None else []
     for set_name in SETS:
         vectors = default_vectors_path(root, set_name, trainee)
         try:

@@ -35,7 +35,9 @@ def request_path(raw_path: str) -> str | None:
     (a trailing one kept: it asks for a folder). None when it names nothing that is served:
     a path that is not absolute, holds a NUL or a backslash, climbs above the root with
     `..`, or passes through a `.git` folder at any depth."""
-    path = unquote(raw_path)
+    # A byte that is not UTF-8 (%FF) becomes the surrogate os.fsdecode makes of it in a
+    # file name, not U+FFFD: a page whose name is not UTF-8 is reachable.
+    path = unquote(raw_path, errors="surrogateescape")
     if not path.startswith("/") or "\x00" in path or "\\" in path:
         return None
     segments: list[str] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,10 +20,12 @@ from corpus.store.gitcli import git_dir
 
 LOCK_NAME = "corpus.lock"
 POLL_SECONDS = 0.1
-# Lock files this process holds. An flock belongs to an open file, so a second
-# open in the same process would block on itself: a hook holding the lock calls
-# code that takes it again. The lock is process state by nature, hence this set.
-_HELD: set[Path] = set()
+# Lock files this process holds, and the thread holding each. An flock belongs to
+# an open file, so a second open by the holding thread would block on itself (a hook
+# holding the lock calls code that takes it again): that thread enters again. Another
+# thread (the viewer answers each request on its own) opens the file anew and waits
+# on the flock like another process. The lock is process state by nature, hence this.
+_HELD: dict[Path, int] = {}
 
 
 class CorpusBusy(CorpusError):
@@ -37,7 +40,7 @@ def writer_lock(root: Path, wait_seconds: float = 0.0) -> Iterator[None]:
     the tree once the move is done); CorpusBusy when another writer still holds it.
     """
     path = git_dir(root) / LOCK_NAME
-    if path in _HELD:
+    if _HELD.get(path) == threading.get_ident():
         yield
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -57,10 +60,10 @@ def writer_lock(root: Path, wait_seconds: float = 0.0) -> Iterator[None]:
                 time.sleep(POLL_SECONDS)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
-        _HELD.add(path)
+        _HELD[path] = threading.get_ident()
         try:
             yield
         finally:
-            _HELD.discard(path)
+            del _HELD[path]
     finally:
         os.close(fd)  # closing releases the flock

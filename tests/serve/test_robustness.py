@@ -4,13 +4,19 @@ the status it deserves, and the rest of the viewer still working."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 import threading
 import time
 
-from corpus.store.lock import writer_lock
+from corpus.samples.journal import journal_path
+from corpus.serve.pages import index_page
+from corpus.serve.results import SampleRow, SetSummary
+from corpus.serve.safety import request_path
+from corpus.store.lock import CorpusBusy, writer_lock
 from corpus.vectors.vectorize import default_vectors_path
-from tests.serve.support import raw, request, viewer_token
+from tests.serve.support import make_corpus, raw, request, viewer, viewer_token
 
 LONG_NAME = "a" * 300 + ".html"
 
@@ -104,3 +110,95 @@ def test_a_broken_model_or_vector_file_costs_only_its_results(served):
     assert status == 200 and "new-password.json" in sample["nodesError"] and sample["labels"]
     subprocess.run(["git", "checkout", "--", "."], cwd=root, check=True)
     assert request(url + "api/sample/training/1.html")[0] == 200
+
+
+def test_the_writer_lock_keeps_out_another_thread_of_the_same_process(tmp_path):
+    # The viewer lands a collected page on one thread while a label arrives on another.
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    taken, release, entered = threading.Event(), threading.Event(), []
+
+    def hold() -> None:
+        with writer_lock(tmp_path):
+            with writer_lock(tmp_path):  # the holding thread enters again (a hook under a command)
+                taken.set()
+                release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert taken.wait(30)
+    started = time.monotonic()
+    try:
+        with writer_lock(tmp_path, wait_seconds=0.5):
+            entered.append("at once")
+    except CorpusBusy:
+        pass
+    assert entered == [] and time.monotonic() - started >= 0.5
+    waiter = threading.Thread(target=lambda: writer_lock_then(entered, tmp_path))
+    waiter.start()
+    time.sleep(0.3)
+    assert entered == []  # still waiting on the holder
+    release.set()
+    holder.join()
+    waiter.join()
+    assert entered == ["after the holder"]
+
+
+def writer_lock_then(entered: list[str], root) -> None:
+    with writer_lock(root, wait_seconds=30):
+        entered.append("after the holder")
+
+
+# `corpus add` that dies (kill -9) once its first page has landed: the journal holds its plan.
+DYING_ADD = """
+import os, sys
+from corpus.samples import landing
+real, calls = landing._bring_in, []
+def dying(*args):
+    calls.append(1)
+    if len(calls) == 2:
+        os._exit(9)
+    return real(*args)
+landing._bring_in = dying
+from corpus.cli.main import main
+sys.argv = ["corpus", "add", sys.argv[1]]
+main()
+"""
+
+
+def test_the_viewer_finishes_a_killed_add_before_it_serves(corpus_root, commit, tmp_path):
+    make_corpus(corpus_root, commit)
+    pages = tmp_path / "new"
+    pages.mkdir()
+    for name in ("3.html", "4.html", "5.html"):
+        (pages / name).write_bytes(f"<html><body><p>{name}</p></body></html>".encode())
+    died = subprocess.run([sys.executable, "-c", DYING_ADD, str(pages)], cwd=corpus_root, capture_output=True)
+    assert died.returncode == 9, died.stderr
+    assert journal_path(corpus_root).exists()
+    assert not (corpus_root / "samples/unused/n5.html").exists()  # no password field: named negative
+    with viewer(corpus_root):  # serving now: no label written yet
+        assert not journal_path(corpus_root).exists()
+        for name in ("n3.html", "n4.html", "n5.html"):
+            assert (corpus_root / "samples/unused" / name).is_file(), name
+        staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=corpus_root,
+                                capture_output=True, text=True, check=True).stdout
+        assert "samples/unused/n5.html" in staged
+
+
+def test_a_page_whose_name_is_not_utf8_opens(served, commit):
+    root, url = served
+    name = os.fsdecode(b"bad\xff.html")  # a byte no UTF-8 name has; Python holds it as a surrogate
+    (root / "samples/training" / name).write_bytes(b"<html><body><p>x</p><input type=password></body></html>")
+    commit(root, "a page named in Latin-1")
+    for target in ("/sample/training/bad%FF.html", "/frame/training/bad%FF/bad%FF.html",
+                   "/samples/training/bad%FF.html"):
+        answer = raw(url, target)
+        assert answer.status == 200, (target, answer.body[-300:])
+    assert b'src="/frame/training/bad%FF/bad%FF.html"' in raw(url, "/sample/training/bad%FF.html").body
+
+
+def test_the_index_links_a_name_that_is_not_utf8_by_its_bytes():
+    name = os.fsdecode(b"bad\xff.html")
+    summary = SetSummary("training", [SampleRow("training", name, False, {}, ["1: a finding"])], None)
+    html = index_page([summary], "new-password", ["new-password"], "token")
+    assert 'href="/sample/training/bad%FF.html?trainee=new-password"' in html
+    assert request_path("/sample/training/bad%FF.html") == f"/sample/training/{name}"

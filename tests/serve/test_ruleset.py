@@ -4,6 +4,7 @@ vectors were made with (the hash they record), beside a scaffolded rulesets.py."
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from corpus.tree.rubric import rubric_path
@@ -76,6 +77,25 @@ def test_ruleset_option_names_the_file(corpus_root: Path, commit):
     (corpus_root / "models/new.json").unlink()
     with serving(corpus_root) as url:
         data = json.loads(request(url + SAMPLE)[1])
-        assert "no trainee 'new'" in (data["nodesError"] or "") or data["nodes"] == []
+        # Without the option: the default rulesets.py, which has no trainee `new`.
+        assert "no trainee 'new'" in data["nodesError"] and data["nodes"] == []
+    with serving(corpus_root, "--ruleset", str(team)) as url:
+        data = json.loads(request(url + SAMPLE)[1])  # no model: the team's rules, without scores
+        assert data["nodesError"] is None
+        assert [(n["outcome"], n["score"]) for n in data["nodes"]] == [("TN", None), ("TP", None), ("TN", None)]
     with serving(corpus_root, "--ruleset", str(team.relative_to(corpus_root))) as url:
         assert [n["outcome"] for n in json.loads(request(url + SAMPLE)[1])["nodes"]] == ["TN", "TP", "TN"]
+
+
+def test_a_candidate_is_hashed_again_only_when_its_file_changes(corpus_root: Path, commit):
+    team = _team_corpus(corpus_root, commit, provenance=True)
+    with serving(corpus_root) as url:
+        assert _outcomes(url) == ["TN", "TP", "FP"]
+        # Other bytes, same size and mtime: the hash kept for (path, mtime, size) still matches.
+        before = team.stat()
+        team.write_text(TEAM_RULESET.replace("['is_password', 4]", "['is_password', 5]"))
+        os.utime(team, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert _outcomes(url) == ["TN", "TP", "FP"]
+        team.write_text(TEAM_RULESET + "\n")  # changed: hashed again, it matches nothing recorded
+        data = json.loads(request(url + SAMPLE)[1])
+        assert "no trainee 'new'" in data["nodesError"]
