@@ -71,6 +71,7 @@ def iter_findings(
     staged: bool = False,
     storage: bool = True,
     on_page: Callable[[], None] | None = None,
+    scope: Scope | None = None,
 ) -> Iterator[Finding]:
     """Check pages, set folders, resources or the rubric (no paths: the whole corpus);
     the findings come sorted (path, line, message), without repeats, as they are found.
@@ -78,10 +79,12 @@ def iter_findings(
     `staged` (for the commit hook) skips paths that are not samples instead of
     refusing them, and wants referenced resources staged, not merely on disk.
     `storage` includes the Git LFS checks of resources. `on_page` is called as each
-    page is done.
+    page is done. `scope`, when the caller has resolved `paths` already (to count the
+    pages), is used as it is: a full check lists the sets once.
     """
     root = root.resolve()
-    scope = resolve_scope(root, paths, lenient=staged)
+    if scope is None:
+        scope = resolve_scope(root, paths, lenient=staged)
     samples = sorted(scope.samples, key=lambda s: (s.set_name, s.name))  # the order of their findings
     rubric_findings: list[Finding] = []
     rubric: Rubric | None
