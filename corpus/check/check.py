@@ -98,7 +98,7 @@ def iter_findings(
         # One index for the naming and the leakage checks: it is opened and refreshed once.
         index = stack.enter_context(name_index(root, rubric.naming)) if rubric is not None and (
             samples or scope.sets) else None
-        pages = _page_findings(root, rubric, samples, present, on_page, index)
+        pages = _page_findings(root, rubric, samples, present, on_page, index, scope.sets)
         drifted = sorted(drift_findings(root, samples)) if drift else []
         leaks = group_findings(rubric, scope, index) if rubric is not None and index is not None else []
         resources = _resource_findings(root, scope, samples, storage)
@@ -128,9 +128,10 @@ def group_findings(rubric: Rubric, scope: Scope, index: NameIndex) -> list[Findi
 
 
 def _page_findings(root: Path, rubric: Rubric | None, samples: list[Sample], present: set[str] | None,
-                   on_page: Callable[[], None] | None, index: NameIndex | None) -> Iterator[Finding]:
+                   on_page: Callable[[], None] | None, index: NameIndex | None,
+                   scope_sets: list[str]) -> Iterator[Finding]:
     """What is wrong with each page itself, page by page in the order given."""
-    tracked = TrackedResources(root)
+    tracked = TrackedResources(root, scope_sets)
     for sample, report in page_reports(rubric, samples):
         found = [Finding(Path(sample.relpath), p.line, p.message, p.kind) for p in report.problems]
         found += reference_findings(sample, report.references, present, tracked.__contains__)
