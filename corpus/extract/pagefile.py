@@ -45,6 +45,9 @@ def staged_name(path: Path, folder: Path | None = None) -> Path:
     return (folder or path.parent) / f"{TEMP_PREFIX}{hashlib.sha256(key).hexdigest()[:16]}.tmp"
 
 
+STAGE_DIR = "extract"  # under `.git/corpus-work/`
+
+
 @functools.lru_cache(maxsize=8)
 def stage_folder(root: Path) -> Path | None:
     """`.git/corpus-work/extract/` of the corpus at `root`, where pages and manifests are
@@ -52,7 +55,7 @@ def stage_folder(root: Path) -> Path | None:
     outside a corpus, or where `.git/` is on another file system (a rename cannot cross)."""
     if not ((root / ".git").exists() and (root / SAMPLES_DIR).is_dir()):
         return None
-    folder = work_dir(root) / "extract"
+    folder = work_dir(root) / STAGE_DIR
     folder.mkdir(exist_ok=True)
     return folder if folder.stat().st_dev == (root / SAMPLES_DIR).stat().st_dev else None
 

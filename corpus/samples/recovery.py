@@ -4,18 +4,22 @@ A plan in the journal with no live writer holding the corpus lock was
 interrupted (the lock is an flock: it dies with its holder). Its steps are
 re-run to the end (moves.py, landing.py skip what is done), and the one line
 returned says what was finished. Temporary files that older versions (or a
-`.git/` on another file system) left beside pages are removed too.
+`.git/` on another file system) left beside pages are removed too, and so are the
+pages and manifests a killed `corpus extract` staged in `.git/corpus-work/extract/`
+(up to a page's size each; no plan's journal covers them).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 
 from corpus.errors import CorpusError
+from corpus.extract.pagefile import STAGE_DIR
 from corpus.samples import journal, labeling, landing, moves
 from corpus.store import gitcli
 from corpus.store.atomic import leftover_temps
@@ -26,8 +30,42 @@ from corpus.tree.sample import SAMPLES_DIR
 def recover(root: Path) -> str | None:
     """Finish an interrupted plan and remove leftover temporary files; a one-line report,
     or None when there was nothing to do."""
-    done = [message for message in (_finish_plan(root), _remove_temps(root)) if message]
+    done = [message for message in (_finish_plan(root), _clear_extract_stage(root), _remove_temps(root)) if message]
     return "; ".join(done) or None
+
+
+def _clear_extract_stage(root: Path) -> str | None:
+    """Empty extraction's staging folder when no command is running (the lock is free) and
+    no interrupted plan is waiting: what is there, a killed extraction left. Only that
+    folder; it stays, as writers keep its path."""
+    try:
+        folder = journal.journal_path(root).parent / gitcli.WORK_NAME / STAGE_DIR
+    except CorpusError:
+        return None
+    if not _entries(folder):  # the common case: one listing, no lock
+        return None
+    try:
+        with writer_lock(root):
+            if journal.journal_path(root).exists():
+                return None  # an unfinished plan's work files wait for it
+            found = _entries(folder)
+            for path in found:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+    except CorpusBusy:
+        return None
+    if not found:
+        return None
+    return f"removed {len(found)} file(s) a killed `corpus extract` left staged in .git/{gitcli.WORK_NAME}/{STAGE_DIR}/"
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def _remove_temps(root: Path) -> str | None:
