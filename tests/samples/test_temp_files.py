@@ -100,3 +100,27 @@ def test_check_reports_a_staged_temp_and_a_folder_named_like_a_page(corpus_root:
     assert named.returncode == 1 and "samples/unused/9001.html:1: a folder named like a page" in named.stdout
     listed = corpus_cli("list", "samples/unused", cwd=corpus_root)
     assert listed.returncode == 0 and "9001" not in listed.stdout
+
+
+def test_a_corpus_made_after_a_first_look_stages_under_git(tmp_path: Path) -> None:
+    """A long-lived process that looked at a folder before `init` made it a corpus stages its
+    writes under `.git/` afterwards, not beside the pages ("not a corpus" is not remembered)."""
+    from corpus.extract.pagefile import stage_folder
+    from corpus.samples.init import init_corpus
+
+    root = tmp_path / "later"
+    root.mkdir()
+    assert stage_folder(root) is None
+    init_corpus(root)
+    assert stage_folder(root) == root / ".git" / "corpus-work" / "extract"
+
+
+def test_original_url_of_an_empty_and_a_linked_page(tmp_path: Path) -> None:
+    from corpus.samples.listing import original_url
+
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    assert original_url(empty) is None
+    page = tmp_path / "1.html"
+    page.write_bytes(b'<html><head><link rel="original" href="https://a.example/?x=1&amp;y=2"></head></html>')
+    assert original_url(page) == "https://a.example/?x=1&amp;y=2"
