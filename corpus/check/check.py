@@ -71,6 +71,7 @@ def iter_findings(
     staged: bool = False,
     storage: bool = True,
     on_page: Callable[[], None] | None = None,
+    scope: Scope | None = None,
 ) -> Iterator[Finding]:
     """Check pages, set folders, resources or the rubric (no paths: the whole corpus);
     the findings come sorted (path, line, message), without repeats, as they are found.
@@ -78,10 +79,12 @@ def iter_findings(
     `staged` (for the commit hook) skips paths that are not samples instead of
     refusing them, and wants referenced resources staged, not merely on disk.
     `storage` includes the Git LFS checks of resources. `on_page` is called as each
-    page is done.
+    page is done. `scope`, when the caller has resolved `paths` already (to count the
+    pages), is used as it is: a full check lists the sets once.
     """
     root = root.resolve()
-    scope = resolve_scope(root, paths, lenient=staged)
+    if scope is None:
+        scope = resolve_scope(root, paths, lenient=staged)
     samples = sorted(scope.samples, key=lambda s: (s.set_name, s.name))  # the order of their findings
     rubric_findings: list[Finding] = []
     rubric: Rubric | None
@@ -91,15 +94,19 @@ def iter_findings(
         rubric_findings.append(Finding(_rel(root, e.path), e.line, e.message, "rubric-error"))
         rubric = None
     present = _staged_resources(root, samples) if staged else None
-    pages = _page_findings(root, rubric, samples, present, on_page)
-    drifted = sorted(drift_findings(root, samples)) if drift else []
-    leaks = group_findings(root, rubric, scope) if rubric is not None else []
-    resources = _resource_findings(root, scope, samples, storage)
-    previous = None
-    for finding in heapq.merge(pages, rubric_findings, drifted, leaks, resources):
-        if finding != previous:
-            yield with_severity(rubric, finding)
-        previous = finding
+    with ExitStack() as stack:
+        # One index for the naming and the leakage checks: it is opened and refreshed once.
+        index = stack.enter_context(name_index(root, rubric.naming)) if rubric is not None and (
+            samples or scope.sets) else None
+        pages = _page_findings(root, rubric, samples, present, on_page, index, scope.sets)
+        drifted = sorted(drift_findings(root, samples)) if drift else []
+        leaks = group_findings(rubric, scope, index) if rubric is not None and index is not None else []
+        resources = _resource_findings(root, scope, samples, storage)
+        previous = None
+        for finding in heapq.merge(pages, rubric_findings, drifted, leaks, resources):
+            if finding != previous:
+                yield with_severity(rubric, finding)
+            previous = finding
 
 
 def with_severity(rubric: Rubric | None, finding: Finding) -> Finding:
@@ -109,33 +116,31 @@ def with_severity(rubric: Rubric | None, finding: Finding) -> Finding:
     return finding
 
 
-def group_findings(root: Path, rubric: Rubric, scope: Scope) -> list[Finding]:
+def group_findings(rubric: Rubric, scope: Scope, index: NameIndex) -> list[Finding]:
     """Leakage: naming groups spanning evaluated sets; a partial check asks only about the
-    groups of its pages, but sees every page of the corpus (through the name index)."""
+    groups of its pages, but sees every page of the corpus (the index reads those groups' pages)."""
     if rubric.naming.group is None or (not scope.samples and not scope.sets):
         return []
     wanted = None if set(EVALUATED) <= set(scope.sets) else groups_of(rubric.naming, (s.name for s in scope.samples))
     if wanted is not None and not wanted:
         return []
-    with name_index(root, rubric.naming) as index:
-        return leakage_findings(rubric.naming, index.placed(EVALUATED), wanted)
+    return leakage_findings(rubric.naming, index.grouped(EVALUATED, wanted))
 
 
 def _page_findings(root: Path, rubric: Rubric | None, samples: list[Sample], present: set[str] | None,
-                   on_page: Callable[[], None] | None) -> Iterator[Finding]:
+                   on_page: Callable[[], None] | None, index: NameIndex | None,
+                   scope_sets: list[str]) -> Iterator[Finding]:
     """What is wrong with each page itself, page by page in the order given."""
-    with ExitStack() as stack:
-        index = stack.enter_context(name_index(root, rubric.naming)) if rubric is not None and samples else None
-        tracked = TrackedResources(root)
-        for sample, report in page_reports(rubric, samples):
-            found = [Finding(Path(sample.relpath), p.line, p.message, p.kind) for p in report.problems]
-            found += reference_findings(sample, report.references, present, tracked.__contains__)
-            found += page_link_findings(sample)
-            if index is not None and rubric is not None:
-                found += naming_findings(index, rubric, sample)
-            if on_page:
-                on_page()
-            yield from sorted(set(found))
+    tracked = TrackedResources(root, scope_sets)
+    for sample, report in page_reports(rubric, samples):
+        found = [Finding(Path(sample.relpath), p.line, p.message, p.kind) for p in report.problems]
+        found += reference_findings(sample, report.references, present, tracked.__contains__)
+        found += page_link_findings(sample)
+        if index is not None and rubric is not None:
+            found += naming_findings(index, rubric, sample)
+        if on_page:
+            on_page()
+        yield from sorted(set(found))
 
 
 def _resource_findings(root: Path, scope: Scope, samples: list[Sample], storage: bool) -> Iterator[Finding]:

@@ -19,23 +19,21 @@ EVALUATED = ("training", "validation", "testing")  # `unused` holds pages no mod
 NAMES_SHOWN = 2  # page names listed per set before "and N more"
 
 
-def group_sets(rule: NamingRule, placed: Iterable[tuple[str, str]]) -> dict[str, dict[str, list[str]]]:
-    """Group value -> set -> page names, for pages in the evaluated sets whose name has the group."""
+def group_sets(grouped: Iterable[tuple[str, str, str]]) -> dict[str, dict[str, list[str]]]:
+    """Group value -> set -> page names, from (set, name, group) of pages in the evaluated sets."""
     groups: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for set_name, name in placed:
-        parts = rule.match(name) if set_name in EVALUATED and rule.group else None
-        value = parts.get(rule.group) if parts and rule.group else None
-        if value:
+    for set_name, name, value in grouped:
+        if set_name in EVALUATED and value:
             groups[value][set_name].append(name)
     return groups
 
 
-def leakage_findings(rule: NamingRule, placed: Iterable[tuple[str, str]],
-                     wanted: set[str] | None = None) -> list[Finding]:
-    """One finding per group spanning sets (only the groups in `wanted`, when given), at its first page."""
+def leakage_findings(rule: NamingRule, grouped: Iterable[tuple[str, str, str]]) -> list[Finding]:
+    """One finding per group spanning sets, at its first page, given (set, name, group) of
+    the pages of the groups asked about (the name index's `grouped`)."""
     findings = []
-    for value, by_set in group_sets(rule, placed).items():
-        if len(by_set) < 2 or (wanted is not None and value not in wanted):
+    for value, by_set in group_sets(grouped).items():
+        if len(by_set) < 2:
             continue
         sets = sorted(by_set, key=SETS.index)
         where = [f"{s} ({_names(sorted(by_set[s]))})" for s in sets]

@@ -9,7 +9,7 @@ thousands of these; one line per page keeps the real findings visible.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,20 +23,25 @@ NAMES_SHOWN = 3  # file names a finding lists before "and N more"
 
 
 class TrackedResources:
-    """Which resource files git's index holds, listed once per set when first asked."""
+    """Which resource files git's index holds, listed when first asked: a whole set's
+    `resources/` at once when the set is checked whole, else one page's folder at a
+    time (checking one page must not list 33,000 pages' files)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, whole_sets: Iterable[str] = ()) -> None:
         self.root = root
-        self._sets: dict[str, set[str]] = {}
+        self.whole_sets = set(whole_sets)
+        self.listed: dict[str, set[str]] = {}  # the folder git listed -> the files it holds
 
     def __contains__(self, relpath: str) -> bool:
-        set_name = relpath.split("/")[1]
-        if set_name not in self._sets:
+        parts = relpath.split("/")  # samples/<set>/resources/<stem>/...
+        depth = 3 if parts[1] in self.whole_sets or len(parts) < 5 else 4
+        folder = "/".join(parts[:depth])
+        if folder not in self.listed:
             try:
-                self._sets[set_name] = set(lfs.staged_blobs(self.root, [f"{SAMPLES_DIR}/{set_name}/{RESOURCES_DIR}"]))
+                self.listed[folder] = set(lfs.staged_blobs(self.root, [folder]))
             except CorpusError:  # not a git repository: nothing is tracked
-                self._sets[set_name] = set()
-        return relpath in self._sets[set_name]
+                self.listed[folder] = set()
+        return relpath in self.listed[folder]
 
 
 @dataclass

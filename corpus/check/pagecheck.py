@@ -38,14 +38,13 @@ def page_reports(rubric: Rubric | None, samples: list[Sample]) -> Iterator[tuple
     workers = min(usable_cpus(), 8)
     if len(samples) < PARALLEL_FROM:
         workers = 1
-    chunks = _chunks(samples, CHUNK)
-    for chunk, reports in zip(_chunks(samples, CHUNK),
-                              ordered_map(partial(_check_chunk, rubric), chunks, workers=workers, start=fastest_start(),
-                                          ahead=WINDOW_CHUNKS, name=lambda chunk: str(chunk[0].path))):
+    for reports in ordered_map(partial(_check_chunk, rubric), _chunks(samples, CHUNK), workers=workers,
+                               start=fastest_start(), ahead=WINDOW_CHUNKS, name=lambda chunk: str(chunk[0].path)):
         if isinstance(reports, Died):
+            chunk = reports.item
             raise CorpusError(f"{chunk[0].path}: a worker process died while checking this page or one of "
                               f"the {len(chunk) - 1} after it (out of memory? killed?)")
-        yield from zip(chunk, reports)
+        yield from reports
 
 
 def _chunks(samples: Iterable[Sample], size: int) -> Iterator[list[Sample]]:
@@ -54,8 +53,8 @@ def _chunks(samples: Iterable[Sample], size: int) -> Iterator[list[Sample]]:
         yield chunk
 
 
-def _check_chunk(rubric: Rubric | None, samples: list[Sample]) -> list[PageReport]:
-    return [check_page(rubric, sample) for sample in samples]
+def _check_chunk(rubric: Rubric | None, samples: list[Sample]) -> list[tuple[Sample, PageReport]]:
+    return [(sample, check_page(rubric, sample)) for sample in samples]
 
 
 def check_page(rubric: Rubric | None, sample: Sample) -> PageReport:

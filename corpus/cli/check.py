@@ -34,13 +34,14 @@ def check(ctx: click.Context, paths: tuple[Path, ...], drift: bool, as_json: boo
     from corpus.check.check import iter_findings, resolve_scope
 
     root = corpus_root(ctx)
-    pages = len(resolve_scope(root, list(paths)).samples)
+    scope = resolve_scope(root.resolve(), list(paths))
+    pages = len(scope.samples)
     show_progress = pages >= PROGRESS_FROM and not as_json
     printed = errors = 0
     with progress("checking", pages, show_progress) as advance:
         # Each finding is printed (and flushed) as it is found: a 100,000-page check
         # shows its first problems at once, and holds no list of them.
-        findings = iter_findings(root, list(paths), drift, on_page=lambda: advance(1))
+        findings = iter_findings(root, list(paths), drift, on_page=lambda: advance(1), scope=scope)
         for printed, finding in enumerate(findings, start=1):
             errors += finding.is_error
             if as_json:

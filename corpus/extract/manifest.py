@@ -74,7 +74,13 @@ def manifest_path(sample: Sample) -> Path:
 
 
 def load_manifest(sample: Sample) -> Manifest | None:
-    path = manifest_path(sample)
+    return load_manifest_at(sample.resources_dir)
+
+
+def load_manifest_at(folder: Path) -> Manifest | None:
+    """The extraction manifest in a resources folder (None without one); CorpusError when
+    it is not one this corpus wrote (another format or version, damaged, an LFS pointer)."""
+    path = folder / MANIFEST_NAME
     if not path.is_file():
         return None
     try:

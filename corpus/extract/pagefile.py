@@ -45,16 +45,32 @@ def staged_name(path: Path, folder: Path | None = None) -> Path:
     return (folder or path.parent) / f"{TEMP_PREFIX}{hashlib.sha256(key).hexdigest()[:16]}.tmp"
 
 
-@functools.lru_cache(maxsize=8)
+STAGE_DIR = "extract"  # under `.git/corpus-work/`
+
+
 def stage_folder(root: Path) -> Path | None:
     """`.git/corpus-work/extract/` of the corpus at `root`, where pages and manifests are
     staged: a kill leaves nothing in the working tree for `git add -A` to pick up. None
     outside a corpus, or where `.git/` is on another file system (a rename cannot cross)."""
+    try:
+        return _found_stage_folder(root)
+    except _NoStageFolder:
+        return None  # not remembered: a long-lived process sees a corpus `init` makes here later
+
+
+class _NoStageFolder(Exception):
+    pass
+
+
+@functools.lru_cache(maxsize=8)  # caches found folders only: an exception is not cached
+def _found_stage_folder(root: Path) -> Path:
     if not ((root / ".git").exists() and (root / SAMPLES_DIR).is_dir()):
-        return None
-    folder = work_dir(root) / "extract"
+        raise _NoStageFolder
+    folder = work_dir(root) / STAGE_DIR
     folder.mkdir(exist_ok=True)
-    return folder if folder.stat().st_dev == (root / SAMPLES_DIR).stat().st_dev else None
+    if folder.stat().st_dev != (root / SAMPLES_DIR).stat().st_dev:
+        raise _NoStageFolder
+    return folder
 
 
 def stage_folder_of(path: Path) -> Path | None:

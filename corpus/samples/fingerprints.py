@@ -4,8 +4,10 @@ Extraction rewrites a page, so its current bytes no longer tell whether an
 incoming copy of the original is already in. `add` and `import` therefore record
 `<sha256>  <name>` lines (sha256sum's format) in `samples/added.sha256`, a
 tracked file that travels with the corpus; names are unique across sets, so a
-move never changes it. Pages added before the record existed are known by their
-current bytes and by the original their extraction manifest remembers.
+move never changes it. Pages added before the record existed are known by the
+original their extraction manifest remembers, else by their current bytes; the
+first `add` or `import` that hashes them writes them into the record (and stages
+it), so each page is hashed once.
 
 A page is the same page extracted or not: an incoming page is fingerprinted both as
 given and as `inline` would restore it (its own extraction manifest's original, or a
@@ -19,12 +21,12 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.errors import BadInput
+from corpus.errors import BadInput, CorpusError
+from corpus.extract.manifest import MANIFEST_NAME, load_manifest, load_manifest_at
 from corpus.samples.fathomtree import reinline_page
 from corpus.store import gitcli
 from corpus.store.atomic import atomic_write
 from corpus.store.digest import sha256_file
-from corpus.textformats import json_value
 from corpus.tree.sample import RESOURCES_DIR, SAMPLES_DIR, Sample, sample_at
 
 RECORD_NAME = "added.sha256"
@@ -65,21 +67,29 @@ def _save(root: Path, record: dict[str, str]) -> None:
 
 
 def known_pages(root: Path, samples: Iterable[Sample]) -> dict[str, Sample]:
-    """sha256 -> the sample holding that page, for every sample given."""
-    from corpus.extract.manifest import load_manifest
-
+    """sha256 -> the sample holding that page, for every sample given. Pages the record
+    lacks are hashed (as added: their manifest's original, else their bytes) and
+    written into it, staged, so the next command reads them from there."""
     record = read_record(root)
     known: dict[str, Sample] = {}
+    hashed: dict[str, str] = {}
     for sample in samples:
         digest = record.get(sample.name)
-        if digest is not None:
-            known[digest] = sample
-            continue
-        known.setdefault(sha256_file(sample.path), sample)
-        manifest = load_manifest(sample)
-        if manifest is not None and manifest.layers:
-            known.setdefault(manifest.layers[0].original_sha256, sample)
+        if digest is None:
+            digest = hashed[sample.name] = _as_added(sample)
+        known.setdefault(digest, sample)
+    if hashed:
+        write_record(root, hashed)
+        gitcli.run_gated(root, "add", "--", record_path(root).relative_to(root).as_posix())
     return known
+
+
+def _as_added(sample: Sample) -> str:
+    """The sha256 of a page the record lacks, as `add` would have recorded it."""
+    manifest = load_manifest(sample)
+    if manifest is not None and manifest.layers:
+        return manifest.layers[0].original_sha256
+    return sha256_file(sample.path)
 
 
 def page_fingerprints(path: Path, data: bytes) -> tuple[str, str]:
@@ -91,14 +101,14 @@ def page_fingerprints(path: Path, data: bytes) -> tuple[str, str]:
 
 def _restored_sha256(path: Path, data: bytes, given: str) -> str | None:
     folder = path.parent / RESOURCES_DIR / path.stem
-    manifest = folder / "manifest.json"  # ours: the original's hash, if the page is as extracted
-    if manifest.is_file():
+    if (folder / MANIFEST_NAME).is_file():  # ours: the original's hash, if the page is as extracted
         try:
-            layers = json_value(manifest.read_bytes())["layers"]
-            unchanged = layers[-1]["extracted_sha256"] == given
-            return str(layers[0]["original_sha256"]) if unchanged else None
-        except (ValueError, KeyError, TypeError, IndexError):
+            manifest = load_manifest_at(folder)
+        except CorpusError:
             return None
+        if manifest is None or not manifest.layers or manifest.layers[-1].extracted_sha256 != given:
+            return None
+        return manifest.layers[0].original_sha256
     if folder.is_dir():  # fathom-extract's: its files put back inline, as landing does
         return hashlib.sha256(reinline_page(data, path.stem, folder)).hexdigest()
     return None

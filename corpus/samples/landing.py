@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from corpus.errors import CorpusError
+from corpus.extract.manifest import MANIFEST_NAME
 from corpus.progress import progress
 from corpus.samples import journal
 from corpus.samples.fathomtree import reinline_page
@@ -142,7 +143,7 @@ def _bring_resources(source: Path, staged: Sample, extract: bool) -> None:
     folder = source.parent / RESOURCES_DIR / source.stem
     if not folder.is_dir():
         return
-    if extract and not (folder / "manifest.json").exists():
+    if extract and not (folder / MANIFEST_NAME).exists():
         staged.path.write_bytes(reinline_page(staged.path.read_bytes(), source.stem, folder))
     else:
         shutil.copytree(folder, staged.resources_dir)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import mmap
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import html as lxml_html
 
+from corpus.extract.pagefile import open_page
 from corpus.tree.sample import RESOURCES_DIR, is_page_name
 
 # fathom-web's `fathom list -u` (commands/list.py), byte for byte.
@@ -34,12 +33,9 @@ def original_url(page: Path) -> str | None:
     decodes entities, would print other bytes. The file is mapped, not read:
     a 200 MB page costs no memory.
     """
-    with open(page, "rb") as f:
-        if os.fstat(f.fileno()).st_size == 0:
-            return None
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            match = ORIGINAL_LINK.search(data)
-            return match.group(1).decode("utf-8", errors="replace") if match else None
+    with open_page(page) as data:
+        match = ORIGINAL_LINK.search(data)
+        return match.group(1).decode("utf-8", errors="replace") if match else None
 
 
 def original_link(page: Path) -> dict[str, str] | None:

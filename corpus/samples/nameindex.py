@@ -13,7 +13,9 @@ was listed is "racy" (a page added in the same clock tick would leave the same
 mtime), so it is listed again next time, as git does with racily clean index
 entries. A folder listed again is compared with its stored names, and only the
 names that came or went are matched against the rule. A changed rule re-matches
-every name.
+every name. Each name's naming group (the rubric's `naming.group`, a site) is
+stored beside its id, indexed too, so the leakage check of one page reads only
+the pages of its group.
 
 What the index answers equals listing every set folder (see
 `tests/check/test_name_index.py`): pages git ignores or has not seen count, as
@@ -31,7 +33,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.store.cachedb import cache_path, open_cache
+from corpus.store.cachedb import batches, cache_path, open_cache
 from corpus.tree.sample import SAMPLES_DIR, SETS, NamingRule, page_names
 
 # How far (ns) a folder's mtime must lie before the moment it was listed for the
@@ -39,11 +41,14 @@ from corpus.tree.sample import SAMPLES_DIR, SETS, NamingRule, page_names
 RACY_NS = 3_000_000_000
 
 SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS name_folders (set_name TEXT PRIMARY KEY, pattern TEXT, "
+    "DROP TABLE IF EXISTS name_folders",  # the tables before groups were stored
+    "DROP TABLE IF EXISTS sample_names",
+    "CREATE TABLE IF NOT EXISTS name_listings (set_name TEXT PRIMARY KEY, rule TEXT, "
     "dev INTEGER, ino INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, listed_ns INTEGER)",
-    "CREATE TABLE IF NOT EXISTS sample_names (set_name TEXT, name TEXT, identity TEXT, "
+    "CREATE TABLE IF NOT EXISTS page_names (set_name TEXT, name TEXT, identity TEXT, grp TEXT, "
     "PRIMARY KEY (set_name, name))",
-    "CREATE INDEX IF NOT EXISTS sample_names_by_identity ON sample_names (identity)",
+    "CREATE INDEX IF NOT EXISTS page_names_by_identity ON page_names (identity)",
+    "CREATE INDEX IF NOT EXISTS page_names_by_group ON page_names (grp)",
 )
 
 
@@ -85,40 +90,57 @@ class NameIndex:
 
     def sharing(self, identity: str) -> list[str]:
         """Root-relative paths of the pages whose id is `identity`, in `all_samples` order."""
-        rows = self.db.execute("SELECT set_name, name FROM sample_names WHERE identity = ?", (identity,))
+        rows = self.db.execute("SELECT set_name, name FROM page_names WHERE identity = ?", (identity,))
         return [f"{SAMPLES_DIR}/{set_name}/{name}" for set_name, name in
                 sorted(rows, key=lambda row: (SETS.index(row[0]), row[1]))]
 
-    def placed(self, sets: tuple[str, ...] = SETS) -> list[tuple[str, str]]:
-        """(set, name) of every page in `sets`."""
-        marks = ", ".join("?" * len(sets))
-        return list(self.db.execute(f"SELECT set_name, name FROM sample_names WHERE set_name IN ({marks})", sets))
+    def grouped(self, sets: tuple[str, ...], groups: set[str] | None = None) -> Iterator[tuple[str, str, str]]:
+        """(set, name, group) of the pages in `sets` whose name has a group: those of
+        `groups` only (looked up by group, a batch at a time), or all of them (None)."""
+        in_sets = f"set_name IN ({', '.join('?' * len(sets))})"
+        select = f"SELECT set_name, name, grp FROM page_names WHERE {in_sets} AND grp IS NOT NULL"
+        if groups is None:
+            yield from self.db.execute(select, sets)
+            return
+        for batch in batches(sorted(groups)):
+            yield from self.db.execute(f"{select} AND grp IN ({', '.join('?' * len(batch))})", (*sets, *batch))
 
     def _relist_if_changed(self, set_name: str) -> bool:
         folder = self.root / SAMPLES_DIR / set_name
         listed_ns = time.time_ns()  # before the stat: a change after it leaves a later mtime
         stamp = FolderStamp.of(folder)
-        row = self.db.execute("SELECT pattern, dev, ino, mtime_ns, ctime_ns, listed_ns FROM name_folders "
+        row = self.db.execute("SELECT rule, dev, ino, mtime_ns, ctime_ns, listed_ns FROM name_listings "
                               "WHERE set_name = ?", (set_name,)).fetchone()
-        if row is not None and stamp is not None and row[0] == self.rule.pattern \
+        rule_key = _rule_key(self.rule)
+        if row is not None and stamp is not None and row[0] == rule_key \
                 and FolderStamp(*row[1:5]) == stamp and stamp.mtime_ns < row[5] - RACY_NS:
             return False
-        same_rule = row is not None and row[0] == self.rule.pattern
-        stored = {name for (name,) in self.db.execute("SELECT name FROM sample_names WHERE set_name = ?",
+        same_rule = row is not None and row[0] == rule_key
+        stored = {name for (name,) in self.db.execute("SELECT name FROM page_names WHERE set_name = ?",
                                                       (set_name,))} if same_rule else set()
         if not same_rule:
-            self.db.execute("DELETE FROM sample_names WHERE set_name = ?", (set_name,))
+            self.db.execute("DELETE FROM page_names WHERE set_name = ?", (set_name,))
         names = page_names(folder) if stamp else set()
-        self.db.executemany("DELETE FROM sample_names WHERE set_name = ? AND name = ?",
+        self.db.executemany("DELETE FROM page_names WHERE set_name = ? AND name = ?",
                             ((set_name, name) for name in stored - names))
-        self.db.executemany("INSERT INTO sample_names VALUES (?, ?, ?)",
-                            ((set_name, name, self.rule.identity(name)) for name in names - stored))
+        self.db.executemany("INSERT INTO page_names VALUES (?, ?, ?, ?)",
+                            ((set_name, name, *self._keys(name)) for name in names - stored))
         if stamp is None:
-            self.db.execute("DELETE FROM name_folders WHERE set_name = ?", (set_name,))
+            self.db.execute("DELETE FROM name_listings WHERE set_name = ?", (set_name,))
         else:
-            self.db.execute("INSERT OR REPLACE INTO name_folders VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (set_name, self.rule.pattern, *astuple(stamp), listed_ns))
+            self.db.execute("INSERT OR REPLACE INTO name_listings VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (set_name, rule_key, *astuple(stamp), listed_ns))
         return True
+
+    def _keys(self, name: str) -> tuple[str, str | None]:
+        """A name's id and its naming group's value (None: the rule has no group, or the name none)."""
+        parts = self.rule.match(name) if self.rule.group else None
+        return self.rule.identity(name), (parts.get(self.rule.group) or None) if parts and self.rule.group else None
+
+
+def _rule_key(rule: NamingRule) -> str:
+    """What the stored rows were matched under: a change of pattern or group re-matches every name."""
+    return f"{rule.pattern}\n{rule.group or ''}"
 
 
 @contextmanager

@@ -6,9 +6,10 @@ pages never leak between training and testing; shares of positive/negative
 pages and of each stratum (the rubric's `naming.stratify`, or `--stratify-by`)
 are kept as closely as whole groups allow. A group that already has pages in
 training, validation or testing is never sent to another of them: `pick` leaves
-it where it is and says so, `split` moves it to the one set holding it (a group
-spread over several is leakage `check` reports, and stays in unused). moves.py
-carries the plan out.
+it where it is and says so (unless the move joins its other pages, or takes it to
+`unused`, where no model sees it), `split` moves it to the one set holding it (a
+group spread over several is leakage `check` reports, and stays in unused).
+moves.py carries the plan out.
 """
 
 from __future__ import annotations
@@ -147,7 +148,9 @@ def plan_pick(root: Path, rubric: Rubric, from_set: str, to_set: str, count: int
 
     Only groups with no pages in another of training, validation and testing
     are candidates: moving part of a group away from its other pages would
-    leak it between sets. The others are returned as `held`.
+    leak it between sets. The others are returned as `held`; a group whose other
+    pages are all in `to_set` is not held (the move joins them, as `split` does),
+    nor is any group when `to_set` is unused (the move ends a leak, if anything).
     """
     for set_name in (from_set, to_set):
         if set_name not in SETS:
@@ -155,7 +158,8 @@ def plan_pick(root: Path, rubric: Rubric, from_set: str, to_set: str, count: int
     if from_set == to_set:
         raise BadInput("FROM and TO are the same set")
     how = grouping(rubric, stratify_by, group_by)
-    elsewhere = groups_elsewhere(root, how, from_set)
+    elsewhere = {group: sets for group, sets in groups_elsewhere(root, how, from_set).items()
+                 if to_set in SPLIT_SETS and sets != (to_set,)}  # what the move would leak
     samples, held_samples = _hold(checked_samples(root, from_set), how, elsewhere)
     held = [HeldGroup(g, len(members), elsewhere[g]) for g, members in sorted(held_samples.items())]
     if count < 0 or count > len(samples):

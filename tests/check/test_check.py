@@ -234,3 +234,21 @@ def test_fast_data_url_filter_never_hides_what_extract_would_find(before, scheme
     page = f"<html><body>{before}<img src={quote}{url}{quote}></body></html>".encode("utf-8", "surrogatepass")
     if has_inline_data(page):
         assert may_hold_data_urls(page)
+
+
+def test_checking_one_page_lists_only_its_resources_in_git(root: Path, git):
+    """An absent file is looked up in git's index: for one page, under its own folder only;
+    for a set checked whole, the set's `resources/` once."""
+    from corpus.check.missing import TrackedResources
+
+    for n in (1, 2):
+        resource(root, f"training/resources/{n}/here.png")
+    git(root, "add", "-A")
+    (root / "samples/training/resources/1/here.png").unlink()
+    one = TrackedResources(root)
+    assert "samples/training/resources/1/here.png" in one
+    assert "samples/training/resources/1/gone.png" not in one
+    assert list(one.listed) == ["samples/training/resources/1"]
+    whole = TrackedResources(root, ["training"])
+    assert "samples/training/resources/1/here.png" in whole
+    assert list(whole.listed) == ["samples/training/resources"]

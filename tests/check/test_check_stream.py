@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from corpus.check import pagecheck
-from corpus.check.check import check_paths, iter_findings
+from corpus.check.check import check_paths, iter_findings, resolve_scope
 
 BAD = '<input type=password data-fathom="BAD new-password">'
 
@@ -107,3 +107,12 @@ def test_a_consumer_that_stops_early_leaves_no_worker_behind(corpus_root: Path, 
     findings.close()  # the pool shuts down, the name index closes
     assert multiprocessing.active_children() == []
     assert taken == check_paths(corpus_root, [])[:stop_after]
+
+
+def test_a_resolved_scope_is_checked_as_given(corpus_root: Path) -> None:
+    """`corpus check` resolves its paths once (to count the pages) and hands the scope on:
+    the check looks at that scope, not at `paths` resolved again."""
+    messy_corpus(corpus_root, 6)
+    one = corpus_root / "samples/training/4.html"
+    scope = resolve_scope(corpus_root, [one])
+    assert list(iter_findings(corpus_root, [], scope=scope)) == check_paths(corpus_root, [one])

@@ -10,9 +10,11 @@ import subprocess
 from collections import defaultdict
 from pathlib import Path
 
-from corpus.check.check import check_paths
+from corpus.check.check import check_paths, group_findings, resolve_scope
 from corpus.samples.nameindex import RACY_NS, name_index
+from corpus.tree.rubric import load_rubric, rubric_path
 from corpus.tree.sample import SETS, NamingRule, all_samples
+from tests.samples.trees import REAL_RUBRIC
 
 SITE_RULE = NamingRule(r"^(?P<site>(?P<lang>[A-Z]{2})[_-]X?\d+)[a-c]?(?P<negative>n)?[a-c]?(?P<change>_change)?\.html$",
                        group="site")
@@ -46,7 +48,7 @@ def listed_identities(root: Path, rule: NamingRule) -> dict[str, list[str]]:
 
 def indexed_identities(root: Path, rule: NamingRule) -> dict[str, list[str]]:
     with name_index(root, rule) as index:
-        ids = {identity for (identity,) in index.db.execute("SELECT DISTINCT identity FROM sample_names")}
+        ids = {identity for (identity,) in index.db.execute("SELECT DISTINCT identity FROM page_names")}
         return {identity: index.sharing(identity) for identity in ids}
 
 
@@ -171,3 +173,47 @@ def test_index_equals_listing_through_messy_changes(corpus_root: Path) -> None:
             age_folders(corpus_root)
         rule = SITE_RULE if round_number < 20 else DEFAULT_RULE  # one rule a while: the trusted path runs
         assert indexed_identities(corpus_root, rule) == listed_identities(corpus_root, rule), round_number
+
+
+def site_corpus(root: Path, sites: int) -> None:
+    """`sites` sites, each whole in training, and EN_1 leaking into testing."""
+    rubric_path(root).write_text(REAL_RUBRIC)
+    for n in range(1, sites + 1):
+        page(root, f"training/EN_{n}.html")
+    page(root, "testing/EN_1n.html", label=False)
+    age_folders(root)
+
+
+def test_checking_one_page_finds_its_group_elsewhere(corpus_root: Path) -> None:
+    site_corpus(corpus_root, 5)
+    leak = corpus_root / "samples/testing/EN_1n.html"
+    found = [str(f) for f in check_paths(corpus_root, [leak], storage=False) if f.kind == "leakage"]
+    assert found == ["samples/training/EN_1.html:1: site `EN_1` spans training (EN_1.html) and testing "
+                     "(EN_1n.html): keep a group's pages in one set, or they leak between training and evaluation"]
+    assert [f.kind for f in check_paths(corpus_root, [corpus_root / "samples/training/EN_2.html"],
+                                        storage=False) if f.kind == "leakage"] == []
+
+
+def test_a_partial_leakage_check_reads_only_its_groups(corpus_root: Path) -> None:
+    """The query names the wanted group, and the rows read are that group's pages, not the corpus's."""
+    site_corpus(corpus_root, 50)
+    rubric = load_rubric(corpus_root)
+    scope = resolve_scope(corpus_root, [corpus_root / "samples/testing/EN_1n.html"])
+    statements: list[str] = []
+    with name_index(corpus_root, rubric.naming) as index:
+        index.db.set_trace_callback(statements.append)
+        found = group_findings(rubric, scope, index)
+        index.db.set_trace_callback(None)
+        plan = [row[-1] for s in statements for row in index.db.execute(f"EXPLAIN QUERY PLAN {s}")]
+    assert [f.kind for f in found] == ["leakage"]
+    assert len(statements) == 1 and "grp IN ('EN_1')" in statements[0]
+    assert any("page_names_by_group" in step for step in plan), plan
+
+
+def test_a_changed_group_rematches_every_name(corpus_root: Path) -> None:
+    page(corpus_root, "training/EN_1a.html")
+    age_folders(corpus_root)
+    pattern = SITE_RULE.pattern
+    for group, expected in (("site", "EN_1"), ("lang", "EN"), (None, None)):
+        with name_index(corpus_root, NamingRule(pattern, group=group)) as index:
+            assert index.db.execute("SELECT grp FROM page_names").fetchall() == [(expected,)]

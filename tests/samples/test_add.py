@@ -137,3 +137,37 @@ def test_pages_added_on_two_branches_merge_and_stay_known(corpus_root: Path, tmp
         again = corpus_cli("add", "--no-extract", str(write(tmp_path / "again" / page.name, page.read_bytes())),
                            cwd=corpus_root)
         assert again.returncode != 0 and "already in the corpus" in again.stderr
+
+
+def test_pages_the_record_lacks_are_hashed_once_into_it(corpus_root: Path, tmp_path: Path, git):
+    """A page put in by hand is hashed by the first add, which writes it into the record and
+    stages the record: later adds read it from there."""
+    from corpus.samples.fingerprints import read_record
+    from corpus.store.digest import sha256_file
+
+    by_hand = write(corpus_root / "samples" / "training" / "n7.html", NEGATIVE)
+    add_pages(corpus_root, load_rubric(corpus_root), [write(tmp_path / "a.html", POSITIVE)], None, "unused", None,
+              extract=False)
+    record = read_record(corpus_root)
+    assert record["n7.html"] == sha256_file(by_hand)
+    assert "samples/added.sha256" in git(corpus_root, "diff", "--cached", "--name-only").split()
+    with pytest.raises(BadInput, match="already in the corpus"):
+        add_pages(corpus_root, load_rubric(corpus_root), [write(tmp_path / "b.html", NEGATIVE)], None, "unused",
+                  None, extract=False)
+
+
+def test_a_manifest_of_another_format_tells_nothing(tmp_path: Path):
+    """An incoming page's `manifest.json` counts only when it is ours (format and version checked)."""
+    import hashlib
+    import json
+
+    from corpus.samples.fingerprints import page_fingerprints
+
+    page = write(tmp_path / "in" / "7.html", POSITIVE)
+    given = hashlib.sha256(POSITIVE).hexdigest()
+    layer = {"original_size": 1, "original_sha256": "0" * 64, "extracted_size": len(POSITIVE),
+             "extracted_sha256": given, "edits": []}
+    manifest = tmp_path / "in" / "resources" / "7" / "manifest.json"
+    for form, expected in (("corpus-extract", "0" * 64), ("someone-else", given)):
+        write(manifest, json.dumps({"format": form, "version": 1, "page": "7.html", "layers": [layer]}).encode())
+        assert page_fingerprints(page, POSITIVE) == (given, expected)

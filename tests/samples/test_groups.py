@@ -183,13 +183,31 @@ def placed_tree(root: Path) -> None:
 @pytest.mark.parametrize("seed", range(6))
 def test_pick_takes_only_groups_that_are_nowhere_else(tmp_path: Path, seed: int):
     placed_tree(tmp_path)
-    plan = plan_pick(tmp_path, RUBRIC, "unused", "validation", 3, seed)  # the rubric's group and strata
+    plan = plan_pick(tmp_path, RUBRIC, "unused", "testing", 3, seed)  # the rubric's group and strata
     assert {site(m.sample.name) for m in plan.moves} <= {"DE_2", "FR_3", "FR_4"}
     assert abs(len(plan.moves) - 3) <= 1  # whole groups of one or two pages
     assert [(h.group, h.pages, h.sets) for h in plan.held] == [
         ("site=EN_1", 3, ("training",)), ("site=EN_5", 2, ("training", "testing")), ("site=EN_7", 1, ("validation",))]
     with pytest.raises(BadInput, match=r"cannot pick 6 of the 5 samples in unused \(6 more belong to groups"):
-        plan_pick(tmp_path, RUBRIC, "unused", "validation", 6, seed)
+        plan_pick(tmp_path, RUBRIC, "unused", "testing", 6, seed)
+
+
+def test_pick_into_the_one_set_holding_a_group_joins_it(tmp_path: Path):
+    """`pick unused training` may take a site whose other pages are all in training (as split
+    would); a site also in testing stays."""
+    placed_tree(tmp_path)
+    plan = plan_pick(tmp_path, RUBRIC, "unused", "training", 8, 0)
+    assert [(h.group, h.sets) for h in plan.held] == [("site=EN_5", ("training", "testing")),
+                                                      ("site=EN_7", ("validation",))]
+    assert {"EN_1a.html", "EN_1b.html", "EN_1n.html"} <= {m.sample.name for m in plan.moves}
+
+
+def test_pick_into_unused_holds_nothing_back(tmp_path: Path):
+    """`pick training unused` may take a site that leaks into testing: the move ends the leak."""
+    placed_tree(tmp_path)
+    plan = plan_pick(tmp_path, RUBRIC, "training", "unused", 2, 0)
+    assert plan.held == []
+    assert sorted(m.sample.name for m in plan.moves) == ["EN_1.html", "EN_5.html"]
 
 
 def test_split_sends_a_group_to_the_one_set_holding_it(tmp_path: Path):
@@ -208,9 +226,9 @@ def test_cli_pick_follows_the_rubric_and_says_what_it_left(corpus_root: Path, gi
     (corpus_root / "samples" / "rubric.md").write_text(REAL_RUBRIC)
     placed_tree(corpus_root)
     git(corpus_root, "add", "samples")
-    refused = corpus_cli("pick", "unused", "validation", "6", cwd=corpus_root)
+    refused = corpus_cli("pick", "unused", "testing", "6", cwd=corpus_root)
     assert refused.returncode == 2 and "6 more belong to groups with pages in other sets" in refused.stderr
-    result = corpus_cli("pick", "unused", "validation", "5", cwd=corpus_root)
+    result = corpus_cli("pick", "unused", "testing", "5", cwd=corpus_root)
     assert result.returncode == 0, result.stderr
     assert "group site=EN_5 (2 pages) also has pages in training, testing: stays in unused" in result.stderr
     moved = {line.split(" -> ")[1].split("/")[-1] for line in result.stdout.splitlines()}

@@ -4,14 +4,17 @@ command's recovery removes what older runs left, and `check` reports what it fin
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from corpus.extract.extract import extract_sample
+from corpus.samples.nameindex import RACY_NS
 from corpus.tree.sample import Sample
 from tests.extract.pages import rich_page
 
@@ -100,3 +103,56 @@ def test_check_reports_a_staged_temp_and_a_folder_named_like_a_page(corpus_root:
     assert named.returncode == 1 and "samples/unused/9001.html:1: a folder named like a page" in named.stdout
     listed = corpus_cli("list", "samples/unused", cwd=corpus_root)
     assert listed.returncode == 0 and "9001" not in listed.stdout
+
+
+def test_a_corpus_made_after_a_first_look_stages_under_git(tmp_path: Path) -> None:
+    """A long-lived process that looked at a folder before `init` made it a corpus stages its
+    writes under `.git/` afterwards, not beside the pages ("not a corpus" is not remembered)."""
+    from corpus.extract.pagefile import stage_folder
+    from corpus.samples.init import init_corpus
+
+    root = tmp_path / "later"
+    root.mkdir()
+    assert stage_folder(root) is None
+    init_corpus(root)
+    assert stage_folder(root) == root / ".git" / "corpus-work" / "extract"
+
+
+def test_original_url_of_an_empty_and_a_linked_page(tmp_path: Path) -> None:
+    from corpus.samples.listing import original_url
+
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    assert original_url(empty) is None
+    page = tmp_path / "1.html"
+    page.write_bytes(b'<html><head><link rel="original" href="https://a.example/?x=1&amp;y=2"></head></html>')
+    assert original_url(page) == "https://a.example/?x=1&amp;y=2"
+
+
+def _age(folder: Path) -> None:
+    past = (time.time_ns() - 10 * RACY_NS) // 1_000_000_000
+    os.utime(folder, (past, past))
+
+
+def test_recovery_skips_set_folders_unchanged_since_found_clean(corpus_root: Path, corpus_cli) -> None:
+    """A folder found clean is not looked in again while its stat is unchanged; a leftover
+    that appears later changes the folder's stat, so the next command still finds it."""
+    from contextlib import closing
+
+    from corpus.samples.recovery import CLEAN_SCHEMA, cache_file, recover, stale_folders
+    from corpus.store.cachedb import open_cache
+
+    folders = [corpus_root / "samples", *(corpus_root / "samples" / s for s in ("training", "validation",
+                                                                                 "testing", "unused"))]
+    for folder in folders:
+        _age(folder)
+    assert recover(corpus_root) is None  # looks in all five, and remembers them clean
+    with closing(open_cache(cache_file(corpus_root), CLEAN_SCHEMA)) as db:
+        assert stale_folders(db, corpus_root) == []
+    leftover = corpus_root / "samples" / "training" / ".corpus-0123456789abcdef.tmp"
+    leftover.write_bytes(b"half a page")
+    with closing(open_cache(cache_file(corpus_root), CLEAN_SCHEMA)) as db:
+        assert [folder for folder, _ in stale_folders(db, corpus_root)] == [corpus_root / "samples" / "training"]
+    status = corpus_cli("status", cwd=corpus_root)
+    assert "removed 1 temporary file(s) a killed command left in samples/" in status.stderr
+    assert not leftover.exists()

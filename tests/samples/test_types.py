@@ -62,3 +62,33 @@ def test_import_offers_the_pages_types_and_adopts_them_on_request(corpus_root: P
     assert "samples/rubric.md" in git(corpus_root, "diff", "--cached", "--name-only").split()
     again = corpus_cli("import", str(source.parent), cwd=corpus_root)
     assert "rubric" not in again.stderr  # the rubric is the team's now: nothing more to offer
+
+
+def test_the_pages_labels_come_from_the_facts_cache(corpus_root: Path, git):
+    """A page whose blob id the cache knows is not read again: the cached types count."""
+    from contextlib import closing
+
+    from corpus.extract.factcache import FACTS_VERSION, FactCache, blob_id
+    from corpus.samples.labeltypes import labels_in_pages
+
+    page = corpus_root / "samples" / "training" / "1.html"
+    page.write_text('<html><body><input data-fathom="login"></body></html>')
+    git(corpus_root, "add", "-A")
+    assert labels_in_pages(corpus_root) == {"login": 1}
+    cache = FactCache(corpus_root)
+    with closing(cache._connect()) as db, db:  # what the cache says of these bytes is what counts
+        db.execute("UPDATE page_facts SET types = ? WHERE oid = ? AND version = ?",
+                   ('["cached"]', blob_id(page.read_bytes()), FACTS_VERSION))
+    assert labels_in_pages(corpus_root) == {"cached": 1}
+
+
+def test_adopt_types_leaves_out_values_that_are_no_type_names(corpus_root: Path, corpus_cli):
+    source = corpus_root.parent / "theirs" / "training"
+    source.mkdir(parents=True)
+    (source / "1.html").write_text("<html><body><input data-fathom=\"login\"><b data-fathom='a,b'></b>"
+                                   "<i data-fathom=x=y></i></body></html>")
+    result = corpus_cli("import", str(source.parent), "--adopt-types", cwd=corpus_root)
+    assert result.returncode == 0, result.stderr
+    assert list(load_rubric(corpus_root).types) == ["login"]
+    assert "rubric: its types are now the labels found in the pages: login (1 pages)" in result.stderr
+    assert "left out of the rubric's types (not usable as type names): a,b, x=y" in result.stderr
