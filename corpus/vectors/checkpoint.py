@@ -12,10 +12,12 @@ once more; the caller writes the complete file after a run that ends normally.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from corpus.errors import CorpusError
 from corpus.vectors.vectorfile import PageVectors, VectorFile, dump_vectors
 
 CHECKPOINT_SECONDS = 5.0
@@ -40,11 +42,15 @@ class Checkpoint:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         if exc_type is not None and len(self.done) > self._saved:
-            self.save()
+            try:
+                self.save()
+            except (CorpusError, OSError):
+                pass  # the error that ended the run is the one to report, not this one
 
     def add(self, outcome: object) -> None:
-        """One page's outcome: its PageVectors are kept; a failure (anything else) is not."""
-        if not isinstance(outcome, PageVectors):
+        """One page's outcome: its PageVectors are kept; a failure (anything else) is not,
+        nor a page holding a NaN or an infinity, which no vector file can hold."""
+        if not isinstance(outcome, PageVectors) or not _finite(outcome):
             return
         self.done.append(outcome)
         if self.clock() - self._last >= CHECKPOINT_SECONDS or len(self.done) - self._saved >= self._step:
@@ -53,3 +59,7 @@ class Checkpoint:
     def save(self) -> None:
         dump_vectors(self.partial_file(self.done), self.out)
         self._saved, self._last = len(self.done), self.clock()
+
+
+def _finite(page: PageVectors) -> bool:
+    return all(math.isfinite(value) for node in page.nodes for value in node.features)

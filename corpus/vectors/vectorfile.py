@@ -148,8 +148,16 @@ def dump_vectors(vectors: VectorFile, path: Path) -> None:
 def _first_non_finite(vectors: VectorFile) -> str:
     """Where the first NaN or infinity is: `page P: rule R: nan`."""
     for page in vectors.pages:
-        for node in page.nodes:
-            for name, value in zip(vectors.feature_names, node.features):
-                if not math.isfinite(value):
-                    return f"page {page.filename}: rule {name}: {value!r}"
+        found = non_finite(page, vectors.feature_names)
+        if found is not None:
+            return f"page {page.filename}: {found}"
     return "a value"
+
+
+def non_finite(page: PageVectors, feature_names: list[str]) -> str | None:
+    """The page's first NaN or infinity, as `rule R: nan`; None when every value is finite."""
+    for node in page.nodes:
+        for name, value in zip(feature_names, node.features):
+            if not math.isfinite(value):
+                return f"rule {name}: {value!r}"
+    return None

@@ -22,6 +22,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,18 @@ from corpus.vectors.vectorfile import (
     PageVectors,
     VectorFile,
     dump_vectors,
+    non_finite,
     vectors_to_json,
 )
 from corpus.vectors.weights import rules_hash
-from corpus.vectors.workers import LocalRunner, PageFailed, PageTask, RunConfig, Runner
+from corpus.vectors.workers import (
+    LocalRunner,
+    Outcome,
+    PageFailed,
+    PageTask,
+    RunConfig,
+    Runner,
+)
 
 VECTORS_DIR = "vectors"
 
@@ -153,11 +162,19 @@ def update_vectors(
     vector_file = _vector_file_of(recorded, keep, current, timings)
     before = out.read_bytes() if out.exists() else None  # checkpoints rewrite it meanwhile
     # Finished pages are written as the run goes, so a killed run keeps them.
+    finite = partial(_finite_outcome, ruleset.feature_names, f"{SAMPLES_DIR}/{set_name}/")
     with Checkpoint(vector_file, out, len(tasks)) as checkpoint:
         results, report.rendered = (runner or LocalRunner()).run(
-            config, tasks, f"vectorizing {set_name} for {trainee}", progress, checkpoint.add)
+            config, tasks, f"vectorizing {set_name} for {trainee}", progress, lambda o: checkpoint.add(finite(o)))
+    results = [finite(r) for r in results]
     _write_results(report, results, vector_file, before)
     return report
+
+
+def _finite_outcome(feature_names: list[str], where: str, outcome: Outcome) -> Outcome:
+    """A page holding a NaN or an infinity fails alone: no vector file can hold it."""
+    found = non_finite(outcome, feature_names) if isinstance(outcome, PageVectors) else None
+    return outcome if found is None else PageFailed(outcome.filename, f"{where}{outcome.filename}: {found} is not a finite number")
 
 
 def _page_hashes(root: Path, set_name: str, pages: list[str] | None) -> tuple[dict[str, str], dict[str, Path]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,23 @@ def test_leaving_by_an_exception_writes_what_is_finished(tmp_path: Path) -> None
         checkpoint.add(page(1))
         raise KeyboardInterrupt
     assert saved(out) == ["1.html"]
+
+
+def test_a_page_scoring_an_infinity_is_not_kept_and_costs_no_other_page(tmp_path: Path) -> None:
+    out = tmp_path / "v.json"
+    checkpoint = Checkpoint(partial_file, out, total=1, clock=Clock())
+    checkpoint.add(PageVectors("inf.html", [NodeVector(True, [math.inf])], 0))
+    checkpoint.add(page(1))
+    assert saved(out) == ["1.html"]
+
+
+def test_a_failing_save_on_the_way_out_does_not_hide_the_error_that_ended_the_run(tmp_path: Path) -> None:
+    def unwritable(done: list[PageVectors]) -> VectorFile:  # a kept page holds a NaN: dump_vectors refuses
+        return partial_file([PageVectors("old.html", [NodeVector(True, [math.nan])], 0), *done])
+
+    with pytest.raises(KeyboardInterrupt), Checkpoint(unwritable, tmp_path / "v.json", total=100, clock=Clock()) as c:
+        c.add(page(1))
+        raise KeyboardInterrupt
 
 
 RULESET = '''
