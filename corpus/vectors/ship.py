@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.errors import BadInput
+from corpus.errors import BadInput, CorpusError
 from corpus.store.atomic import atomic_write
 from corpus.vectors.jsruleset import is_js_ruleset
 from corpus.vectors.weights import (
@@ -73,10 +73,22 @@ def ship(path: Path, weights: Weights) -> ShipReport:
     source = path.read_bytes()
     layout = weight_layout(path, source)
     cuts = _cuts(path, layout, weights)
+    _check_numbers(path, source, cuts[:-1])
     new = splice(source, cuts)
     if new != source:
         atomic_write(path, new)
     return ShipReport(path, new != source, len(cuts) - 1)
+
+
+def _check_numbers(path: Path, source: bytes, cuts: list[tuple[int, int, bytes]]) -> None:
+    """Refuse unless each span to rewrite holds a number: offsets that do not match the
+    bytes (a reader's bug, a file changed meanwhile) must never write into the code."""
+    for start, end, _ in cuts:
+        try:
+            float(source[start:end].decode("ascii"))
+        except ValueError:
+            raise CorpusError(f"{path}: bytes {start}-{end} are not the number expected there "
+                              f"({source[start:end][:40]!r}); nothing written") from None
 
 
 def _cuts(path: Path, layout: WeightLayout, weights: Weights) -> list[tuple[int, int, bytes]]:

@@ -117,7 +117,8 @@ def _js_layout(path: Path) -> WeightLayout:
         raise CorpusError(f"acorn is not installed for reading JavaScript rulesets: {SETUP_HINT}")
     answer = node_json("locate.mjs", str(path), failing=f"{path}: reading the ruleset's weights failed")
     if "error" in answer:
-        raise CorpusError(f"{path}:{answer.get('line', 1)}: {answer['error']}")
+        where = f"{path}:{answer['line']}" if "line" in answer else str(path)
+        raise CorpusError(f"{where}: {answer['error']}")
 
     def spans(items: list[dict]) -> list[Span]:
         return [Span(str(i.get("name", i.get("text", ""))), int(i["start"]), int(i["end"])) for i in items]
@@ -135,6 +136,12 @@ def _js_layout(path: Path) -> WeightLayout:
 
 
 def _python_layout(path: Path, source: bytes) -> WeightLayout:
+    try:
+        # ast counts columns in the UTF-8 bytes of each line: any other coding
+        # (a `# -*- coding: latin-1 -*-` file) would put every span in the wrong place.
+        source.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: the ruleset is not UTF-8 text") from None
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as e:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import BadInput
+from corpus.errors import BadInput, CorpusError
 from corpus.samples.init import init_corpus
 from corpus.vectors.jsruleset import load_js_ruleset
 from corpus.vectors.ruleset import load_ruleset
@@ -98,6 +98,26 @@ def test_a_mismatch_of_rules_is_refused_and_nothing_written(tmp_path: Path, coef
     with pytest.raises(BadInput, match=message):
         ship(path, Weights("new", coeffs, 0.0, SHA, 0.5))
     assert path.read_bytes() == before
+
+
+LATIN1_PY = (b'# -*- coding: latin-1 -*-\ncoefficients = {"caf\xe9": [("x", 1)], '
+             b'"new": [("isPassword", 1), ("namedNew", 2), ("tiny", 3)]}\nbiases = {"new": 0}\n')
+
+
+@pytest.mark.parametrize("name", ["firefox.js", "rulesets.py"])
+def test_a_ruleset_that_is_not_utf8_is_refused_and_not_masked_at_wrong_offsets(tmp_path: Path, name: str) -> None:
+    """A Latin-1 é before the weights: offsets counted in UTF-8 would land one byte off."""
+    if name.endswith(".js"):
+        path = shipped_copy(tmp_path, name)
+        path.write_bytes(b"// caf\xe9, in Latin-1\n" + path.read_bytes())
+    else:
+        path = tmp_path / name
+        path.write_bytes(LATIN1_PY)
+    before = path.read_bytes()
+    with pytest.raises(CorpusError, match="not UTF-8"):
+        ship(path, WEIGHTS)
+    assert path.read_bytes() == before
+    assert rules_hash(path) is None  # the file's own sha256 serves: nothing masked at wrong offsets
 
 
 # --- in a corpus, with Chromium ------------------------------------------------------------
