@@ -28,6 +28,7 @@ from corpus.store.filecache import FileCache
 from corpus.vectors.jsruleset import JS_DIR, SETUP_HINT, is_js_ruleset, node_json
 
 MARKER_TEXT = "corpus ship:"  # what the comment ship writes begins with
+LAYOUT_VERSION = 1  # bump when what Python rulesets' reading finds or masks changes (cache keys)
 _COEFF_NAME = re.compile("coeff", re.IGNORECASE)
 _BIAS_NAME = re.compile("bias", re.IGNORECASE)
 
@@ -93,23 +94,29 @@ def splice(source: bytes, cuts: list[tuple[int, int, bytes]]) -> bytes:
 def rules_hash(path: Path, cache_root: Path | None = None) -> str | None:
     """sha256 of the ruleset with its weights masked (see the module docstring); None
     when it holds no weights or does not parse (then the sha256 of its bytes serves).
-    With `cache_root`, answers are kept by the file's sha256 in `.corpus-cache/rules/`.
+    With `cache_root`, answers are kept in `.corpus-cache/rules/`, by the file's sha256
+    and the reader's version; a failure (no Node, no acorn, a syntax error) is not kept.
     """
     source = Path(path).read_bytes()
-    key = hashlib.sha256(source + Path(path).suffix.lower().encode()).hexdigest()
+    key = hashlib.sha256(source + Path(path).suffix.lower().encode() + reader_version().encode()).hexdigest()
     cache = None if cache_root is None else FileCache(cache_root, "rules", ".txt")
     cached = None if cache is None else cache.get(key)
     if cached is not None:
         return cached.decode() or None
     try:
         layout = weight_layout(path, source)
-        holds_weights = any(layout.coeffs.values()) or bool(layout.biases)
-        answer = hashlib.sha256(masked(source, layout)).hexdigest() if holds_weights else None
     except CorpusError:
-        answer = None
+        return None  # not kept: the next run, with Node and acorn installed, may read it
+    holds_weights = any(layout.coeffs.values()) or bool(layout.biases)
+    answer = hashlib.sha256(masked(source, layout)).hexdigest() if holds_weights else None
     if cache is not None:
         cache.put(key, (answer or "").encode())
     return answer
+
+
+def reader_version() -> str:
+    """What a cached reading depends on besides the file: locate.mjs and LAYOUT_VERSION."""
+    return hashlib.sha256((JS_DIR / "locate.mjs").read_bytes() + f"\n{LAYOUT_VERSION}".encode()).hexdigest()
 
 
 def _js_layout(path: Path) -> WeightLayout:

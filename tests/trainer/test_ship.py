@@ -120,6 +120,15 @@ def test_a_ruleset_that_is_not_utf8_is_refused_and_not_masked_at_wrong_offsets(t
     assert rules_hash(path) is None  # the file's own sha256 serves: nothing masked at wrong offsets
 
 
+def test_a_failed_reading_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Node the rules hash cannot be read; once Node is there, it is, despite the cache."""
+    path = shipped_copy(tmp_path, "firefox.js")
+    with monkeypatch.context() as without_node:
+        without_node.setenv("PATH", str(tmp_path / "nothing"))
+        assert rules_hash(path, cache_root=tmp_path) is None
+    assert rules_hash(path, cache_root=tmp_path) == rules_hash(path) is not None
+
+
 # --- in a corpus, with Chromium ------------------------------------------------------------
 
 PAGE = """<!DOCTYPE html><html><body><form>
