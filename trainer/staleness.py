@@ -198,7 +198,7 @@ def shipped_staleness(root: Path, configs: dict[str, TraineeConfig]) -> list[Sta
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         ruleset = trainee_ruleset(root, configs.get(path.stem))
         try:
-            shipped = shipped_model(ruleset, path.stem) if ruleset.is_file() else None
+            shipped = shipped_model(ruleset, path.stem, cache_root=root) if ruleset.is_file() else None
         except CorpusError:
             continue  # a ruleset that does not parse is reported by vectorize
         if shipped is None:

@@ -23,6 +23,7 @@ from corpus.vectors.weights import (
     MARKER_TEXT,
     WeightLayout,
     comment_prefix,
+    ruleset_weights,
     splice,
     weight_layout,
 )
@@ -60,9 +61,10 @@ def marker_line(path: Path, weights: Weights) -> str:
             f"model=sha256:{weights.model_sha256} cutoff={weights.cutoff!r}")
 
 
-def shipped_model(path: Path, trainee: str) -> str | None:
-    """The sha256 of the model file the ruleset's marker for `trainee` names, if any."""
-    marker = weight_layout(path).marker_for(trainee)
+def shipped_model(path: Path, trainee: str, cache_root: Path | None = None) -> str | None:
+    """The sha256 of the model file the ruleset's marker for `trainee` names, if any
+    (`cache_root`: see weights.ruleset_weights); CorpusError when the ruleset does not parse."""
+    marker = ruleset_weights(path, cache_root).marker_for(trainee)
     found = _MODEL_IN_MARKER.search(marker.name) if marker else None
     return found.group(1) if found else None
 

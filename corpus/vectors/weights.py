@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import io
+import json
 import re
 import tokenize
 from dataclasses import dataclass, field
@@ -91,27 +92,48 @@ def splice(source: bytes, cuts: list[tuple[int, int, bytes]]) -> bytes:
     return b"".join([*out, source[at:]])
 
 
+@dataclass(frozen=True)
+class RulesetWeights:
+    """What `corpus status`, `metrics` and vectorize read of a ruleset: its rules hash and
+    the `corpus ship:` markers (see `ruleset_weights`)."""
+
+    rules_hash: str | None  # None: the file holds no weights
+    markers: list[Span]
+
+    def marker_for(self, trainee: str) -> Span | None:
+        return WeightLayout(markers=self.markers).marker_for(trainee)
+
+
+def ruleset_weights(path: Path, cache_root: Path | None = None) -> RulesetWeights:
+    """The ruleset's rules hash and markers; CorpusError when it does not parse. With
+    `cache_root`, readings are kept in `.corpus-cache/weights/`, by the file's sha256 and
+    the reader's version, so Node runs once per ruleset content; a failure (no Node, no
+    acorn, a syntax error) is not kept."""
+    source = Path(path).read_bytes()
+    key = hashlib.sha256(source + Path(path).suffix.lower().encode() + reader_version().encode()).hexdigest()
+    cache = None if cache_root is None else FileCache(cache_root, "weights", ".json")
+    cached = None if cache is None else cache.get(key)
+    if cached is not None:
+        data = json.loads(cached)
+        return RulesetWeights(data["rulesHash"], [Span(*m) for m in data["markers"]])
+    layout = weight_layout(path, source)
+    holds_weights = any(layout.coeffs.values()) or bool(layout.biases)
+    answer = RulesetWeights(hashlib.sha256(masked(source, layout)).hexdigest() if holds_weights else None,
+                            layout.markers)
+    if cache is not None:
+        markers = [[m.name, m.start, m.end] for m in answer.markers]
+        cache.put(key, json.dumps({"rulesHash": answer.rules_hash, "markers": markers}).encode())
+    return answer
+
+
 def rules_hash(path: Path, cache_root: Path | None = None) -> str | None:
     """sha256 of the ruleset with its weights masked (see the module docstring); None
     when it holds no weights or does not parse (then the sha256 of its bytes serves).
-    With `cache_root`, answers are kept in `.corpus-cache/rules/`, by the file's sha256
-    and the reader's version; a failure (no Node, no acorn, a syntax error) is not kept.
-    """
-    source = Path(path).read_bytes()
-    key = hashlib.sha256(source + Path(path).suffix.lower().encode() + reader_version().encode()).hexdigest()
-    cache = None if cache_root is None else FileCache(cache_root, "rules", ".txt")
-    cached = None if cache is None else cache.get(key)
-    if cached is not None:
-        return cached.decode() or None
+    `cache_root`: see `ruleset_weights`."""
     try:
-        layout = weight_layout(path, source)
+        return ruleset_weights(path, cache_root).rules_hash
     except CorpusError:
         return None  # not kept: the next run, with Node and acorn installed, may read it
-    holds_weights = any(layout.coeffs.values()) or bool(layout.biases)
-    answer = hashlib.sha256(masked(source, layout)).hexdigest() if holds_weights else None
-    if cache is not None:
-        cache.put(key, (answer or "").encode())
-    return answer
 
 
 def reader_version() -> str:

@@ -13,7 +13,7 @@ from corpus.errors import BadInput, CorpusError
 from corpus.samples.init import init_corpus
 from corpus.vectors.jsruleset import load_js_ruleset
 from corpus.vectors.ruleset import load_ruleset
-from corpus.vectors.ship import Weights, ship
+from corpus.vectors.ship import Weights, ship, shipped_model
 from corpus.vectors.vectorize import update_vectors
 from corpus.vectors.weights import rules_hash
 from trainer.staleness import corpus_staleness
@@ -127,6 +127,17 @@ def test_a_failed_reading_is_not_cached(tmp_path: Path, monkeypatch: pytest.Monk
         without_node.setenv("PATH", str(tmp_path / "nothing"))
         assert rules_hash(path, cache_root=tmp_path) is None
     assert rules_hash(path, cache_root=tmp_path) == rules_hash(path) is not None
+
+
+def test_one_cached_reading_answers_the_rules_hash_and_the_shipped_model(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """`corpus status` and `metrics` ask every run: Node reads each ruleset content once."""
+    path = shipped_copy(tmp_path, "firefox.js")
+    ship(path, WEIGHTS)
+    expected = (shipped_model(path, "new", cache_root=tmp_path), rules_hash(path, cache_root=tmp_path))
+    assert expected[0] == SHA and expected[1] is not None
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))  # no Node now: the cache answers
+    assert (shipped_model(path, "new", cache_root=tmp_path), rules_hash(path, cache_root=tmp_path)) == expected
 
 
 # --- in a corpus, with Chromium ------------------------------------------------------------
