@@ -19,7 +19,6 @@ import ast
 import hashlib
 import io
 import json
-import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +28,11 @@ from corpus.store.filecache import FileCache
 from corpus.vectors.jsruleset import JS_DIR, SETUP_HINT, is_js_ruleset, node_json
 
 MARKER_TEXT = "corpus ship:"  # what the comment ship writes begins with
-LAYOUT_VERSION = 1  # bump when what Python rulesets' reading finds or masks changes (cache keys)
-_COEFF_NAME = re.compile("coeff", re.IGNORECASE)
-_BIAS_NAME = re.compile("bias", re.IGNORECASE)
+LAYOUT_VERSION = 2  # bump when what Python rulesets' reading finds or masks changes (cache keys)
+# The module-level names a Python ruleset keeps its weights in (the scaffolds', FathomFox's):
+# exactly these, so a constant such as BIAS_THRESHOLDS stays part of the rules hash.
+_COEFF_NAME = "coefficients"
+_BIAS_NAME = "biases"
 
 
 @dataclass(frozen=True)
@@ -183,14 +184,14 @@ def _python_layout(path: Path, source: bytes) -> WeightLayout:
         target, value = _assignment(statement)
         if target is None or value is None:
             continue
-        if _COEFF_NAME.search(target) and isinstance(value, ast.Dict):
+        if target == _COEFF_NAME and isinstance(value, ast.Dict):
             for key, pairs in zip(value.keys, value.values):
                 found = _python_pairs(pairs, lines)
                 if isinstance(key, ast.Constant) and isinstance(key.value, str) and found is not None:
                     layout.coeffs[key.value] = found
                     layout.vector_types[key.value] = key.value
                     layout.anchors[key.value] = lines[statement.lineno - 1]
-        elif _BIAS_NAME.search(target):
+        elif target == _BIAS_NAME:
             layout.biases += _python_pairs(value, lines) or _python_dict(value, lines)
     layout.markers = _python_markers(source, lines)
     return layout

@@ -140,6 +140,18 @@ def test_one_cached_reading_answers_the_rules_hash_and_the_shipped_model(tmp_pat
     assert (shipped_model(path, "new", cache_root=tmp_path), rules_hash(path, cache_root=tmp_path)) == expected
 
 
+def test_a_constant_named_like_a_weight_is_part_of_the_rules(tmp_path: Path) -> None:
+    """Only `coefficients` and `biases` are weights: editing BIAS_THRESHOLDS makes vectors stale."""
+    path = tmp_path / "rulesets.py"
+    path.write_text('coefficients = {"new": [("isPassword", 1)]}\nbiases = {"new": 0}\nBIAS_THRESHOLDS = {"new": 0.5}\n')
+    before = rules_hash(path)
+    path.write_text(path.read_text().replace("0.5", "0.9"))
+    after = rules_hash(path)
+    assert after != before
+    path.write_text(path.read_text().replace('"new": 0}', '"new": 3}'))  # a bias is a weight
+    assert rules_hash(path) == after
+
+
 # --- in a corpus, with Chromium ------------------------------------------------------------
 
 PAGE = """<!DOCTYPE html><html><body><form>
