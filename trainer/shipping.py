@@ -32,9 +32,16 @@ class ShipOutcome:
     verified_on: str | None = None  # the set the browser scored; None: not checked
     candidates: int = 0
     max_score_difference: float | None = None
+    error: str | None = None  # why nothing was shipped (retrain's `ship: true` goes on to the next trainee)
+
+    @classmethod
+    def failed(cls, ruleset: Path, error: str) -> ShipOutcome:
+        return cls(ShipReport(ruleset, False, 0), error=error)
 
     @property
     def verified(self) -> bool:
+        if self.error is not None:
+            return False
         return self.max_score_difference is None or self.max_score_difference <= TOLERANCE
 
     def check_text(self) -> str | None:
@@ -46,13 +53,20 @@ class ShipOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return {"changed": self.report.changed, "numbers": self.report.numbers, "verifiedOn": self.verified_on,
-                "candidates": self.candidates, "max_score_difference": self.max_score_difference}
+                "candidates": self.candidates, "max_score_difference": self.max_score_difference,
+                "error": self.error}
 
 
 def weights_of(model: ModelFile, model_file: Path, trainee: str) -> Weights:
+    """The model's weights; a rule it was trained without (`exclude:`) ships as 0.0, so the
+    ruleset scores as the model does, the rule left in the file but not counted."""
     if not model.network.is_linear:
         raise BadInput(f"{model_file}: a model with hidden layers has no per-rule weights to ship")
-    return Weights(trainee, model.network.coeffs(), model.network.bias, sha256_file(model_file), model.cutoff)
+    coeffs = model.network.coeffs()
+    trained = {name for name, _ in coeffs}
+    excluded = [str(r) for r in model.hyperparameters.get("exclude") or () if str(r) not in trained]
+    return Weights(trainee, coeffs + [(rule, 0.0) for rule in excluded], model.network.bias,
+                   sha256_file(model_file), model.cutoff)
 
 
 def verify_set(root: Path, asked: str | None) -> str | None:

@@ -277,3 +277,33 @@ def test_retrain_checks_what_it_ships_unless_told_not_to(corpus: Path, corpus_cl
         assert json.loads(unchecked.stdout)[0]["shipped"]["max_score_difference"] is None
     finally:
         (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
+
+
+def test_retrain_ships_a_model_trained_without_a_rule_as_zero_for_it(corpus: Path, corpus_cli) -> None:
+    """`exclude:` leaves a rule out on purpose: it ships as 0.0, and the browser agrees."""
+    (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 32\n    ruleset: rulesets.js\n"
+                                          "    exclude: [tiny]\n    ship: true\n")
+    try:
+        result = corpus_cli("retrain", "--json", cwd=corpus)
+        assert result.returncode == 0, result.stderr
+        shipped = json.loads(result.stdout)[0]["shipped"]
+        assert shipped["error"] is None and shipped["max_score_difference"] < 1e-4
+        assert '["tiny", 0.0]' in (corpus / "rulesets.js").read_text()
+    finally:
+        (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
+
+
+def test_a_failed_ship_in_retrain_is_named_and_exits_1_with_the_model_kept(corpus: Path, corpus_cli) -> None:
+    text = (SHIPPED / "firefox.js").read_text()
+    (corpus / "nobias.js").write_text(text.replace('const biases = [\n  ["new", 0.1826],\n];', "const biases = [];"))
+    (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 33\n    ruleset: nobias.js\n"
+                                          "    ship: true\n")
+    try:
+        result = corpus_cli("retrain", cwd=corpus)
+        assert result.returncode == 1
+        assert "corpus: error: new: not shipped into nobias.js: " in result.stderr
+        assert "no bias for type 'new'" in result.stderr
+        assert "models/new.json: retrained" in result.stdout  # the model is kept all the same
+    finally:
+        (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
+        (corpus / "nobias.js").unlink()
