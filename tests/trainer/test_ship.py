@@ -307,3 +307,28 @@ def test_a_failed_ship_in_retrain_is_named_and_exits_1_with_the_model_kept(corpu
     finally:
         (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
         (corpus / "nobias.js").unlink()
+
+
+def test_the_browser_check_skips_a_page_the_ruleset_fails_on_and_says_so(corpus: Path, corpus_cli) -> None:
+    if not (corpus / "models" / "new.json").is_file():
+        assert corpus_cli("retrain", cwd=corpus).returncode == 0
+    text = (SHIPPED / "firefox.js").read_text()
+    original = "score(fnode => fnode.element.type === 'password' ? 1 : 0)"
+    assert original in text
+    (corpus / "boomy.js").write_text(text.replace(original, "score(fnode => { if (fnode.element.id === 'boom') "
+                                                            "throw new Error('boom'); return fnode.element.type "
+                                                            "=== 'password' ? 1 : 0; })"))
+    testing = corpus / "samples" / "testing"
+    (testing / "a.html").write_text(PAGE)
+    (testing / "b.html").write_text("<html><body><input id=boom></body></html>")
+    try:
+        result = corpus_cli("ship", "--json", "--verify", "testing", "boomy.js", cwd=corpus)
+        assert result.returncode == 0, result.stderr
+        answer = json.loads(result.stdout)
+        assert (answer["pages_checked"], answer["pages_skipped"]) == (1, 1)
+        assert answer["max_score_difference"] < 1e-4
+        text = corpus_cli("ship", "--verify", "testing", "boomy.js", cwd=corpus).stdout
+        assert "; 1 page(s) checked, 1 skipped (first: samples/testing/b.html: rule `isPassword`" in text
+    finally:
+        for path in (testing / "a.html", testing / "b.html", corpus / "boomy.js"):
+            path.unlink()
