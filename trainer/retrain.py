@@ -50,9 +50,12 @@ class RetrainResult:
         }
 
     def ship_failure(self) -> str | None:
-        """Why the shipped ruleset failed its browser check; None when it passed or none ran."""
+        """Why shipping failed or the shipped ruleset failed its browser check; None when it
+        passed or none ran."""
         if self.shipped is None or self.shipped.verified:
             return None
+        if self.shipped.error is not None:
+            return f"{self.trainee}: not shipped into {self.shipped.report.path.name}: {self.shipped.error}"
         return (f"{self.trainee}: the shipped {self.shipped.report.path.name} scores differently from the model "
                 f"{self.shipped.check_text()}")
 
@@ -65,7 +68,9 @@ class RetrainResult:
         scores = ", ".join(f"{name} accuracy {m['accuracy']:.4f} MCC {mcc_text(m['mcc'])}"
                            for name, m in self.model.metrics.items())
         shipped = ""
-        if self.shipped is not None:
+        if self.shipped is not None and self.shipped.error is not None:
+            shipped = f"; not shipped into {self.shipped.report.path.name}"
+        elif self.shipped is not None:
             check = self.shipped.check_text()
             shipped = f"; shipped into {self.shipped.report.path.name}" + (f", {check}" if check else "")
         return f"retrained ({'; '.join(self.reasons)}): {scores}{shipped}"
@@ -135,7 +140,11 @@ def _retrain_one(root: Path, config: TraineeConfig, force: bool, progress: bool,
 def _ship(root: Path, config: TraineeConfig, out: Path) -> ShipOutcome:
     """training.yaml's `ship: true`: the model just kept goes into its ruleset, checked in the
     browser as `corpus ship` checks it (validation, else testing) unless `ship_verify: false`."""
-    from trainer.shipping import ship_model
+    from trainer.shipping import ShipOutcome, ship_model
     from trainer.staleness import trainee_ruleset
 
-    return ship_model(root, config.trainee, out, trainee_ruleset(root, config), None, check=config.ship_verify)
+    ruleset = trainee_ruleset(root, config)
+    try:
+        return ship_model(root, config.trainee, out, ruleset, None, check=config.ship_verify)
+    except CorpusError as e:  # this trainee's alone: the others are still retrained (and retrain exits 1)
+        return ShipOutcome.failed(ruleset, str(e))

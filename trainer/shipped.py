@@ -73,7 +73,7 @@ def _shipped(root: Path, rev: str | None, base: Path, trainee: str, ruleset: Pat
     if not ruleset.is_file():
         return Shipped(trainee, shown, NO_MODEL)
     try:
-        sha256 = shipped_model(ruleset, trainee)
+        sha256 = shipped_model(ruleset, trainee, cache_root=root)
     except CorpusError as e:
         return Shipped(trainee, shown, NO_MODEL, problem=str(e))
     if sha256 is None:

@@ -32,27 +32,47 @@ class ShipOutcome:
     verified_on: str | None = None  # the set the browser scored; None: not checked
     candidates: int = 0
     max_score_difference: float | None = None
+    pages_checked: int = 0  # pages the browser scored (at most shipcheck.CHECK_PAGES)
+    pages_skipped: int = 0  # pages that did not render or whose ruleset failed
+    first_skipped: str | None = None  # why the first of those was skipped
+    error: str | None = None  # why nothing was shipped (retrain's `ship: true` goes on to the next trainee)
+
+    @classmethod
+    def failed(cls, ruleset: Path, error: str) -> ShipOutcome:
+        return cls(ShipReport(ruleset, False, 0), error=error)
 
     @property
     def verified(self) -> bool:
+        if self.error is not None:
+            return False
         return self.max_score_difference is None or self.max_score_difference <= TOLERANCE
 
     def check_text(self) -> str | None:
         """The browser check in words; None when none ran."""
         if self.max_score_difference is None:
             return None
-        return (f"in the browser on {self.verified_on} ({self.candidates} candidates): largest score "
-                f"difference {self.max_score_difference:.3g} (allowed {TOLERANCE:g})")
+        skipped = (f", {self.pages_skipped} skipped (first: {self.first_skipped})"
+                   if self.pages_skipped else "")
+        return (f"in the browser on {self.verified_on} ({self.candidates} candidates): largest score difference "
+                f"{self.max_score_difference:.3g} (allowed {TOLERANCE:g}); {self.pages_checked} page(s) checked"
+                f"{skipped}")
 
     def to_json(self) -> dict[str, Any]:
         return {"changed": self.report.changed, "numbers": self.report.numbers, "verifiedOn": self.verified_on,
-                "candidates": self.candidates, "max_score_difference": self.max_score_difference}
+                "candidates": self.candidates, "max_score_difference": self.max_score_difference,
+                "pages_checked": self.pages_checked, "pages_skipped": self.pages_skipped, "error": self.error}
 
 
 def weights_of(model: ModelFile, model_file: Path, trainee: str) -> Weights:
+    """The model's weights; a rule it was trained without (`exclude:`) ships as 0.0, so the
+    ruleset scores as the model does, the rule left in the file but not counted."""
     if not model.network.is_linear:
         raise BadInput(f"{model_file}: a model with hidden layers has no per-rule weights to ship")
-    return Weights(trainee, model.network.coeffs(), model.network.bias, sha256_file(model_file), model.cutoff)
+    coeffs = model.network.coeffs()
+    trained = {name for name, _ in coeffs}
+    excluded = [str(r) for r in model.hyperparameters.get("exclude") or () if str(r) not in trained]
+    return Weights(trainee, coeffs + [(rule, 0.0) for rule in excluded], model.network.bias,
+                   sha256_file(model_file), model.cutoff)
 
 
 def verify_set(root: Path, asked: str | None) -> str | None:
@@ -91,15 +111,17 @@ def ship_model(root: Path, trainee: str, model_file: Path, ruleset: Path, verify
     if set_name is None or not is_js_ruleset(ruleset):
         return outcome
     outcome.verified_on = set_name
-    outcome.candidates, outcome.max_score_difference = score_difference(root, ruleset, trainee, set_name, model)
+    score_difference(root, ruleset, trainee, set_name, model, outcome)
     return outcome
 
 
-def score_difference(root: Path, ruleset: Path, trainee: str, set_name: str, model: ModelFile) -> tuple[int, float]:
-    """How many candidates the browser scored, and the largest |browser - model| score."""
+def score_difference(root: Path, ruleset: Path, trainee: str, set_name: str, model: ModelFile,
+                     outcome: ShipOutcome) -> None:
+    """Fill in `outcome`: how many pages and candidates the browser scored (and skipped), and
+    the largest |browser - model| score."""
     from corpus.vectors.shipcheck import browser_scores
 
-    names, candidates = browser_scores(root, ruleset, trainee, set_name)
+    names, candidates, pages = browser_scores(root, ruleset, trainee, set_name)
     columns = [names.index(name) for name in model.network.feature_names]
     count, largest = 0, 0.0
     for candidate in candidates:
@@ -107,4 +129,6 @@ def score_difference(root: Path, ruleset: Path, trainee: str, set_name: str, mod
         expected = float(model.network.scores(features)[0])
         largest = max(largest, abs(expected - candidate.score))
         count += 1
-    return count, largest
+    outcome.candidates, outcome.max_score_difference = count, largest
+    outcome.pages_checked, outcome.pages_skipped = pages.checked, pages.skipped
+    outcome.first_skipped = pages.first_skipped

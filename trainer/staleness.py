@@ -22,8 +22,7 @@ from corpus.errors import CorpusError
 from corpus.store.digest import sha256_file
 from corpus.textformats import json_value
 from corpus.tree.sample import SETS, set_samples
-from corpus.vectors.jsruleset import JS_RULESET_NAME
-from corpus.vectors.ruleset import RULESET_NAME, ruleset_hash
+from corpus.vectors.ruleset import ruleset_hash
 from corpus.vectors.weights import rules_hash
 from trainer.config import TraineeConfig, load_training_config
 from trainer.modelfile import MODELS_DIR, load_model
@@ -94,10 +93,12 @@ def read_header(path: Path) -> dict[str, Any]:
 
 def trainee_ruleset(root: Path, config: TraineeConfig | None) -> Path:
     """The trainee's ruleset: training.yaml's `ruleset:`, else rulesets.py (rulesets.js if it is the only one)."""
+    # Imported here: vectorize pulls in the renderer, which `corpus status` does not need.
+    from corpus.vectors.vectorize import default_ruleset_path
+
     if config is not None and config.ruleset is not None:
         return config.ruleset
-    python, javascript = root / RULESET_NAME, root / JS_RULESET_NAME
-    return javascript if javascript.exists() and not python.exists() else python
+    return default_ruleset_path(root)
 
 
 def ruleset_matches(root: Path, path: Path, header: dict[str, Any]) -> bool:
@@ -198,7 +199,7 @@ def shipped_staleness(root: Path, configs: dict[str, TraineeConfig]) -> list[Sta
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         ruleset = trainee_ruleset(root, configs.get(path.stem))
         try:
-            shipped = shipped_model(ruleset, path.stem) if ruleset.is_file() else None
+            shipped = shipped_model(ruleset, path.stem, cache_root=root) if ruleset.is_file() else None
         except CorpusError:
             continue  # a ruleset that does not parse is reported by vectorize
         if shipped is None:

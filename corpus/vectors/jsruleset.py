@@ -66,11 +66,6 @@ class JsRuleset:
             known = ", ".join(sorted(self.trainees)) or "none"
             raise BadInput(f"{self.path}: no trainee {name!r} (its default export defines: {known})") from None
 
-    @property
-    def bundle_hash(self) -> str:
-        """Identity of everything the browser runs: the file, its own imports, fathom-web, the harness."""
-        return hashlib.sha256(self.code.encode()).hexdigest()
-
 
 def is_js_ruleset(path: Path) -> bool:
     return Path(path).suffix.lower() in (".js", ".mjs")

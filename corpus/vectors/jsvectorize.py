@@ -66,6 +66,17 @@ class JsPageVectorizer(ClosedOnExit):
     def vectorize(self, set_dir: Path, page_path: Path, filename: str, where: str,
                   html: bytes | None = None) -> PageVectors:
         """The page's vectors; `html` is shown in place of the page's bytes (its resources still served)."""
+        result = self.evaluate(set_dir, page_path, where, html, {"firefox": self.run_config.firefox})
+        nodes = [
+            NodeVector(bool(n["isTarget"]), [float(x) for x in n["features"]], n["markup"], bool(n.get("pruned")))
+            for n in result["nodes"]
+        ]
+        return PageVectors(filename, nodes, int(result["time"]))
+
+    def evaluate(self, set_dir: Path, page_path: Path, where: str, html: bytes | None,
+                 options: dict[str, Any]) -> dict[str, Any]:
+        """Show the page, wait the delay, and run the harness with `options` on it: what it
+        returns. RenderError when the page does not render, PageFailure when the ruleset fails."""
         from playwright.sync_api import Error as PlaywrightError
 
         tab = self._ensure_tab()
@@ -76,15 +87,11 @@ class JsPageVectorizer(ClosedOnExit):
             self.renders += 1
             # A function compiled by the debugger protocol, not eval() in the page: the
             # page's CSP (no 'unsafe-eval') governs the page's scripts, not this.
-            result = page.evaluate(self._script, [self.run_config.trainee, {"firefox": self.run_config.firefox}])
+            result = page.evaluate(self._script, [self.run_config.trainee, options])
         except PlaywrightError as e:
             first = (str(e).strip().splitlines() or ["unknown error"])[0]
             raise RenderError(f"{where}: the page could not be rendered: {first}") from None
         if "error" in result:
             rule = f"rule `{result['rule']}`" if result.get("rule") else "the ruleset"
             raise PageFailure(f"{where}: {rule} of trainee `{self.run_config.trainee}` failed: {result['error']}")
-        nodes = [
-            NodeVector(bool(n["isTarget"]), [float(x) for x in n["features"]], n["markup"], bool(n.get("pruned")))
-            for n in result["nodes"]
-        ]
-        return PageVectors(filename, nodes, int(result["time"]))
+        return result

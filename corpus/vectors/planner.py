@@ -16,11 +16,12 @@ from corpus.errors import CorpusError
 from corpus.vectors.vectorfile import PageVectors, VectorFile, load_vectors
 
 
-def old_vectors(out: Path, full: bool) -> VectorFile | None:
-    if full or not out.exists():
+def old_vectors(out: Path, full: bool, source: bytes | None) -> VectorFile | None:
+    """The vector file `out` as the run found it (its bytes `source`; None: there is none)."""
+    if full or source is None:
         return None
     try:
-        return load_vectors(out)
+        return load_vectors(out, source)
     except CorpusError as e:
         raise CorpusError(f"{e} (run with --full to rebuild it)") from None
 

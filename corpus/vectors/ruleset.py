@@ -34,6 +34,7 @@ from typing import Any
 
 from corpus.errors import BadInput, BadInputFile
 from corpus.render.rendered import Box, Rendered
+from corpus.store.digest import sha256_file
 
 RULESET_NAME = "rulesets.py"
 
@@ -151,7 +152,7 @@ def _check_selector(name: str, dom: str) -> None:
 
 def ruleset_hash(path: Path) -> str:
     """The ruleset's identity in vector files: sha256 of the file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return sha256_file(path)
 
 
 def load_ruleset(path: Path) -> Ruleset:

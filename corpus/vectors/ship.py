@@ -16,13 +16,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.errors import BadInput
+from corpus.errors import BadInput, CorpusError
 from corpus.store.atomic import atomic_write
 from corpus.vectors.jsruleset import is_js_ruleset
 from corpus.vectors.weights import (
     MARKER_TEXT,
     WeightLayout,
     comment_prefix,
+    ruleset_weights,
     splice,
     weight_layout,
 )
@@ -60,9 +61,10 @@ def marker_line(path: Path, weights: Weights) -> str:
             f"model=sha256:{weights.model_sha256} cutoff={weights.cutoff!r}")
 
 
-def shipped_model(path: Path, trainee: str) -> str | None:
-    """The sha256 of the model file the ruleset's marker for `trainee` names, if any."""
-    marker = weight_layout(path).marker_for(trainee)
+def shipped_model(path: Path, trainee: str, cache_root: Path | None = None) -> str | None:
+    """The sha256 of the model file the ruleset's marker for `trainee` names, if any
+    (`cache_root`: see weights.ruleset_weights); CorpusError when the ruleset does not parse."""
+    marker = ruleset_weights(path, cache_root).marker_for(trainee)
     found = _MODEL_IN_MARKER.search(marker.name) if marker else None
     return found.group(1) if found else None
 
@@ -73,10 +75,22 @@ def ship(path: Path, weights: Weights) -> ShipReport:
     source = path.read_bytes()
     layout = weight_layout(path, source)
     cuts = _cuts(path, layout, weights)
+    _check_numbers(path, source, cuts[:-1])
     new = splice(source, cuts)
     if new != source:
         atomic_write(path, new)
     return ShipReport(path, new != source, len(cuts) - 1)
+
+
+def _check_numbers(path: Path, source: bytes, cuts: list[tuple[int, int, bytes]]) -> None:
+    """Refuse unless each span to rewrite holds a number: offsets that do not match the
+    bytes (a reader's bug, a file changed meanwhile) must never write into the code."""
+    for start, end, _ in cuts:
+        try:
+            float(source[start:end].decode("ascii"))
+        except ValueError:
+            raise CorpusError(f"{path}: bytes {start}-{end} are not the number expected there "
+                              f"({source[start:end][:40]!r}); nothing written") from None
 
 
 def _cuts(path: Path, layout: WeightLayout, weights: Weights) -> list[tuple[int, int, bytes]]:

@@ -58,10 +58,11 @@ class VectorFile:
     rules_hash: str | None = None
 
 
-def load_vectors(path: Path) -> VectorFile:
-    """Read a version 1 or 2 file; BadInputFile naming the file for anything else."""
+def load_vectors(path: Path, source: bytes | None = None) -> VectorFile:
+    """Read a version 1 or 2 file (its bytes `source`, if read already); BadInputFile naming
+    the file for anything else."""
     try:
-        data = json_value(Path(path).read_bytes())
+        data = json_value(Path(path).read_bytes() if source is None else source)
     except (OSError, ValueError) as e:
         raise BadInputFile(f"{path}: not a readable vector file: {e}") from None
     try:
@@ -135,21 +136,34 @@ def vectors_to_json(vectors: VectorFile) -> dict[str, Any]:
 
 
 def dump_vectors(vectors: VectorFile, path: Path) -> None:
-    """Write atomically: a failed run never leaves half a file. A value that is not a finite
-    number (a NaN from a rule, or kept from an old file) is refused: `train` would refuse it."""
+    """Write atomically: a failed run never leaves half a file (see `vector_bytes`)."""
+    atomic_write(Path(path), vector_bytes(vectors, path))
+
+
+def vector_bytes(vectors: VectorFile, path: Path) -> bytes:
+    """The file's bytes. A value that is not a finite number (a NaN from a rule, or kept
+    from an old file) is refused, naming `path`: `train` would refuse it."""
     try:
         text = json.dumps(vectors_to_json(vectors), separators=(",", ":"), sort_keys=False, allow_nan=False)
     except ValueError:
         raise BadInput(f"{path}: not written: {_first_non_finite(vectors)} is not a finite number "
                        "(rules must score in [0, 1]; delete the file to vectorize every page afresh)") from None
-    atomic_write(Path(path), (text + "\n").encode())
+    return (text + "\n").encode()
 
 
 def _first_non_finite(vectors: VectorFile) -> str:
     """Where the first NaN or infinity is: `page P: rule R: nan`."""
     for page in vectors.pages:
-        for node in page.nodes:
-            for name, value in zip(vectors.feature_names, node.features):
-                if not math.isfinite(value):
-                    return f"page {page.filename}: rule {name}: {value!r}"
+        found = non_finite(page, vectors.feature_names)
+        if found is not None:
+            return f"page {page.filename}: {found}"
     return "a value"
+
+
+def non_finite(page: PageVectors, feature_names: list[str]) -> str | None:
+    """The page's first NaN or infinity, as `rule R: nan`; None when every value is finite."""
+    for node in page.nodes:
+        for name, value in zip(feature_names, node.features):
+            if not math.isfinite(value):
+                return f"rule {name}: {value!r}"
+    return None

@@ -22,11 +22,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from corpus.errors import BadInput, CorpusError
 from corpus.extract.factcache import page_facts
+from corpus.store.atomic import atomic_write
 from corpus.tree.rubric import load_rubric
 from corpus.tree.sample import SAMPLES_DIR, SETS, set_samples
 from corpus.vectors.checkpoint import Checkpoint
@@ -37,11 +39,18 @@ from corpus.vectors.ruleset import RULESET_NAME, load_ruleset
 from corpus.vectors.vectorfile import (
     PageVectors,
     VectorFile,
-    dump_vectors,
-    vectors_to_json,
+    non_finite,
+    vector_bytes,
 )
 from corpus.vectors.weights import rules_hash
-from corpus.vectors.workers import LocalRunner, PageFailed, PageTask, RunConfig, Runner
+from corpus.vectors.workers import (
+    LocalRunner,
+    Outcome,
+    PageFailed,
+    PageTask,
+    RunConfig,
+    Runner,
+)
 
 VECTORS_DIR = "vectors"
 
@@ -138,7 +147,8 @@ def update_vectors(
     out = Path(out) if out is not None else default_vectors_path(root, set_name, trainee)
     ruleset = prepare_ruleset(root, ruleset_path, trainee, load_rubric(root).viewport, firefox=firefox, delay=delay)
     current, paths = _page_hashes(root, set_name, pages)
-    old = old_vectors(out, full)
+    before = out.read_bytes() if out.exists() else None  # read once: checkpoints rewrite it meanwhile
+    old = old_vectors(out, full, before)
     keep, todo = plan_pages(current, old, ruleset.hash, ruleset.feature_names, ruleset.inputs_hash, ruleset.rules_hash)
     report = VectorizeReport(out, set_name, trainee, kept=sorted(keep), full=not keep and bool(todo))
     if old is not None:
@@ -151,13 +161,21 @@ def update_vectors(
     tasks = [PageTask(name, paths[name], current[name], f"{SAMPLES_DIR}/{set_name}/{name}") for name in todo]
     recorded = replace(ruleset, hash=recorded_ruleset_hash(old, bool(keep), ruleset.hash, ruleset.rules_hash))
     vector_file = _vector_file_of(recorded, keep, current, timings)
-    before = out.read_bytes() if out.exists() else None  # checkpoints rewrite it meanwhile
     # Finished pages are written as the run goes, so a killed run keeps them.
-    with Checkpoint(vector_file, out, len(tasks)) as checkpoint:
+    finite = partial(_finite_outcome, ruleset.feature_names, f"{SAMPLES_DIR}/{set_name}/")
+    with Checkpoint(vector_file, out, len(keep) + len(tasks)) as checkpoint:
         results, report.rendered = (runner or LocalRunner()).run(
-            config, tasks, f"vectorizing {set_name} for {trainee}", progress, checkpoint.add)
-    _write_results(report, results, vector_file, before)
+            config, tasks, f"vectorizing {set_name} for {trainee}", progress, lambda o: checkpoint.add(finite(o)))
+    results = [finite(r) for r in results]
+    now = checkpoint.written if checkpoint.written is not None else before
+    _write_results(report, results, vector_file, before, now)
     return report
+
+
+def _finite_outcome(feature_names: list[str], where: str, outcome: Outcome) -> Outcome:
+    """A page holding a NaN or an infinity fails alone: no vector file can hold it."""
+    found = non_finite(outcome, feature_names) if isinstance(outcome, PageVectors) else None
+    return outcome if found is None else PageFailed(outcome.filename, f"{where}{outcome.filename}: {found} is not a finite number")
 
 
 def _page_hashes(root: Path, set_name: str, pages: list[str] | None) -> tuple[dict[str, str], dict[str, Path]]:
@@ -178,17 +196,18 @@ def _vector_file_of(ruleset: PreparedRuleset, keep: dict[str, PageVectors], curr
 
 
 def _write_results(report: VectorizeReport, results: list[PageVectors | PageFailed],
-                   vector_file: Callable[[list[PageVectors]], VectorFile], before: bytes | None) -> None:
+                   vector_file: Callable[[list[PageVectors]], VectorFile], before: bytes | None,
+                   now: bytes | None) -> None:
     """Record the run's outcomes in the report and write the file (if its bytes differ from
-    what is there now); `changed` compares with `before`, the file as the run found it.
-    A failed page is left out of pageHashes, so the next run tries it again."""
+    `now`, what is there after the checkpoints); `changed` compares with `before`, the file
+    as the run found it. A failed page is left out of pageHashes, so the next run tries it again."""
     done = [r for r in results if not isinstance(r, PageFailed)]
     report.failed = sorted((r for r in results if isinstance(r, PageFailed)), key=lambda f: f.filename)
     report.vectorized = sorted(p.filename for p in done)
-    vectors = vector_file(done)
-    now = report.out.read_bytes() if report.out.exists() else None
-    dump_if_changed(vectors, report.out, now)
-    report.changed = before != report.out.read_bytes()
+    data = vector_bytes(vector_file(done), report.out)
+    if data != now:
+        atomic_write(report.out, data)
+    report.changed = data != before
 
 
 def _vector_file(ruleset: PreparedRuleset, keep: dict[str, PageVectors], done: list[PageVectors],
@@ -199,13 +218,6 @@ def _vector_file(ruleset: PreparedRuleset, keep: dict[str, PageVectors], done: l
     hashes = {p.filename: current[p.filename] for p in pages}
     return VectorFile(ruleset.feature_names, pages, hashes, ruleset.hash, inputs_hash=ruleset.inputs_hash,
                       rules_hash=ruleset.rules_hash)
-
-
-def dump_if_changed(vectors: VectorFile, out: Path, before: bytes | None) -> None:
-    """Write atomically, and not at all when the bytes would be the same."""
-    text = (json.dumps(vectors_to_json(vectors), separators=(",", ":")) + "\n").encode()
-    if text != before:
-        dump_vectors(vectors, out)
 
 
 def vectorize_set(root: Path, set_name: str, trainee: str, ruleset_path: Path | None = None, **options: Any) -> Path:

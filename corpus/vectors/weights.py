@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import io
-import re
+import json
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +28,11 @@ from corpus.store.filecache import FileCache
 from corpus.vectors.jsruleset import JS_DIR, SETUP_HINT, is_js_ruleset, node_json
 
 MARKER_TEXT = "corpus ship:"  # what the comment ship writes begins with
-_COEFF_NAME = re.compile("coeff", re.IGNORECASE)
-_BIAS_NAME = re.compile("bias", re.IGNORECASE)
+LAYOUT_VERSION = 2  # bump when what Python rulesets' reading finds or masks changes (cache keys)
+# The module-level names a Python ruleset keeps its weights in (the scaffolds', FathomFox's):
+# exactly these, so a constant such as BIAS_THRESHOLDS stays part of the rules hash.
+_COEFF_NAME = "coefficients"
+_BIAS_NAME = "biases"
 
 
 @dataclass(frozen=True)
@@ -90,26 +93,53 @@ def splice(source: bytes, cuts: list[tuple[int, int, bytes]]) -> bytes:
     return b"".join([*out, source[at:]])
 
 
+@dataclass(frozen=True)
+class RulesetWeights:
+    """What `corpus status`, `metrics` and vectorize read of a ruleset: its rules hash and
+    the `corpus ship:` markers (see `ruleset_weights`)."""
+
+    rules_hash: str | None  # None: the file holds no weights
+    markers: list[Span]
+
+    def marker_for(self, trainee: str) -> Span | None:
+        return WeightLayout(markers=self.markers).marker_for(trainee)
+
+
+def ruleset_weights(path: Path, cache_root: Path | None = None) -> RulesetWeights:
+    """The ruleset's rules hash and markers; CorpusError when it does not parse. With
+    `cache_root`, readings are kept in `.corpus-cache/weights/`, by the file's sha256 and
+    the reader's version, so Node runs once per ruleset content; a failure (no Node, no
+    acorn, a syntax error) is not kept."""
+    source = Path(path).read_bytes()
+    key = hashlib.sha256(source + Path(path).suffix.lower().encode() + reader_version().encode()).hexdigest()
+    cache = None if cache_root is None else FileCache(cache_root, "weights", ".json")
+    cached = None if cache is None else cache.get(key)
+    if cached is not None:
+        data = json.loads(cached)
+        return RulesetWeights(data["rulesHash"], [Span(*m) for m in data["markers"]])
+    layout = weight_layout(path, source)
+    holds_weights = any(layout.coeffs.values()) or bool(layout.biases)
+    answer = RulesetWeights(hashlib.sha256(masked(source, layout)).hexdigest() if holds_weights else None,
+                            layout.markers)
+    if cache is not None:
+        markers = [[m.name, m.start, m.end] for m in answer.markers]
+        cache.put(key, json.dumps({"rulesHash": answer.rules_hash, "markers": markers}).encode())
+    return answer
+
+
 def rules_hash(path: Path, cache_root: Path | None = None) -> str | None:
     """sha256 of the ruleset with its weights masked (see the module docstring); None
     when it holds no weights or does not parse (then the sha256 of its bytes serves).
-    With `cache_root`, answers are kept by the file's sha256 in `.corpus-cache/rules/`.
-    """
-    source = Path(path).read_bytes()
-    key = hashlib.sha256(source + Path(path).suffix.lower().encode()).hexdigest()
-    cache = None if cache_root is None else FileCache(cache_root, "rules", ".txt")
-    cached = None if cache is None else cache.get(key)
-    if cached is not None:
-        return cached.decode() or None
+    `cache_root`: see `ruleset_weights`."""
     try:
-        layout = weight_layout(path, source)
-        holds_weights = any(layout.coeffs.values()) or bool(layout.biases)
-        answer = hashlib.sha256(masked(source, layout)).hexdigest() if holds_weights else None
+        return ruleset_weights(path, cache_root).rules_hash
     except CorpusError:
-        answer = None
-    if cache is not None:
-        cache.put(key, (answer or "").encode())
-    return answer
+        return None  # not kept: the next run, with Node and acorn installed, may read it
+
+
+def reader_version() -> str:
+    """What a cached reading depends on besides the file: locate.mjs and LAYOUT_VERSION."""
+    return hashlib.sha256((JS_DIR / "locate.mjs").read_bytes() + f"\n{LAYOUT_VERSION}".encode()).hexdigest()
 
 
 def _js_layout(path: Path) -> WeightLayout:
@@ -117,7 +147,8 @@ def _js_layout(path: Path) -> WeightLayout:
         raise CorpusError(f"acorn is not installed for reading JavaScript rulesets: {SETUP_HINT}")
     answer = node_json("locate.mjs", str(path), failing=f"{path}: reading the ruleset's weights failed")
     if "error" in answer:
-        raise CorpusError(f"{path}:{answer.get('line', 1)}: {answer['error']}")
+        where = f"{path}:{answer['line']}" if "line" in answer else str(path)
+        raise CorpusError(f"{where}: {answer['error']}")
 
     def spans(items: list[dict]) -> list[Span]:
         return [Span(str(i.get("name", i.get("text", ""))), int(i["start"]), int(i["end"])) for i in items]
@@ -136,6 +167,12 @@ def _js_layout(path: Path) -> WeightLayout:
 
 def _python_layout(path: Path, source: bytes) -> WeightLayout:
     try:
+        # ast counts columns in the UTF-8 bytes of each line: any other coding
+        # (a `# -*- coding: latin-1 -*-` file) would put every span in the wrong place.
+        source.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: the ruleset is not UTF-8 text") from None
+    try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as e:
         raise CorpusError(f"{path}:{e.lineno}: syntax error in the ruleset: {e.msg}") from None
@@ -147,14 +184,14 @@ def _python_layout(path: Path, source: bytes) -> WeightLayout:
         target, value = _assignment(statement)
         if target is None or value is None:
             continue
-        if _COEFF_NAME.search(target) and isinstance(value, ast.Dict):
+        if target == _COEFF_NAME and isinstance(value, ast.Dict):
             for key, pairs in zip(value.keys, value.values):
                 found = _python_pairs(pairs, lines)
                 if isinstance(key, ast.Constant) and isinstance(key.value, str) and found is not None:
                     layout.coeffs[key.value] = found
                     layout.vector_types[key.value] = key.value
                     layout.anchors[key.value] = lines[statement.lineno - 1]
-        elif _BIAS_NAME.search(target):
+        elif target == _BIAS_NAME:
             layout.biases += _python_pairs(value, lines) or _python_dict(value, lines)
     layout.markers = _python_markers(source, lines)
     return layout

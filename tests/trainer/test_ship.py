@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import BadInput
+from corpus.errors import BadInput, CorpusError
 from corpus.samples.init import init_corpus
 from corpus.vectors.jsruleset import load_js_ruleset
 from corpus.vectors.ruleset import load_ruleset
-from corpus.vectors.ship import Weights, ship
+from corpus.vectors.ship import Weights, ship, shipped_model
 from corpus.vectors.vectorize import update_vectors
 from corpus.vectors.weights import rules_hash
 from trainer.staleness import corpus_staleness
@@ -98,6 +98,58 @@ def test_a_mismatch_of_rules_is_refused_and_nothing_written(tmp_path: Path, coef
     with pytest.raises(BadInput, match=message):
         ship(path, Weights("new", coeffs, 0.0, SHA, 0.5))
     assert path.read_bytes() == before
+
+
+LATIN1_PY = (b'# -*- coding: latin-1 -*-\ncoefficients = {"caf\xe9": [("x", 1)], '
+             b'"new": [("isPassword", 1), ("namedNew", 2), ("tiny", 3)]}\nbiases = {"new": 0}\n')
+
+
+@pytest.mark.parametrize("name", ["firefox.js", "rulesets.py"])
+def test_a_ruleset_that_is_not_utf8_is_refused_and_not_masked_at_wrong_offsets(tmp_path: Path, name: str) -> None:
+    """A Latin-1 é before the weights: offsets counted in UTF-8 would land one byte off."""
+    if name.endswith(".js"):
+        path = shipped_copy(tmp_path, name)
+        path.write_bytes(b"// caf\xe9, in Latin-1\n" + path.read_bytes())
+    else:
+        path = tmp_path / name
+        path.write_bytes(LATIN1_PY)
+    before = path.read_bytes()
+    with pytest.raises(CorpusError, match="not UTF-8"):
+        ship(path, WEIGHTS)
+    assert path.read_bytes() == before
+    assert rules_hash(path) is None  # the file's own sha256 serves: nothing masked at wrong offsets
+
+
+def test_a_failed_reading_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Node the rules hash cannot be read; once Node is there, it is, despite the cache."""
+    path = shipped_copy(tmp_path, "firefox.js")
+    with monkeypatch.context() as without_node:
+        without_node.setenv("PATH", str(tmp_path / "nothing"))
+        assert rules_hash(path, cache_root=tmp_path) is None
+    assert rules_hash(path, cache_root=tmp_path) == rules_hash(path) is not None
+
+
+def test_one_cached_reading_answers_the_rules_hash_and_the_shipped_model(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """`corpus status` and `metrics` ask every run: Node reads each ruleset content once."""
+    path = shipped_copy(tmp_path, "firefox.js")
+    ship(path, WEIGHTS)
+    expected = (shipped_model(path, "new", cache_root=tmp_path), rules_hash(path, cache_root=tmp_path))
+    assert expected[0] == SHA and expected[1] is not None
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))  # no Node now: the cache answers
+    assert (shipped_model(path, "new", cache_root=tmp_path), rules_hash(path, cache_root=tmp_path)) == expected
+
+
+def test_a_constant_named_like_a_weight_is_part_of_the_rules(tmp_path: Path) -> None:
+    """Only `coefficients` and `biases` are weights: editing BIAS_THRESHOLDS makes vectors stale."""
+    path = tmp_path / "rulesets.py"
+    path.write_text('coefficients = {"new": [("isPassword", 1)]}\nbiases = {"new": 0}\nBIAS_THRESHOLDS = {"new": 0.5}\n')
+    before = rules_hash(path)
+    path.write_text(path.read_text().replace("0.5", "0.9"))
+    after = rules_hash(path)
+    assert after != before
+    path.write_text(path.read_text().replace('"new": 0}', '"new": 3}'))  # a bias is a weight
+    assert rules_hash(path) == after
 
 
 # --- in a corpus, with Chromium ------------------------------------------------------------
@@ -225,3 +277,58 @@ def test_retrain_checks_what_it_ships_unless_told_not_to(corpus: Path, corpus_cl
         assert json.loads(unchecked.stdout)[0]["shipped"]["max_score_difference"] is None
     finally:
         (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
+
+
+def test_retrain_ships_a_model_trained_without_a_rule_as_zero_for_it(corpus: Path, corpus_cli) -> None:
+    """`exclude:` leaves a rule out on purpose: it ships as 0.0, and the browser agrees."""
+    (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 32\n    ruleset: rulesets.js\n"
+                                          "    exclude: [tiny]\n    ship: true\n")
+    try:
+        result = corpus_cli("retrain", "--json", cwd=corpus)
+        assert result.returncode == 0, result.stderr
+        shipped = json.loads(result.stdout)[0]["shipped"]
+        assert shipped["error"] is None and shipped["max_score_difference"] < 1e-4
+        assert '["tiny", 0.0]' in (corpus / "rulesets.js").read_text()
+    finally:
+        (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
+
+
+def test_a_failed_ship_in_retrain_is_named_and_exits_1_with_the_model_kept(corpus: Path, corpus_cli) -> None:
+    text = (SHIPPED / "firefox.js").read_text()
+    (corpus / "nobias.js").write_text(text.replace('const biases = [\n  ["new", 0.1826],\n];', "const biases = [];"))
+    (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 33\n    ruleset: nobias.js\n"
+                                          "    ship: true\n")
+    try:
+        result = corpus_cli("retrain", cwd=corpus)
+        assert result.returncode == 1
+        assert "corpus: error: new: not shipped into nobias.js: " in result.stderr
+        assert "no bias for type 'new'" in result.stderr
+        assert "models/new.json: retrained" in result.stdout  # the model is kept all the same
+    finally:
+        (corpus / "training.yaml").write_text("trainees:\n  new:\n    iterations: 30\n    ruleset: rulesets.js\n")
+        (corpus / "nobias.js").unlink()
+
+
+def test_the_browser_check_skips_a_page_the_ruleset_fails_on_and_says_so(corpus: Path, corpus_cli) -> None:
+    if not (corpus / "models" / "new.json").is_file():
+        assert corpus_cli("retrain", cwd=corpus).returncode == 0
+    text = (SHIPPED / "firefox.js").read_text()
+    original = "score(fnode => fnode.element.type === 'password' ? 1 : 0)"
+    assert original in text
+    (corpus / "boomy.js").write_text(text.replace(original, "score(fnode => { if (fnode.element.id === 'boom') "
+                                                            "throw new Error('boom'); return fnode.element.type "
+                                                            "=== 'password' ? 1 : 0; })"))
+    testing = corpus / "samples" / "testing"
+    (testing / "a.html").write_text(PAGE)
+    (testing / "b.html").write_text("<html><body><input id=boom></body></html>")
+    try:
+        result = corpus_cli("ship", "--json", "--verify", "testing", "boomy.js", cwd=corpus)
+        assert result.returncode == 0, result.stderr
+        answer = json.loads(result.stdout)
+        assert (answer["pages_checked"], answer["pages_skipped"]) == (1, 1)
+        assert answer["max_score_difference"] < 1e-4
+        text = corpus_cli("ship", "--verify", "testing", "boomy.js", cwd=corpus).stdout
+        assert "; 1 page(s) checked, 1 skipped (first: samples/testing/b.html: rule `isPassword`" in text
+    finally:
+        for path in (testing / "a.html", testing / "b.html", corpus / "boomy.js"):
+            path.unlink()

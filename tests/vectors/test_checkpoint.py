@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def saved(out: Path) -> list[str]:
 
 def test_the_file_is_rewritten_every_tenth_of_the_pages_or_every_5_seconds(tmp_path: Path) -> None:
     out, clock = tmp_path / "v.json", Clock()
-    checkpoint = Checkpoint(partial_file, out, total=30, clock=clock)
+    checkpoint = Checkpoint(partial_file, out, pages=30, clock=clock)
     checkpoint.add(page(1))
     checkpoint.add(PageFailed("x.html", "failed"))  # a failure is never written
     checkpoint.add(page(2))
@@ -48,12 +49,49 @@ def test_the_file_is_rewritten_every_tenth_of_the_pages_or_every_5_seconds(tmp_p
     assert saved(out) == ["1.html", "2.html", "3.html", "4.html", "5.html"]
 
 
+def test_a_slow_rewrite_waits_ten_times_its_duration_before_the_next(tmp_path: Path) -> None:
+    """A few pages of a large file (a hook's run): each rewrite is costly, so they space out."""
+    out, clock = tmp_path / "v.json", Clock()
+
+    def slow(done: list[PageVectors]) -> VectorFile:
+        clock.now += 2.0  # serialising the large file takes 2 s
+        return partial_file(done)
+
+    checkpoint = Checkpoint(slow, out, pages=100_000, clock=clock)
+    clock.now = CHECKPOINT_SECONDS
+    checkpoint.add(page(1))
+    assert saved(out) == ["1.html"]
+    clock.now += CHECKPOINT_SECONDS
+    checkpoint.add(page(2))
+    assert saved(out) == ["1.html"]  # 5 s after a 2 s rewrite: not yet
+    clock.now += 15.0
+    checkpoint.add(page(3))  # 20 s after it
+    assert saved(out) == ["1.html", "2.html", "3.html"]
+
+
 def test_leaving_by_an_exception_writes_what_is_finished(tmp_path: Path) -> None:
     out = tmp_path / "v.json"
-    with pytest.raises(KeyboardInterrupt), Checkpoint(partial_file, out, total=100, clock=Clock()) as checkpoint:
+    with pytest.raises(KeyboardInterrupt), Checkpoint(partial_file, out, pages=100, clock=Clock()) as checkpoint:
         checkpoint.add(page(1))
         raise KeyboardInterrupt
     assert saved(out) == ["1.html"]
+
+
+def test_a_page_scoring_an_infinity_is_not_kept_and_costs_no_other_page(tmp_path: Path) -> None:
+    out = tmp_path / "v.json"
+    checkpoint = Checkpoint(partial_file, out, pages=1, clock=Clock())
+    checkpoint.add(PageVectors("inf.html", [NodeVector(True, [math.inf])], 0))
+    checkpoint.add(page(1))
+    assert saved(out) == ["1.html"]
+
+
+def test_a_failing_save_on_the_way_out_does_not_hide_the_error_that_ended_the_run(tmp_path: Path) -> None:
+    def unwritable(done: list[PageVectors]) -> VectorFile:  # a kept page holds a NaN: dump_vectors refuses
+        return partial_file([PageVectors("old.html", [NodeVector(True, [math.nan])], 0), *done])
+
+    with pytest.raises(KeyboardInterrupt), Checkpoint(unwritable, tmp_path / "v.json", pages=100, clock=Clock()) as c:
+        c.add(page(1))
+        raise KeyboardInterrupt
 
 
 RULESET = '''

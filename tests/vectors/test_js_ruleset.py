@@ -232,6 +232,14 @@ def test_a_rule_that_throws_or_returns_a_non_number_fails_its_page_only(root: Pa
     assert list(written.page_hashes) == ["6.html"]
 
 
+def test_a_rule_scoring_infinity_fails_its_page_only(root: Path) -> None:
+    report = update_vectors(root, "unused", "infinite", root / "rulesets.js", full=True)
+    assert [f.filename for f in report.failed] == ["5.html"]
+    assert "rule `huge` of trainee `infinite` failed: returned Infinity, not a finite number," in report.failed[0].message
+    written = load_vectors(root / "vectors" / "unused_infinite.json")
+    assert sorted(written.page_hashes) == ["6.html", "7.html"]
+
+
 def test_element_lhs_fails_as_in_fathomfox_which_runs_against_the_document(root: Path) -> None:
     # fathom-web's element() calls `ruleset.doc.matches`, and a document has no matches().
     report = update_vectors(root, "unused", "page", root / "rulesets.js", full=True)

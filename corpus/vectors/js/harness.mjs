@@ -86,8 +86,10 @@ function vectorizeDocument(doc, id, trainee, vectorType, featureNames, firefox, 
             const scores = fnode.scoresSoFarFor(vectorType);
             const features = featureNames.map(name => {
                 const value = scores.get(name);
-                if (typeof value !== 'number' || Number.isNaN(value)) {
-                    const what = value === undefined ? 'gave no score' : `returned ${describeValue(value)}, not a number,`;
+                if (typeof value !== 'number' || !Number.isFinite(value)) {  // NaN and ±Infinity too: JSON has neither
+                    const what = value === undefined ? 'gave no score'
+                        : typeof value === 'number' ? `returned ${value}, not a finite number,`
+                        : `returned ${describeValue(value)}, not a number,`;
                     throw new RuleFailure(name, `${what} for ${startTag(element)}`);
                 }
                 return value;

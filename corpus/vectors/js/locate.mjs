@@ -4,8 +4,8 @@
 //     {"trainees": {id: {"coeffs": [{"name", "start", "end"}], "vectorType"}},
 //      "biases": [{"name", "start", "end"}], "markers": [{"text", "start", "end"}],
 //      "anchors": {id: offset}}
-// or {"error", "line", "column"}. Offsets are UTF-8 byte offsets into the file; a
-// number's span covers its sign. Coefficients are the `[name, number]` pairs a
+// or {"error", "line", "column"} ({"error"} alone for a file that is not UTF-8).
+// Offsets are UTF-8 byte offsets into the file; a number's span covers its sign. Coefficients are the `[name, number]` pairs a
 // trainee's `coeffs` reaches (`new Map([...])`, `new Map(coefficients.new)`, a
 // variable, a spread); biases are pairs in an array named or passed as biases
 // (`const biases = [...]`, `biases: [...]`, `ruleset(rules, coeffs, [...])`).
@@ -143,9 +143,23 @@ function locate(source) {
     return {trainees, biases, markers, anchors};
 }
 
+// Fatal, not 'utf8': a byte that is not UTF-8 would become U+FFFD (three bytes) and shift
+// every byte offset after it, so ship would write into the wrong place.
+const UTF8 = new TextDecoder('utf-8', {fatal: true});
+
+function readSource(path) {
+    try {
+        return UTF8.decode(readFileSync(path));
+    } catch (e) {
+        if (e instanceof TypeError) return null;  // what a fatal TextDecoder throws
+        throw e;
+    }
+}
+
 let result;
 try {
-    result = locate(readFileSync(process.argv[2], 'utf8'));
+    const source = readSource(process.argv[2]);
+    result = source === null ? {error: 'the ruleset is not UTF-8 text'} : locate(source);
 } catch (e) {
     result = e.loc ? {error: e.message, line: e.loc.line, column: e.loc.column + 1} : {error: String(e && e.message || e)};
 }

@@ -78,6 +78,16 @@ trainees.set('fragile', {
     ]),
 });
 
+// A rule scoring Infinity (1/0) on #boom: that page fails, the others are written.
+trainees.set('infinite', {
+    coeffs: new Map([['huge', 1]]),
+    rulesetMaker: () => ruleset([
+        rule(dom('input'), type('infinite')),
+        rule(type('infinite'), score(fnode => fnode.element.id === 'boom' ? 1 / 0 : 1), {name: 'huge'}),
+        rule(type('infinite'), out('infinite')),
+    ]),
+});
+
 // Which images loaded: the sandbox serves a page's own resources and nothing else.
 trainees.set('images', {
     coeffs: new Map([['loaded', 1]]),
