@@ -68,19 +68,13 @@ def _save(root: Path, record: dict[str, str]) -> None:
 
 def known_pages(root: Path, samples: Iterable[Sample]) -> dict[str, Sample]:
     """sha256 -> the sample holding that page, for every sample given. Pages the record
-    lacks are hashed (as added: their manifest's original, else their bytes) and
-    written into it, staged, so the next command reads them from there."""
+    lacks are hashed (as added: their manifest's original, else their bytes). Nothing is
+    written: a command that then refuses its pages must leave the corpus as it was."""
     record = read_record(root)
     known: dict[str, Sample] = {}
-    hashed: dict[str, str] = {}
     for sample in samples:
         digest = record.get(sample.name)
-        if digest is None:
-            digest = hashed[sample.name] = _as_added(sample)
-        known.setdefault(digest, sample)
-    if hashed:
-        write_record(root, hashed)
-        gitcli.run_gated(root, "add", "--", record_path(root).relative_to(root).as_posix())
+        known.setdefault(digest if digest is not None else _as_added(sample), sample)
     return known
 
 

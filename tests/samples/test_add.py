@@ -139,21 +139,20 @@ def test_pages_added_on_two_branches_merge_and_stay_known(corpus_root: Path, tmp
         assert again.returncode != 0 and "already in the corpus" in again.stderr
 
 
-def test_pages_the_record_lacks_are_hashed_once_into_it(corpus_root: Path, tmp_path: Path, git):
-    """A page put in by hand is hashed by the first add, which writes it into the record and
-    stages the record: later adds read it from there."""
+def test_a_page_the_record_lacks_is_still_known_and_a_refusal_changes_nothing(corpus_root: Path, tmp_path: Path,
+                                                                              git):
+    """A page put in by hand, which samples/added.sha256 does not name, is recognized by its
+    bytes; the add that refuses its copy writes nothing, the record and the index included."""
     from corpus.samples.fingerprints import read_record
-    from corpus.store.digest import sha256_file
 
-    by_hand = write(corpus_root / "samples" / "training" / "n7.html", NEGATIVE)
-    add_pages(corpus_root, load_rubric(corpus_root), [write(tmp_path / "a.html", POSITIVE)], None, "unused", None,
-              extract=False)
-    record = read_record(corpus_root)
-    assert record["n7.html"] == sha256_file(by_hand)
-    assert "samples/added.sha256" in git(corpus_root, "diff", "--cached", "--name-only").split()
+    write(corpus_root / "samples" / "training" / "n7.html", NEGATIVE)
+    git(corpus_root, "add", "-A")
+    before = git(corpus_root, "diff", "--cached", "--name-only")
     with pytest.raises(BadInput, match="already in the corpus"):
         add_pages(corpus_root, load_rubric(corpus_root), [write(tmp_path / "b.html", NEGATIVE)], None, "unused",
                   None, extract=False)
+    assert "n7.html" not in read_record(corpus_root)
+    assert git(corpus_root, "diff", "--cached", "--name-only") == before
 
 
 def test_a_manifest_of_another_format_tells_nothing(tmp_path: Path):
