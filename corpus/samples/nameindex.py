@@ -41,14 +41,19 @@ from corpus.tree.sample import SAMPLES_DIR, SETS, NamingRule, page_names
 RACY_NS = 3_000_000_000
 
 SCHEMA = (
-    "DROP TABLE IF EXISTS name_folders",  # the tables before groups were stored
+    # Earlier tables: before groups were stored, and before names were kept as bytes.
+    "DROP TABLE IF EXISTS name_folders",
     "DROP TABLE IF EXISTS sample_names",
-    "CREATE TABLE IF NOT EXISTS name_listings (set_name TEXT PRIMARY KEY, rule TEXT, "
+    "DROP TABLE IF EXISTS name_listings",
+    "DROP TABLE IF EXISTS page_names",
+    "CREATE TABLE IF NOT EXISTS set_listings (set_name TEXT PRIMARY KEY, rule TEXT, "
     "dev INTEGER, ino INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, listed_ns INTEGER)",
-    "CREATE TABLE IF NOT EXISTS page_names (set_name TEXT, name TEXT, identity TEXT, grp TEXT, "
+    # Names, ids and groups as the file system's bytes (os.fsencode): a name that is
+    # not UTF-8 (held as a surrogate-escaped str) is a name like any other.
+    "CREATE TABLE IF NOT EXISTS listed_names (set_name TEXT, name BLOB, identity BLOB, grp BLOB, "
     "PRIMARY KEY (set_name, name))",
-    "CREATE INDEX IF NOT EXISTS page_names_by_identity ON page_names (identity)",
-    "CREATE INDEX IF NOT EXISTS page_names_by_group ON page_names (grp)",
+    "CREATE INDEX IF NOT EXISTS listed_names_by_identity ON listed_names (identity)",
+    "CREATE INDEX IF NOT EXISTS listed_names_by_group ON listed_names (grp)",
 )
 
 
@@ -90,45 +95,48 @@ class NameIndex:
 
     def sharing(self, identity: str) -> list[str]:
         """Root-relative paths of the pages whose id is `identity`, in `all_samples` order."""
-        rows = self.db.execute("SELECT set_name, name FROM page_names WHERE identity = ?", (identity,))
-        return [f"{SAMPLES_DIR}/{set_name}/{name}" for set_name, name in
+        rows = self.db.execute("SELECT set_name, name FROM listed_names WHERE identity = ?",
+                               (_stored(identity),))
+        return [f"{SAMPLES_DIR}/{set_name}/{os.fsdecode(name)}" for set_name, name in
                 sorted(rows, key=lambda row: (SETS.index(row[0]), row[1]))]
 
     def grouped(self, sets: tuple[str, ...], groups: set[str] | None = None) -> Iterator[tuple[str, str, str]]:
         """(set, name, group) of the pages in `sets` whose name has a group: those of
         `groups` only (looked up by group, a batch at a time), or all of them (None)."""
         in_sets = f"set_name IN ({', '.join('?' * len(sets))})"
-        select = f"SELECT set_name, name, grp FROM page_names WHERE {in_sets} AND grp IS NOT NULL"
+        select = f"SELECT set_name, name, grp FROM listed_names WHERE {in_sets} AND grp IS NOT NULL"
         if groups is None:
-            yield from self.db.execute(select, sets)
-            return
-        for batch in batches(sorted(groups)):
-            yield from self.db.execute(f"{select} AND grp IN ({', '.join('?' * len(batch))})", (*sets, *batch))
+            rows = self.db.execute(select, sets)
+        else:
+            rows = (row for batch in batches(sorted(map(_stored, groups))) for row in
+                    self.db.execute(f"{select} AND grp IN ({', '.join('?' * len(batch))})", (*sets, *batch)))
+        for set_name, name, group in rows:
+            yield set_name, os.fsdecode(name), os.fsdecode(group)
 
     def _relist_if_changed(self, set_name: str) -> bool:
         folder = self.root / SAMPLES_DIR / set_name
         listed_ns = time.time_ns()  # before the stat: a change after it leaves a later mtime
         stamp = FolderStamp.of(folder)
-        row = self.db.execute("SELECT rule, dev, ino, mtime_ns, ctime_ns, listed_ns FROM name_listings "
+        row = self.db.execute("SELECT rule, dev, ino, mtime_ns, ctime_ns, listed_ns FROM set_listings "
                               "WHERE set_name = ?", (set_name,)).fetchone()
         rule_key = _rule_key(self.rule)
         if row is not None and stamp is not None and row[0] == rule_key \
                 and FolderStamp(*row[1:5]) == stamp and stamp.mtime_ns < row[5] - RACY_NS:
             return False
         same_rule = row is not None and row[0] == rule_key
-        stored = {name for (name,) in self.db.execute("SELECT name FROM page_names WHERE set_name = ?",
-                                                      (set_name,))} if same_rule else set()
+        rows = self.db.execute("SELECT name FROM listed_names WHERE set_name = ?", (set_name,)) if same_rule else []
+        stored = {os.fsdecode(name) for (name,) in rows}
         if not same_rule:
-            self.db.execute("DELETE FROM page_names WHERE set_name = ?", (set_name,))
+            self.db.execute("DELETE FROM listed_names WHERE set_name = ?", (set_name,))
         names = page_names(folder) if stamp else set()
-        self.db.executemany("DELETE FROM page_names WHERE set_name = ? AND name = ?",
-                            ((set_name, name) for name in stored - names))
-        self.db.executemany("INSERT INTO page_names VALUES (?, ?, ?, ?)",
-                            ((set_name, name, *self._keys(name)) for name in names - stored))
+        self.db.executemany("DELETE FROM listed_names WHERE set_name = ? AND name = ?",
+                            ((set_name, _stored(name)) for name in stored - names))
+        self.db.executemany("INSERT INTO listed_names VALUES (?, ?, ?, ?)",
+                            ((set_name, _stored(name), *map(_stored, self._keys(name))) for name in names - stored))
         if stamp is None:
-            self.db.execute("DELETE FROM name_listings WHERE set_name = ?", (set_name,))
+            self.db.execute("DELETE FROM set_listings WHERE set_name = ?", (set_name,))
         else:
-            self.db.execute("INSERT OR REPLACE INTO name_listings VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self.db.execute("INSERT OR REPLACE INTO set_listings VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (set_name, rule_key, *astuple(stamp), listed_ns))
         return True
 
@@ -157,3 +165,8 @@ def name_index(root: Path, rule: NamingRule) -> Iterator[NameIndex]:
         yield index
     finally:
         db.close()
+
+
+def _stored(text: str | None) -> bytes | None:
+    """A name (or id, or group) as the database keeps it: the file system's bytes."""
+    return None if text is None else os.fsencode(text)

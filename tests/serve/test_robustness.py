@@ -194,6 +194,8 @@ def test_a_page_whose_name_is_not_utf8_opens(served, commit):
         answer = raw(url, target)
         assert answer.status == 200, (target, answer.body[-300:])
     assert b'src="/frame/training/bad%FF/bad%FF.html"' in raw(url, "/sample/training/bad%FF.html").body
+    index = raw(url, "/")  # the index checks every page, through the name index too
+    assert index.status == 200 and b"/sample/training/bad%FF.html" in index.body, index.body[-300:]
 
 
 def test_the_index_links_a_name_that_is_not_utf8_by_its_bytes():
