@@ -207,7 +207,7 @@ def test_a_partial_leakage_check_reads_only_its_groups(corpus_root: Path) -> Non
         plan = [row[-1] for s in statements for row in index.db.execute(f"EXPLAIN QUERY PLAN {s}")]
     assert [f.kind for f in found] == ["leakage"]
     assert len(statements) == 1 and "grp IN (x'454e5f31')" in statements[0]  # EN_1, as bytes
-    assert any("page_names_by_group" in step for step in plan), plan
+    assert any("listed_names_by_group" in step for step in plan), plan
 
 
 def test_a_changed_group_rematches_every_name(corpus_root: Path) -> None:
